@@ -1,0 +1,400 @@
+"""Speed benchmarks of ``veracity`` against the reference pipeline (issue 6).
+
+    python benchmarks/bench_speed.py                        # print the Markdown table
+    python benchmarks/bench_speed.py --write BENCHMARKS.md  # and rewrite its "speed" section
+    python benchmarks/bench_speed.py --big-mb 50 --articles 4000 --full-articles 400  # quick
+    python benchmarks/bench_speed.py --profile              # also print where the time goes
+
+Everything is measured in one run on the same cores, against the reference
+pipeline of ``benchmarks/reference.py`` (scikit-learn ``TfidfVectorizer((1, 2))``
++ ``LogisticRegression``) fitted on the same training texts and timed on the
+same ~500-word articles.  Training texts are the shared article corpora
+(``veracity.data.pipeline.load_articles``) when present, else a synthetic
+corpus.  Nothing from the shared data is written outside a temp folder.
+
+Measures: verdict-only and full-report throughput of ``veracity score`` (all
+cores, file in, file out, pool start-up included) vs the reference's
+in-memory ``predict_proba``; ``veracity check FILE`` cold start (median of 5
+subprocess runs); ``load_model()`` time (median of 5); peak memory (RSS) of
+the parent and of each worker while ``veracity score`` reads a JSONL file of
+``--big-mb`` megabytes (default 1 GB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reference import fit_reference, predict_reference  # noqa: E402
+
+from veracity.analyze import Analyzer  # noqa: E402
+from veracity.batch import score_file  # noqa: E402
+from veracity.batch.engine import available_cores  # noqa: E402
+from veracity.config import DEFAULT_MODEL_DIR  # noqa: E402
+from veracity.mdsections import update_section  # noqa: E402
+from veracity.models.store import load_model, save_model  # noqa: E402
+
+WORDS = 500
+
+
+@dataclass
+class Results:
+    setup: dict[str, str] = field(default_factory=dict)
+    figures: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--write", type=Path, help="Also rewrite the 'speed' section of this file.")
+    parser.add_argument("--articles", type=int, default=20_000, help="Articles, verdict-only run.")
+    parser.add_argument("--full-articles", type=int, default=2_000, help="Articles, full reports.")
+    parser.add_argument("--big-mb", type=int, default=1024, help="Size of the memory test input.")
+    parser.add_argument("--train", type=int, default=6_000, help="Most training texts to fit on.")
+    parser.add_argument("--workers", type=int, default=None, help="Cores (default: all).")
+    parser.add_argument("--model", type=Path, help="Model folder (default: bundled, else fitted).")
+    parser.add_argument("--profile", action="store_true", help="Print cProfile of the hot paths.")
+    return parser.parse_args(argv)
+
+
+# -- data -----------------------------------------------------------------------
+def _shared_corpus() -> tuple[list[str], list[str], str] | None:
+    try:
+        from veracity.data.pipeline import load_articles
+    except ImportError:
+        return None
+    from veracity.config import data_root
+
+    root = data_root(required=False)
+    if not (root / "datasets").is_dir():
+        return None
+    frame, _ = load_articles(root)
+    frame = frame[frame["text"].str.split().str.len() >= 50]
+    return list(frame["text"]), list(frame["label"]), f"shared article corpora ({len(frame)} texts)"
+
+
+def _synthetic_corpus(n: int) -> tuple[list[str], list[str], str]:
+    rng = random.Random(0)
+    letters = "etaoinshrdlucmfwypvbgkjqxz"
+    vocab = sorted({"".join(rng.choices(letters, k=rng.randint(2, 9))) for _ in range(30_000)})
+    weights = [1.0 / (rank + 1) for rank in range(len(vocab))]
+    texts, labels = [], []
+    for i in range(n):
+        shift = 7 if i % 2 else 0
+        words = rng.choices(vocab[shift:] + vocab[:shift], weights=weights, k=WORDS)
+        texts.append(" ".join(words).capitalize() + ".")
+        labels.append("unreliable" if i % 2 else "reliable")
+    return texts, labels, f"synthetic Zipf corpus ({n} texts of {WORDS} words)"
+
+
+def _test_articles(texts: Sequence[str], n: int) -> list[str]:
+    """``n`` articles of ~500 words: corpus texts clipped or joined to that length."""
+    pool = [t.split() for t in texts if t.split()]
+    out: list[str] = []
+    k = 0
+    while len(out) < n:
+        words: list[str] = []
+        while len(words) < WORDS:
+            words.extend(pool[k % len(pool)])
+            k += 1
+        out.append(" ".join(words[:WORDS]))
+    return out
+
+
+def _write_jsonl(path: Path, articles: Sequence[str]) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        for i, text in enumerate(articles):
+            handle.write(json.dumps({"id": f"doc{i}", "text": text}) + "\n")
+    return path
+
+
+def _write_big(path: Path, articles: Sequence[str], megabytes: int) -> int:
+    lines = [json.dumps({"text": text}, ensure_ascii=False) for text in articles]
+    target, size, n = megabytes * 1024 * 1024, 0, 0
+    with path.open("w", encoding="utf-8") as handle:
+        while size < target:
+            line = f'{{"id": "big{n}", {lines[n % len(lines)][1:]}\n'
+            handle.write(line)
+            size += len(line.encode("utf-8"))
+            n += 1
+    return n
+
+
+# -- measures -------------------------------------------------------------------
+def _rate(n: int, seconds: float) -> float:
+    return n / seconds if seconds > 0 else float("inf")
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _median_time(fn: Callable[[], Any], repeats: int) -> float:
+    return statistics.median(_timed(fn) for _ in range(repeats))
+
+
+def _veracity_exe() -> str:
+    exe = Path(sys.executable).with_name("veracity")
+    return str(exe) if exe.exists() else "veracity"
+
+
+def _model_args(model: Path | None) -> list[str]:
+    return ["--model", str(model)] if model is not None else []
+
+
+def _cold_start(folder: Path, article: str, model: Path | None) -> float:
+    path = folder / "article.txt"
+    path.write_text(article, encoding="utf-8")
+    cmd = [_veracity_exe(), "check", str(path), *_model_args(model)]
+    subprocess.run(cmd, check=True, capture_output=True)  # warm the file cache
+    return _median_time(lambda: subprocess.run(cmd, check=True, capture_output=True), 5)
+
+
+def _peak_memory(big: Path, out: Path, workers: int, model: Path | None) -> dict[str, float]:
+    import psutil
+
+    cmd = [
+        _veracity_exe(),
+        "score",
+        str(big),
+        "-o",
+        str(out),
+        "--quiet",
+        "--workers",
+        str(workers),
+        *_model_args(model),
+    ]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
+    root = psutil.Process(proc.pid)
+    peaks: dict[int, float] = {}
+    tree_peak = 0.0
+    while proc.poll() is None:
+        try:
+            members = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            break
+        total = 0.0
+        for member in members:
+            try:
+                rss = member.memory_info().rss / 2**20
+            except psutil.NoSuchProcess:
+                continue
+            peaks[member.pid] = max(peaks.get(member.pid, 0.0), rss)
+            total += rss
+        tree_peak = max(tree_peak, total)
+        time.sleep(0.1)
+    seconds = time.perf_counter() - start
+    _, err = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"veracity score failed: {err.decode()}")
+    others = [v for pid, v in peaks.items() if pid != proc.pid]
+    return {
+        "parent": peaks.get(proc.pid, 0.0),
+        "worker": max(others, default=0.0),
+        "tree": tree_peak,
+        "seconds": seconds,
+    }
+
+
+def _profile(analyzer: Analyzer, articles: Sequence[str]) -> str:
+    out = io.StringIO()
+    for label, call in (
+        ("verdicts", lambda: analyzer.verdicts(list(articles[:2000]))),
+        ("analyze_many", lambda: analyzer.analyze_many(list(articles[:200]))),
+    ):
+        prof = cProfile.Profile()
+        prof.runcall(call)
+        out.write(f"\n## cProfile: Analyzer.{label} (top 15 by own time)\n")
+        pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(15)
+    return out.getvalue()
+
+
+def _model_folder(
+    args: argparse.Namespace, texts: list[str], labels: list[str], tmp: Path
+) -> Path | None:
+    if args.model is not None:
+        return Path(args.model)
+    if (DEFAULT_MODEL_DIR / "card.json").is_file():
+        return None
+    from veracity.models.linear import LinearNgram
+
+    folder = tmp / "model"
+    card = {"name": "bench", "detector": "veracity.LinearNgram.v1", "uncertain_band": [0.35, 0.65]}
+    save_model(folder, LinearNgram().fit(texts, labels), card)
+    return folder
+
+
+def run(args: argparse.Namespace) -> Results:
+    res = Results()
+    workers = args.workers or available_cores()
+    corpus = _shared_corpus() or _synthetic_corpus(args.train)
+    texts, labels, described = corpus
+    rng = random.Random(1)
+    order = rng.sample(range(len(texts)), min(args.train, len(texts)))
+    train_texts, train_labels = [texts[i] for i in order], [labels[i] for i in order]
+    held_out = sorted(set(range(len(texts))) - set(order))
+    articles = _test_articles([texts[i] for i in held_out] or texts, args.articles)
+    with tempfile.TemporaryDirectory(prefix="veracity-bench-") as name:
+        tmp = Path(name)
+        model = _model_folder(args, train_texts, train_labels, tmp)
+        res.setup = {
+            "cores": str(workers),
+            "cpu": _cpu_name(),
+            "python": platform.python_version(),
+            "load average at start (1 min)": f"{os.getloadavg()[0]:.2f}",
+            "training texts": described,
+            "model": str(model) if model is not None else "bundled (src/veracity/models/default)",
+        }
+        reference = fit_reference(train_texts, train_labels)
+        predict_reference(reference, articles[:200])
+        ref_seconds = _timed(lambda: predict_reference(reference, articles))
+        res.figures["reference"] = _rate(len(articles), ref_seconds)
+
+        analyzer = Analyzer.load(model)
+        analyzer.verdicts(articles[:50])
+        one_core = _timed(lambda: analyzer.verdicts(articles[: args.full_articles]))
+        res.figures["verdict_one_core"] = _rate(args.full_articles, one_core)
+        src = _write_jsonl(tmp / "articles.jsonl", articles)
+        seconds = _timed(lambda: score_file(src, tmp / "v.jsonl", workers=workers, model_dir=model))
+        res.figures["verdict"] = _rate(len(articles), seconds)
+        full_src = _write_jsonl(tmp / "full.jsonl", articles[: args.full_articles])
+        seconds = _timed(
+            lambda: score_file(
+                full_src, tmp / "f.jsonl", workers=workers, model_dir=model, fields="full"
+            )
+        )
+        res.figures["full"] = _rate(args.full_articles, seconds)
+
+        res.figures["cold_start"] = _cold_start(tmp, articles[0], model)
+        res.figures["load_model"] = _median_time(lambda: load_model(model), 5)
+        res.figures["load_analyzer"] = _median_time(lambda: Analyzer.load(model), 5)
+
+        big = tmp / "big.jsonl"
+        rows = _write_big(big, articles[:5000], args.big_mb)
+        res.setup["memory input"] = f"{args.big_mb} MB JSONL, {rows} articles"
+        memory = _peak_memory(big, tmp / "big.csv", workers, model)
+        res.figures.update({f"mem_{k}": v for k, v in memory.items()})
+        res.figures["big_rate"] = _rate(rows, memory["seconds"])
+        if args.profile:
+            print(_profile(analyzer, articles))
+    res.setup["load average at end (1 min)"] = f"{os.getloadavg()[0]:.2f}"
+    return res
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _row(
+    measure: str,
+    ours: str,
+    ref: float | None = None,
+    mine: float | None = None,
+    target: str = "",
+    ok: bool | None = None,
+) -> str:
+    ratio = f"{mine / ref:.2f}x" if ref and mine is not None else ""
+    met = "" if ok is None else ("yes" if ok else "**no**")
+    reference = f"{ref:.0f}" if ref else ""
+    return f"| {measure} | {ours} | {reference} | {ratio} | {target} | {met} |"
+
+
+def table(res: Results) -> str:
+    f, ref = res.figures, res.figures["reference"]
+    rows = [
+        _row(
+            "Verdict-only throughput, `veracity score` (articles/s)",
+            f"{f['verdict']:.0f}",
+            ref,
+            f["verdict"],
+            ">= 2x",
+            f["verdict"] >= 2 * ref,
+        ),
+        _row(
+            "Full-report throughput, `veracity score --fields full` (articles/s)",
+            f"{f['full']:.1f}",
+            ref,
+            f["full"],
+            ">= 0.5x",
+            f["full"] >= 0.5 * ref,
+        ),
+        _row(
+            "Verdict-only, one core, in-process `Analyzer.verdicts` (articles/s)",
+            f"{f['verdict_one_core']:.0f}",
+            ref,
+            f["verdict_one_core"],
+        ),
+        _row(
+            "`veracity check FILE` cold start (s, median of 5)",
+            f"{f['cold_start']:.2f}",
+            target="<= 1.0 s",
+            ok=f["cold_start"] <= 1.0,
+        ),
+        _row("`load_model()` (s, median of 5)", f"{f['load_model']:.3f}"),
+        _row(
+            "`Analyzer.load()` incl. sentence models (s, median of 5)", f"{f['load_analyzer']:.3f}"
+        ),
+        _row("Peak RSS scoring the big JSONL: parent (MB)", f"{f['mem_parent']:.0f}"),
+        _row("Peak RSS scoring the big JSONL: largest worker (MB)", f"{f['mem_worker']:.0f}"),
+        _row(
+            "Peak RSS scoring the big JSONL: whole process tree (MB)",
+            f"{f['mem_tree']:.0f}",
+            target="<= 1024 MB",
+            ok=f["mem_tree"] <= 1024,
+        ),
+        _row("Big JSONL scoring rate, verdict-only (articles/s)", f"{f['big_rate']:.0f}"),
+    ]
+    lines = [
+        "## Speed",
+        "",
+        "Regenerate: `python benchmarks/bench_speed.py --write BENCHMARKS.md`. "
+        "Reference: `benchmarks/reference.py` (scikit-learn `TfidfVectorizer(ngram_range=(1, 2))` "
+        "+ `LogisticRegression`, one process), same training texts, same ~500-word articles, "
+        "same run. Throughputs of `veracity score` are file to file and include starting "
+        "the worker pool.",
+        "",
+        *[f"- {k}: {v}" for k, v in res.setup.items()],
+        "",
+        "| Measure | veracity | reference | ratio | target | met |",
+        "|---|---:|---:|---:|---|---|",
+        *rows,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _args(argv)
+    text = table(run(args))
+    print(text)
+    if args.write is not None:
+        update_section(args.write, "speed", text)
+
+
+if __name__ == "__main__":
+    main()

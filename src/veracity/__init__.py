@@ -1,0 +1,8 @@
+"""veracity: explainable credibility signals for news articles.
+
+veracity scores credibility *signals* (attribution, opinion, loaded language,
+style), not truth: a high probability of "unreliable" means the article reads
+like the unreliable articles of the training corpora.
+"""
+
+__version__ = "0.1.0"

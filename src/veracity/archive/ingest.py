@@ -1,0 +1,128 @@
+"""Articles -> rows the archive stores: sentences, canonical text, MinHash, content hash.
+
+Input is a record frame (:mod:`veracity.data.schema`), or files: CSV, JSON
+Lines and Parquet go through the generic readers registered as
+``veracity.reader.{csv,jsonl,parquet}.v1`` (labels optional); a ``.txt`` or
+``.html`` file, or a folder of them, is one article per file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from ..data.readers_base import read_text
+from ..data.schema import RECORD_COLUMNS
+from ..errors import DataError, E, InputError, NotFoundError
+from ..registry import readers
+from ..text.html import html_to_text
+from ..text.normalize import tokens
+from ..text.sentences import split_sentences
+from .minhash import signatures, to_blob
+from .store import DocumentRow, term_counts
+
+#: Table files and the registered reader for each.
+TABLE_READERS = {
+    ".csv": "veracity.reader.csv.v1",
+    ".jsonl": "veracity.reader.jsonl.v1",
+    ".parquet": "veracity.reader.parquet.v1",
+}
+#: One-article-per-file suffixes and how each becomes plain text.
+DOCUMENT_SUFFIXES = {".txt": str, ".html": html_to_text, ".htm": html_to_text}
+ALLOWED = ", ".join(sorted([*TABLE_READERS, *DOCUMENT_SUFFIXES]))
+
+
+def prepare(records: list[dict[str, str]]) -> list[DocumentRow]:
+    """Split, canonicalise and sign articles given as record dicts (schema columns).
+
+    A top-level function of plain data in and out, so a process pool can run
+    it.  Articles without a single word token are left out.
+    """
+    passages: list[str] = []
+    token_lists: list[list[str]] = []
+    kept: list[tuple[dict[str, str], int]] = []
+    for record in records:
+        count = 0
+        for sentence in split_sentences(str(record["text"])):
+            toks = tokens(sentence.text)
+            if any(t.isalnum() for t in toks):
+                passages.append(sentence.text)
+                token_lists.append(toks)
+                count += 1
+        if count:
+            kept.append((record, count))
+    blobs = [to_blob(sig) for sig in signatures(token_lists)]
+    docs: list[DocumentRow] = []
+    at = 0
+    for record, count in kept:
+        canons = [" ".join(t) for t in token_lists[at : at + count]]
+        digest = hashlib.sha256("\n".join(canons).encode("utf-8")).hexdigest()
+        docs.append(
+            DocumentRow(
+                doc_id=str(record["id"]),
+                source=str(record["source"]),
+                date=str(record["date"]),
+                title=str(record["title"]),
+                hash=digest,
+                passages=passages[at : at + count],
+                canons=canons,
+                minhashes=blobs[at : at + count],
+                terms=dict(term_counts(canons)),
+            )
+        )
+        at += count
+    return docs
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """A record frame as plain dicts of its schema columns."""
+    missing = [c for c in ("id", "text") if c not in frame.columns]
+    if missing:
+        raise DataError(E.E006, missing=missing, source="frame", found=list(frame.columns))
+    out = frame.reindex(columns=list(RECORD_COLUMNS), fill_value="").fillna("").astype(str)
+    rows: list[dict[str, str]] = out.to_dict("records")  # type: ignore[assignment]
+    return rows
+
+
+def _document_files(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+    )
+
+
+def _documents_frame(files: list[tuple[str, Path]]) -> pd.DataFrame:
+    """``(doc_id, path)`` pairs of one-article files -> a record frame."""
+    rows = [
+        {"id": doc_id, "text": DOCUMENT_SUFFIXES[path.suffix.lower()](read_text(path))}
+        for doc_id, path in files
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "text"])
+    for col in RECORD_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = ""
+    return frame
+
+
+def read_paths(
+    paths: list[Path], mapping: dict[str, str] | None = None
+) -> Iterator[pd.DataFrame]:
+    """One record frame per input path (see the module docstring for formats)."""
+    for path in map(Path, paths):
+        suffix = path.suffix.lower()
+        if path.is_dir():
+            files = _document_files(path)
+            yield _documents_frame([(f"{path.name}/{f.relative_to(path).as_posix()}", f) for f in files])
+        elif not path.exists():
+            raise NotFoundError(E.E001, path=path)
+        elif suffix in TABLE_READERS:
+            reader = readers.get(TABLE_READERS[suffix])
+            frame = reader(path, mapping=mapping, labelled=False)
+            assert isinstance(frame, pd.DataFrame)
+            yield frame
+        elif suffix in DOCUMENT_SUFFIXES:
+            yield _documents_frame([(path.name, path)])
+        else:
+            raise InputError(E.E012, path=path, allowed=f"{ALLOWED} or a folder")

@@ -1,0 +1,248 @@
+"""The archive's SQLite file: schema, connection and every statement that writes it.
+
+Layout (one file, WAL journal so readers never wait for a writer):
+
+* ``documents``: one row per archived article (``doc_id`` unique, ``source``,
+  ``date``, ``title``, ``hash`` = sha256 of its canonical text);
+* ``sentences``: one row per sentence (document, index, readable ``passage``,
+  ``canon`` = canonical tokens, ``minhash`` = signature blob);
+* ``sentences_fts``: an FTS5 index over ``canon`` (external content, bm25);
+* ``terms``: how many sentences hold each token, to pick a query's rare tokens
+  without scanning the FTS5 vocabulary;
+* ``meta``: schema version and MinHash parameters, checked on open.
+
+Any SQLite failure (not a database, locked past the busy timeout, disk
+full...) surfaces as :class:`ArchiveError` E015, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import E, VeracityError
+from .minhash import NUM_PERM, SHINGLE
+
+SCHEMA_VERSION = "1"
+_META = {"schema": SCHEMA_VERSION, "minhash": f"numpy-crc32-ms/{NUM_PERM}/{SHINGLE}"}
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    date TEXT NOT NULL,
+    title TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    n_sentences INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(hash);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+CREATE TABLE IF NOT EXISTS sentences (
+    id INTEGER PRIMARY KEY,
+    doc INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    passage TEXT NOT NULL,
+    canon TEXT NOT NULL,
+    minhash BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc);
+CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
+    canon, content='sentences', content_rowid='id', detail='column',
+    tokenize='unicode61 remove_diacritics 0'
+);
+CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+
+class ArchiveError(VeracityError):
+    """The archive database cannot be opened, read or written."""
+
+    status = 503
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One article ready to store: metadata and its prepared sentences."""
+
+    doc_id: str
+    source: str
+    date: str
+    title: str
+    hash: str
+    passages: list[str]
+    canons: list[str]
+    minhashes: list[bytes]
+    #: Sentences of this document holding each word token.
+    terms: dict[str, int]
+
+
+def _reason(err: sqlite3.Error, timeout: float) -> str:
+    name = getattr(err, "sqlite_errorname", "")
+    if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED"):
+        return f"it is locked by another process (waited {timeout:g} s)"
+    if name == "SQLITE_NOTADB":
+        return "the file is not a database"
+    if name.startswith("SQLITE_CORRUPT"):
+        return "the database file is corrupted"
+    return str(err) or name or type(err).__name__
+
+
+@contextmanager
+def translate_errors(path: Path, timeout: float) -> Iterator[None]:
+    """Turn any SQLite error raised inside the block into :class:`ArchiveError`."""
+    try:
+        yield
+    except sqlite3.Error as err:
+        raise ArchiveError(E.E015, path=path, reason=_reason(err, timeout)) from None
+
+
+def connect(path: Path, timeout: float) -> sqlite3.Connection:
+    """Open (creating if needed) the archive at ``path`` and check its schema."""
+    if path.is_dir():
+        raise ArchiveError(E.E015, path=path, reason="it is a folder")
+    with translate_errors(path, timeout):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            str(path), timeout=timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            _initialise(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+    return conn
+
+
+def _initialise(conn: sqlite3.Connection, path: Path) -> None:
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    if "meta" not in tables:
+        conn.execute("PRAGMA journal_mode=WAL")
+        with transaction(conn):
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", _META.items())
+    conn.execute("PRAGMA synchronous=NORMAL")
+    found = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    for key, expected in _META.items():
+        if found.get(key) != expected:
+            reason = f"{key} is {found.get(key)!r}, this veracity needs {expected!r}"
+            raise ArchiveError(E.E015, path=path, reason=reason)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back if the block raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for lo in range(0, len(items), size):
+        yield items[lo : lo + size]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def term_counts(canons: Iterable[str]) -> Counter[str]:
+    """Sentences holding each word token (``!``/``?`` are not indexed by FTS5)."""
+    counts: Counter[str] = Counter()
+    for canon in canons:
+        counts.update({t for t in canon.split() if t.isalnum()})
+    return counts
+
+
+def existing(conn: sqlite3.Connection, docs: Sequence[DocumentRow]) -> tuple[dict[str, str], set[str]]:
+    """Stored ``doc_id -> hash`` for the docs' ids, and which of their hashes are stored."""
+    ids: dict[str, str] = {}
+    hashes: set[str] = set()
+    for chunk in _chunks([d.doc_id for d in docs]):
+        sql = f"SELECT doc_id, hash FROM documents WHERE doc_id IN ({_marks(len(chunk))})"
+        ids.update(conn.execute(sql, list(chunk)).fetchall())
+    for chunk in _chunks([d.hash for d in docs]):
+        sql = f"SELECT hash FROM documents WHERE hash IN ({_marks(len(chunk))})"
+        hashes.update(row[0] for row in conn.execute(sql, list(chunk)))
+    return ids, hashes
+
+
+def insert_documents(conn: sqlite3.Connection, docs: Sequence[DocumentRow]) -> None:
+    """Insert ``docs`` (ids not yet stored) with their sentences, FTS rows and term counts."""
+    doc_next = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM documents").fetchone()[0]
+    sent_next = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM sentences").fetchone()[0]
+    doc_rows, sent_rows, fts_rows = [], [], []
+    for doc in docs:
+        doc_rows.append(
+            (doc_next, doc.doc_id, doc.source, doc.date, doc.title, doc.hash, len(doc.canons))
+        )
+        for idx, (passage, canon, blob) in enumerate(
+            zip(doc.passages, doc.canons, doc.minhashes, strict=True)
+        ):
+            sent_rows.append((sent_next, doc_next, idx, passage, canon, blob))
+            fts_rows.append((sent_next, canon))
+            sent_next += 1
+        doc_next += 1
+    conn.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)", doc_rows)
+    conn.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)", sent_rows)
+    conn.executemany("INSERT INTO sentences_fts(rowid, canon) VALUES (?, ?)", fts_rows)
+    counts: Counter[str] = Counter()
+    for doc in docs:
+        counts.update(doc.terms)
+    conn.executemany(
+        "INSERT INTO terms VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+        counts.items(),
+    )
+
+
+def delete_documents(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> int:
+    """Delete documents by ``doc_id`` with everything derived from them; return how many."""
+    removed = 0
+    for chunk in _chunks(doc_ids):
+        keys = [
+            row[0]
+            for row in conn.execute(
+                f"SELECT id FROM documents WHERE doc_id IN ({_marks(len(chunk))})", list(chunk)
+            )
+        ]
+        if not keys:
+            continue
+        where = f"doc IN ({_marks(len(keys))})"
+        canons = [row[0] for row in conn.execute(f"SELECT canon FROM sentences WHERE {where}", keys)]
+        conn.execute(
+            "INSERT INTO sentences_fts(sentences_fts, rowid, canon) "
+            f"SELECT 'delete', id, canon FROM sentences WHERE {where}",
+            keys,
+        )
+        conn.execute(f"DELETE FROM sentences WHERE {where}", keys)
+        conn.execute(f"DELETE FROM documents WHERE id IN ({_marks(len(keys))})", keys)
+        conn.executemany(
+            "UPDATE terms SET df = df - ? WHERE term = ?",
+            [(n, term) for term, n in term_counts(canons).items()],
+        )
+        removed += len(keys)
+    conn.execute("DELETE FROM terms WHERE df <= 0")
+    return removed
+
+
+def doc_ids_of_source(conn: sqlite3.Connection, source: str) -> list[str]:
+    return [row[0] for row in conn.execute("SELECT doc_id FROM documents WHERE source = ?", (source,))]
+
+
+def term_frequencies(conn: sqlite3.Connection, terms: Sequence[str]) -> dict[str, int]:
+    """Sentence frequency of each of ``terms`` that the archive holds."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(terms):
+        sql = f"SELECT term, df FROM terms WHERE term IN ({_marks(len(chunk))})"
+        found.update(conn.execute(sql, list(chunk)).fetchall())
+    return found

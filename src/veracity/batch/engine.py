@@ -1,0 +1,112 @@
+"""Engines run :func:`~veracity.batch.scoring.score_rows` over chunks, in parallel.
+
+An engine is a context manager with ``submit(rows, job) -> future`` and a
+``slots`` count (how many chunks to keep in flight).  The runner keeps at most
+``slots`` chunks in flight and collects them in submission order, so output
+order equals input order and memory stays flat.
+
+``veracity.engine.local.v1`` uses every core of this machine: a
+``ProcessPoolExecutor`` whose initializer loads the analyser once per worker.
+Workers are started by a fork server that has already imported the analyser's
+modules, so they start fast and never inherit the parent's threads.  With one
+worker it scores in-process.  ``veracity.engine.dask.v1`` lives in
+:mod:`veracity.batch.dask_engine`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Protocol
+
+from ..registry import Registry
+from .scoring import Job, Record, Row, analyzer_for, score_rows
+
+#: Chunks kept in flight per worker: enough to keep every worker busy.
+IN_FLIGHT_PER_WORKER = 2
+
+
+class ResultFuture(Protocol):
+    def result(self) -> list[Record]: ...
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    workers: int
+    model_dir: str | None
+    scheduler: str | None = None
+
+
+class Engine(Protocol):
+    slots: int
+
+    def __enter__(self) -> Engine: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        err: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def submit(self, rows: list[Row], job: Job) -> ResultFuture: ...
+
+
+engines: Registry[Callable[[EngineOptions], Engine]] = Registry("batch engine")
+
+
+def available_cores() -> int:
+    """Cores this process may run on (respects CPU affinity and cgroup pinning)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _start_worker(model_dir: str | None) -> None:
+    analyzer_for(model_dir)
+
+
+class LocalEngine:
+    """All local cores through a process pool (in-process when ``workers == 1``)."""
+
+    def __init__(self, options: EngineOptions) -> None:
+        self.options = options
+        self.slots = max(1, options.workers) * IN_FLIGHT_PER_WORKER
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalEngine:
+        if self.options.workers > 1:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["veracity.analyze", "veracity.batch.scoring"])
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.options.workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(self.options.model_dir,),
+            )
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        err: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def submit(self, rows: list[Row], job: Job) -> ResultFuture:
+        if self._pool is not None:
+            return self._pool.submit(score_rows, rows, job)
+        done: Future[Any] = Future()
+        done.set_result(score_rows(rows, job))
+        return done
+
+
+engines.register("veracity.engine.local.v1")(LocalEngine)

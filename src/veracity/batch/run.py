@@ -1,0 +1,196 @@
+"""``score_file``: stream an input file through an engine into an output file.
+
+Reading, scoring and writing overlap: the runner keeps a bounded number of
+chunks in flight and writes results in input order to ``OUT.partial``; the
+final ``OUT`` appears (atomically) only once every row is written.  See
+:mod:`veracity.batch.resume` for ``--resume``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from ..atomic import atomic_path
+from ..config import DEFAULT_MODEL_DIR, MAX_INPUT_BYTES
+from ..errors import E, InputError
+from ..models.store import LoadedModel
+from ..persist import read_card
+from .engine import EngineOptions, ResultFuture, available_cores, engines
+from .formats import (
+    Chunk,
+    Source,
+    input_format,
+    materialize,
+    open_source,
+    output_format,
+    outputs,
+    record_line,
+)
+from .resume import Progress, begin, clear, partial_paths
+from .scoring import Job, check_fields
+
+#: Rows per chunk sent to a worker.
+DEFAULT_CHUNK_SIZE = 64
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    """What a run did: rows in ``out``, rows taken over from an earlier run, bad rows."""
+
+    out: Path
+    rows: int
+    resumed: int
+    errors: int
+
+
+def model_fingerprint(model_dir: Path | None) -> str:
+    """The model folder's sha256 id, read from its card without loading the model."""
+    folder = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+    return LoadedModel(detector=None, card=read_card(folder), folder=folder).fingerprint
+
+
+def _positive(name: str, value: int) -> int:
+    if value < 1:
+        raise InputError(E.E013, field=name, reason=f"must be at least 1, got {value}")
+    return value
+
+
+def _after(chunks: Iterator[Chunk], done: Progress) -> Iterator[Chunk]:
+    """The chunks left once the first ``done.rows`` rows are skipped (ids checked)."""
+    seen = 0
+    for chunk in chunks:
+        if seen >= done.rows:
+            yield chunk
+            continue
+        cut = done.rows - seen
+        seen += len(chunk.rows)
+        if seen >= done.rows:
+            if chunk.rows[cut - 1][0] != done.last_id:
+                reason = (
+                    f"row {done.rows} of the input has id {chunk.rows[cut - 1][0]!r}, "
+                    f"the partial output {done.last_id!r}; run without --resume to start over"
+                )
+                raise InputError(E.E013, field="--resume", reason=reason)
+            if chunk.rows[cut:]:
+                yield Chunk(chunk.rows[cut:], chunk.done)
+    if seen < done.rows:
+        reason = f"the input has {seen} rows, the partial output {done.rows}"
+        raise InputError(E.E013, field="--resume", reason=reason)
+
+
+def _settings(
+    source: Path, fmt: str, text_column: str, id_column: str, fields: str, model_dir: Path | None
+) -> dict[str, Any]:
+    stat = source.stat()
+    return {
+        "input": str(source.resolve()),
+        "input_size": stat.st_size,
+        "input_mtime_ns": stat.st_mtime_ns,
+        "format": fmt,
+        "text_column": text_column,
+        "id_column": id_column,
+        "fields": fields,
+        "model": model_fingerprint(model_dir),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+class _Writer:
+    """Appends finished chunks to the partial file in order and tracks progress."""
+
+    def __init__(
+        self,
+        handle: Any,
+        bar: tqdm[Any],
+        source: Source,
+        done: Progress,
+        on_chunk: Callable[[int], None] | None,
+    ) -> None:
+        self.handle, self.bar, self.source, self.on_chunk = handle, bar, source, on_chunk
+        self.rows, self.errors, self.read = done.rows, done.errors, done.rows
+
+    def read_chunk(self, chunk: Chunk) -> None:
+        self.read += len(chunk.rows)
+        if self.source.total is None and chunk.done > 0:
+            self.bar.total = max(self.read, round(self.read / chunk.done))
+
+    def write(self, future: ResultFuture) -> None:
+        records = future.result()
+        self.handle.write(b"".join(record_line(r) for r in records))
+        self.handle.flush()
+        self.rows += len(records)
+        self.errors += sum(1 for r in records if r["error"])
+        self.bar.update(len(records))
+        if self.on_chunk is not None:
+            self.on_chunk(self.rows)
+
+
+def score_file(
+    source: Path,
+    out: Path,
+    *,
+    input_format_name: str = "auto",
+    text_column: str = "text",
+    id_column: str = "id",
+    fields: str = "verdict",
+    resume: bool = False,
+    workers: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    engine: str = "local",
+    scheduler: str | None = None,
+    model_dir: Path | None = None,
+    progress: bool = False,
+    on_chunk: Callable[[int], None] | None = None,
+) -> ScoreSummary:
+    """Score every row of ``source`` into ``out`` (format from its extension).
+
+    ``source`` is a CSV, JSON Lines or Parquet file, or a folder of ``.txt`` /
+    ``.html`` files.  ``fields="verdict"`` writes ``id, probability, verdict,
+    abstain_reason, error``; ``"full"`` adds ``report`` (the Report as JSON).
+    ``on_chunk`` is called with the number of rows written after each chunk.
+    """
+    source, out = Path(source), Path(out)
+    columns = check_fields(fields)
+    chunk_size = _positive("chunk size", chunk_size)
+    workers = _positive("workers", workers if workers is not None else available_cores())
+    fmt = input_format(source, input_format_name)
+    finish = outputs.get(f"veracity.batch.output.{output_format(out)}.v1")
+    make_engine = engines.get(f"veracity.engine.{engine}.v1")
+    opened = open_source(source, fmt, text_column, id_column)
+    if out.resolve() == source.resolve():
+        raise InputError(E.E013, field="output", reason="it is the input file")
+    settings = _settings(source, fmt, text_column, id_column, fields, model_dir)
+    state, done = begin(out, settings, resume)
+    model = str(Path(model_dir).resolve()) if model_dir is not None else None
+    job = Job(fields, model, state["created"])
+    partial = partial_paths(out)[0]
+    options = EngineOptions(workers, job.model_dir, scheduler)
+    bar = tqdm(
+        total=opened.total,
+        initial=done.rows,
+        unit=" articles",
+        disable=not progress,
+        dynamic_ncols=True,
+        smoothing=0.05,
+    )
+    with bar, make_engine(options) as pool, partial.open("ab") as handle:
+        writer = _Writer(handle, bar, opened, done, on_chunk)
+        pending: deque[ResultFuture] = deque()
+        for chunk in _after(opened.chunks(chunk_size), done):
+            writer.read_chunk(chunk)
+            pending.append(pool.submit(materialize(chunk.rows, MAX_INPUT_BYTES), job))
+            if len(pending) >= pool.slots:
+                writer.write(pending.popleft())
+        while pending:
+            writer.write(pending.popleft())
+    with atomic_path(out) as tmp:
+        finish(partial, tmp, columns)
+    clear(out)
+    return ScoreSummary(out, writer.rows, done.rows, writer.errors)

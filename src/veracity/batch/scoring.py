@@ -1,0 +1,189 @@
+"""One chunk of rows in, one output record per row out: the unit every engine runs.
+
+A row is ``(id, value)``.  ``value`` is the article text (``str``) read from a
+table, the raw bytes of a file read from a folder, or a :class:`RowError` the
+reader already found.  A bad row (empty, binary, too long, not a string) gets
+its one-line coded message in the ``error`` column and never stops the run.
+
+The :class:`~veracity.analyze.Analyzer` is loaded once per process and cached
+by model folder, so pool workers and Dask workers pay the load only once.  It
+is imported on first use: a parent process that only reads and writes never
+loads the analyser's modules.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..config import MAX_INPUT_BYTES
+from ..errors import E, InputError, VeracityError
+
+if TYPE_CHECKING:
+    from ..analyze import Analyzer
+    from ..text.inputs import Document
+
+#: Output columns of each ``fields`` choice, in order.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "verdict": ("id", "probability", "verdict", "abstain_reason", "error"),
+    "full": ("id", "probability", "verdict", "abstain_reason", "error", "report"),
+}
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A row the reader could not turn into a value (bad JSON, undecodable bytes)."""
+
+    message: str
+
+
+Row = tuple[str, object]
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every chunk of one run is scored with.
+
+    ``created`` is the run's start time: every report of a run (and of its
+    resumed continuation) carries it, so reruns give identical rows.
+    """
+
+    fields: str
+    model_dir: str | None
+    created: str
+
+
+_ANALYZERS: dict[str, Analyzer] = {}
+_LOCK = threading.Lock()
+
+
+def analyzer_for(model_dir: str | None) -> Analyzer:
+    """The process-wide analyser of ``model_dir`` (default: the bundled model)."""
+    from ..analyze import Analyzer
+
+    key = model_dir or ""
+    with _LOCK:
+        if key not in _ANALYZERS:
+            _ANALYZERS[key] = Analyzer.load(Path(model_dir) if model_dir else None)
+        return _ANALYZERS[key]
+
+
+def check_fields(fields: str) -> tuple[str, ...]:
+    """The columns of ``fields``; an :class:`InputError` for an unknown choice."""
+    if fields not in COLUMNS:
+        raise InputError(E.E013, field="fields", reason=f"{fields!r} is not one of {list(COLUMNS)}")
+    return COLUMNS[fields]
+
+
+def document(value: object, name: str) -> Document:
+    """The analysable document of one row's value, or an :class:`InputError`.
+
+    Text is turned back into bytes (undecodable input bytes a reader kept as
+    surrogates included), so a row is decoded and checked exactly as
+    ``veracity check`` treats a file.
+    """
+    from ..text.inputs import document_from_bytes
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        raise InputError(E.E002, what=name)
+    if isinstance(value, str):
+        try:
+            value = value.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raise InputError(E.E007, what=name) from None
+    if not isinstance(value, bytes):
+        kind = type(value).__name__
+        raise InputError(E.E013, field=f"text of {name}", reason=f"expected a string, got {kind}")
+    return document_from_bytes(value, name, MAX_INPUT_BYTES)
+
+
+def one_line(err: Exception) -> str:
+    """An error as the single line the ``error`` column holds."""
+    return " ".join(str(err).split())
+
+
+def _error_record(row_id: str, message: str) -> Record:
+    return {"id": row_id, "error": message}
+
+
+def _verdict_records(
+    analyzer: Analyzer, ids: Sequence[str], docs: Sequence[Document], job: Job
+) -> list[Record]:
+    verdicts = analyzer.verdicts([d.text for d in docs])
+    return [
+        {
+            "id": i,
+            "probability": round(v.probability, 4),
+            "verdict": v.verdict,
+            "abstain_reason": v.reason,
+        }
+        for i, v in zip(ids, verdicts, strict=True)
+    ]
+
+
+def _full_records(
+    analyzer: Analyzer, ids: Sequence[str], docs: Sequence[Document], job: Job
+) -> list[Record]:
+    out = []
+    for i, report in zip(ids, analyzer.analyze_many(list(docs)), strict=True):
+        report.created = job.created
+        out.append(
+            {
+                "id": i,
+                "probability": report.probability,
+                "verdict": report.verdict,
+                "abstain_reason": report.abstain_reason,
+                "report": report.to_json(),
+            }
+        )
+    return out
+
+
+Scorer = Callable[["Analyzer", Sequence[str], Sequence["Document"], Job], list[Record]]
+SCORERS: dict[str, Scorer] = {"verdict": _verdict_records, "full": _full_records}
+
+
+def _score_valid(
+    analyzer: Analyzer, ids: list[str], docs: list[Document], job: Job
+) -> list[Record]:
+    """Score a batch; if the analyser rejects a document, isolate it row by row."""
+    scorer = SCORERS[job.fields]
+    try:
+        return scorer(analyzer, ids, docs, job)
+    except VeracityError as err:
+        if len(docs) == 1:
+            return [_error_record(ids[0], one_line(err))]
+    out: list[Record] = []
+    for i, doc in zip(ids, docs, strict=True):
+        out.extend(_score_valid(analyzer, [i], [doc], job))
+    return out
+
+
+def score_rows(rows: Sequence[Row], job: Job) -> list[Record]:
+    """One output record per row, in row order (see the module docstring)."""
+    columns = check_fields(job.fields)
+    analyzer = analyzer_for(job.model_dir)
+    records: list[Record | None] = [None] * len(rows)
+    valid: list[int] = []
+    docs: list[Document] = []
+    for n, (row_id, value) in enumerate(rows):
+        if isinstance(value, RowError):
+            records[n] = _error_record(row_id, value.message)
+            continue
+        try:
+            docs.append(document(value, row_id))
+        except VeracityError as err:
+            records[n] = _error_record(row_id, one_line(err))
+            continue
+        valid.append(n)
+    if docs:
+        scored = _score_valid(analyzer, [rows[n][0] for n in valid], docs, job)
+        for n, record in zip(valid, scored, strict=True):
+            records[n] = record
+    return [{c: r.get(c) for c in columns} for r in records if r is not None]

@@ -1,0 +1,41 @@
+"""``veracity check FILE|-``: analyse one article and print the verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..analyze import Analyzer
+from ..atomic import atomic_write_text
+from ..text.inputs import read_input
+from ..views.html import render_html
+from ..views.terminal import render_terminal
+
+
+def check(
+    source: str,
+    as_json: bool = False,
+    html: Path | None = None,
+    model: Path | None = None,
+    color: bool | None = None,
+) -> str:
+    """Analyse ``source`` (a path or ``-``); return what the CLI prints."""
+    document = read_input(source)
+    report = Analyzer.load(model).analyze(document)
+    if html is not None:
+        atomic_write_text(html, render_html(report, document.text))
+    if as_json:
+        return report.to_json(indent=2)
+    return render_terminal(report, color=color)
+
+
+@click.command("check")
+@click.argument("source", metavar="FILE|-")
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+@click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write a standalone HTML report.")
+@click.option("--model", type=click.Path(file_okay=False, path_type=Path), help="Model folder (default: bundled).")
+@click.option("--color/--no-color", default=None, help="Force colours on or off (default: when a terminal).")
+def command(source: str, as_json: bool, html: Path | None, model: Path | None, color: bool | None) -> None:
+    """Analyse an article (text, HTML or the one-sentence-per-line corpus form)."""
+    click.echo(check(source, as_json=as_json, html=html, model=model, color=color))

@@ -1,0 +1,49 @@
+"""``veracity serve``: the REST service and the web page, on uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..service.settings import Settings, default_db_path
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    db: Path | None = None,
+    allow_url: bool = False,
+    model: Path | None = None,
+    workers: int = 4,
+) -> None:
+    """Build the app (loading the model once) and run it until interrupted."""
+    import uvicorn
+
+    from ..service.app import create_app
+
+    settings = Settings(
+        db_path=db if db is not None else default_db_path(),
+        model_dir=model,
+        allow_url=allow_url,
+        workers=workers,
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              help="History database (default: $VERACITY_HISTORY or "
+                   "~/.local/share/veracity/history.sqlite).")
+@click.option("--allow-url", is_flag=True, help="Accept URL input (public addresses only).")
+@click.option("--model", type=click.Path(file_okay=False, path_type=Path),
+              help="Model folder (default: bundled).")
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Analysis threads.")
+def command(
+    host: str, port: int, db: Path | None, allow_url: bool, model: Path | None, workers: int
+) -> None:
+    """Serve the JSON API (/v1, docs at /docs) and the web page (/)."""
+    serve(host=host, port=port, db=db, allow_url=allow_url, model=model, workers=workers)

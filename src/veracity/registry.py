@@ -1,0 +1,56 @@
+"""Versioned registries for pluggable parts (after spaCy's ``registry``).
+
+Parts are registered under names such as ``veracity.LinearNgram.v1`` or
+``veracity.reader.FAKES.v1``.  A behaviour change ships under a new version;
+lookups never go through string if-chains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
+
+from .errors import E, NotFoundError
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """A name -> object table for one kind of part."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._items: dict[str, T] = {}
+
+    def register(self, name: str) -> Callable[[T], T]:
+        def deco(obj: T) -> T:
+            if name in self._items:
+                raise ValueError(f"{self.kind} '{name}' is registered twice")
+            self._items[name] = obj
+            return obj
+
+        return deco
+
+    def get(self, name: str) -> T:
+        try:
+            return self._items[name]
+        except KeyError:
+            raise NotFoundError(
+                E.E005, kind=self.kind, name=name, known=", ".join(sorted(self._items))
+            ) from None
+
+    def names(self) -> list[str]:
+        return sorted(self._items)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+
+readers: Registry[Callable[..., object]] = Registry("reader")
+detectors: Registry[Callable[..., object]] = Registry("detector")
+scrubbers: Registry[Callable[..., object]] = Registry("scrubber")
+sentence_models: Registry[Callable[..., object]] = Registry("sentence model")
+tasks: Registry[Callable[..., object]] = Registry("task")

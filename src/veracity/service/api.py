@@ -1,0 +1,99 @@
+"""The JSON API under ``/v1``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from ..errors import VeracityError
+from .engine import Analyses, Outcome, Result
+from .limits import Runner
+from .schemas import BatchIn, DocumentIn, RequestInvalidError, parse_item
+from .settings import Settings
+
+_ERROR = {
+    "description": "Coded error",
+    "content": {"application/json": {"example": {"error": {"code": "E013", "message": "..."}}}},
+}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: _ERROR for code in (403, 404, 413, 422, 502, 504)
+}
+
+REPORT: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The report, following report_schema.json (GET /v1/model for the model)."}
+}
+
+
+def _item(result: Result) -> str:
+    if isinstance(result, VeracityError):
+        return json.dumps({"error": result.to_dict(), "status": result.status})
+    return result.stored.report_json
+
+
+def _json(text: str, headers: dict[str, str] | None = None) -> Response:
+    """A JSON answer from JSON text already at hand (stored reports are not re-encoded)."""
+    return Response(text, media_type="application/json", headers=headers)
+
+
+def _report(outcome: Outcome) -> Response:
+    cache = "hit" if outcome.cached else "miss"
+    return _json(outcome.stored.report_json, {"X-Veracity-Cache": cache})
+
+
+def api_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRouter:
+    router = APIRouter(prefix="/v1", responses=ERRORS)
+
+    @router.post(
+        "/analyze", summary="Analyse one article (text, html or url)", responses=REPORT
+    )
+    async def analyze(body: DocumentIn) -> Response:
+        """The report (schema ``report_schema.json``); its ``id`` is the permalink id.
+
+        Identical content already analysed by the same model is answered from
+        the history (header ``X-Veracity-Cache: hit``).
+        """
+        result = (await runner.run(engine.run, [body]))[0]
+        if isinstance(result, VeracityError):
+            raise result
+        return _report(result)
+
+    @router.post(
+        "/analyze/batch",
+        summary="Analyse up to 100 articles",
+        responses={200: {"description": '{"results": [report or {"error": ..., "status": ...}]}'}},
+    )
+    async def analyze_batch(body: BatchIn) -> Response:
+        """``{"results": [...]}`` in input order: a report, or ``{"error": ..., "status": ...}``."""
+        count = len(body.documents)
+        if not 1 <= count <= settings.max_batch:
+            reason = f"give 1 to {settings.max_batch} documents (got {count})"
+            raise RequestInvalidError([{"field": "body.documents", "message": reason}])
+        items = [parse_item(item, i) for i, item in enumerate(body.documents)]
+        results = await runner.run(engine.run, items)
+        return _json('{"results": [' + ", ".join(_item(r) for r in results) + "]}")
+
+    @router.get("/analyses/{analysis_id}", summary="A stored analysis", responses=REPORT)
+    def get_analysis(analysis_id: str) -> Response:
+        return _json(engine.get(analysis_id).report_json)
+
+    @router.get("/analyses", summary="The most recent analyses, newest first")
+    def recent(limit: int = Query(20, ge=1, le=100)) -> dict[str, list[dict[str, Any]]]:
+        return {"analyses": engine.recent(limit)}
+
+    @router.get("/health", summary="Liveness and what is loaded")
+    def health() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "model": {"name": engine.analyzer.info.name, "sha256": engine.model_sha256},
+            "analyses": engine.history.count(),
+            "url_input": settings.allow_url,
+        }
+
+    @router.get("/model", summary="The model card")
+    def model() -> dict[str, Any]:
+        return dict(engine.analyzer.model.card)
+
+    return router

@@ -1,0 +1,65 @@
+"""``create_app(settings)``: the FastAPI app behind ``veracity serve``.
+
+The app holds one :class:`~veracity.analyze.Analyzer` (loaded here, once),
+one :class:`~veracity.service.store.History` and one thread pool.  Routes:
+the JSON API under ``/v1`` (:mod:`.api`), the page at ``/`` and ``/a/{id}``
+(:mod:`.page`), ``/docs`` and ``/openapi.json``, and ``/static``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from ..analyze import Analyzer
+from .api import api_router
+from .engine import Analyses
+from .handlers import install_handlers
+from .limits import BodyLimit, Runner, SecurityHeaders
+from .page import docs_router, page_router
+from .settings import Settings
+from .store import History
+
+
+def _version() -> str:
+    try:
+        return version("veracity")
+    except PackageNotFoundError:
+        return "0"
+
+
+def create_app(settings: Settings, analyzer: Analyzer | None = None) -> FastAPI:
+    """The service app; ``analyzer`` defaults to ``Analyzer.load(settings.model_dir)``."""
+    analyzer = analyzer if analyzer is not None else Analyzer.load(settings.model_dir)
+    history = History(settings.db_path)
+    engine = Analyses(analyzer, history, settings)
+    runner = Runner(settings.workers, settings.request_timeout)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        runner.close()
+        history.close()
+
+    app = FastAPI(
+        title="veracity",
+        version=_version(),
+        description="Credibility signals for news articles: a calibrated verdict and why.",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_handlers(app)
+    app.include_router(api_router(engine, runner, settings))
+    app.include_router(page_router(engine, runner, settings))
+    app.include_router(docs_router(app))
+    app.mount("/static", StaticFiles(packages=[("veracity.service", "static")]), name="static")
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,127 @@
+"""The web page: a form at ``/``, a permalink page per analysis, API docs at ``/docs``.
+
+No script runs anywhere (the CSP says ``default-src 'none'``): the form posts
+multipart to ``/a`` and is redirected to the permalink.  Article text reaches
+the page only through Jinja2 autoescaping and
+:func:`veracity.views.html.render_fragment`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from starlette.datastructures import UploadFile
+
+from ..errors import E, InputError, VeracityError
+from ..views.html import render_fragment
+from .engine import Analyses, Upload
+from .limits import Runner
+from .schemas import DocumentIn
+from .settings import Settings
+
+RECENT_ON_PAGE = 15
+_FORM_FIELDS = ("text", "url", "name")
+
+
+@cache
+def _env() -> Environment:
+    return Environment(
+        loader=ChoiceLoader(
+            [
+                PackageLoader("veracity.service", "templates"),
+                PackageLoader("veracity.views", "templates"),
+            ]
+        ),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(template: str, **context: Any) -> str:
+    return _env().get_template(template).render(**context)
+
+
+async def _form_item(request: Request, settings: Settings) -> DocumentIn | Upload:
+    """The one input the form gives: an uploaded file, a URL or pasted text."""
+    form = await request.form(max_files=1, max_fields=8, max_part_size=settings.max_body_bytes)
+    values = {k: v.strip() if isinstance(v, str) else "" for k in _FORM_FIELDS
+              for v in [form.get(k, "")]}
+    upload = form.get("file")
+    given: list[DocumentIn | Upload] = []
+    if isinstance(upload, UploadFile) and upload.filename:
+        data = await upload.read(settings.max_input_bytes + 1)
+        given.append(Upload(data=data, name=values["name"] or upload.filename))
+    if values["url"]:
+        given.append(DocumentIn(url=values["url"], name=values["name"] or None))
+    if values["text"]:
+        given.append(DocumentIn(text=values["text"], name=values["name"] or "pasted text"))
+    if len(given) != 1:
+        raise InputError(
+            E.E013, field="form", reason="paste text, choose a file or give a URL (exactly one)"
+        )
+    return given[0]
+
+
+def page_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    def common() -> dict[str, Any]:
+        return {
+            "model_name": engine.analyzer.info.name,
+            "model_sha": engine.model_sha256,
+            "recent": engine.recent(RECENT_ON_PAGE),
+            "allow_url": settings.allow_url,
+            "max_input_bytes": settings.max_input_bytes,
+        }
+
+    def home(form: dict[str, str], error: VeracityError | None = None) -> HTMLResponse:
+        body = render("home.html.j2", form=form, error=error, **common())
+        return HTMLResponse(body, status_code=error.status if error else 200)
+
+    @router.get("/", response_class=HTMLResponse)
+    def index() -> HTMLResponse:
+        return home({})
+
+    @router.post("/a")
+    async def submit(request: Request) -> Response:
+        try:
+            item = await _form_item(request, settings)
+            result = (await runner.run(engine.run, [item]))[0]
+            if isinstance(result, VeracityError):
+                raise result
+        except VeracityError as err:
+            form = await request.form()
+            kept = {k: v for k in _FORM_FIELDS for v in [form.get(k)] if isinstance(v, str)}
+            return await runner.run(home, kept, err)
+        return RedirectResponse(f"/a/{result.id}", status_code=303)
+
+    @router.get("/a/{analysis_id}", response_class=HTMLResponse)
+    def permalink(analysis_id: str) -> HTMLResponse:
+        try:
+            stored = engine.get(analysis_id)
+        except VeracityError as err:
+            body = render("message.html.j2", heading="Analysis not found", error=err, **common())
+            return HTMLResponse(body, status_code=err.status)
+        fragment = Markup(render_fragment(stored.as_report(), stored.text))  # noqa: S704
+        body = render("report_page.html.j2", report=stored.as_report(), fragment=fragment,
+                      **common())
+        return HTMLResponse(body)
+
+    return router
+
+
+def docs_router(app: FastAPI) -> APIRouter:
+    """``/docs``: the OpenAPI schema as a plain HTML page, no external assets."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/docs", response_class=HTMLResponse)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(render("docs.html.j2", api=app.openapi()))
+
+    return router

@@ -1,0 +1,66 @@
+"""Service settings: one frozen dataclass, validated when built.
+
+Every limit the service enforces is here, with its default.  The history
+database defaults to ``$VERACITY_HISTORY`` or
+``~/.local/share/veracity/history.sqlite``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import MAX_INPUT_BYTES
+from ..errors import E, InputError
+
+#: Largest batch ``POST /v1/analyze/batch`` accepts.
+MAX_BATCH = 100
+
+
+def default_db_path() -> Path:
+    """``$VERACITY_HISTORY`` or ``~/.local/share/veracity/history.sqlite``."""
+    env = os.environ.get("VERACITY_HISTORY")
+    if env:
+        return Path(env)
+    return Path.home() / ".local" / "share" / "veracity" / "history.sqlite"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything ``create_app`` needs; all sizes in bytes, all times in seconds."""
+
+    db_path: Path = field(default_factory=default_db_path)
+    model_dir: Path | None = None
+    max_body_bytes: int = 8 * MAX_INPUT_BYTES
+    max_input_bytes: int = MAX_INPUT_BYTES
+    max_batch: int = MAX_BATCH
+    request_timeout: float = 30.0
+    workers: int = 4
+    allow_url: bool = False
+    allow_private_urls: bool = False
+    url_max_bytes: int = MAX_INPUT_BYTES
+    url_max_redirects: int = 5
+    url_timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        positive = {
+            "max_body_bytes": self.max_body_bytes,
+            "max_input_bytes": self.max_input_bytes,
+            "max_batch": self.max_batch,
+            "request_timeout": self.request_timeout,
+            "workers": self.workers,
+            "url_max_bytes": self.url_max_bytes,
+            "url_timeout": self.url_timeout,
+        }
+        for name, value in positive.items():
+            if not value > 0:
+                raise InputError(E.E013, field=f"Settings.{name}", reason=f"{value} is not > 0")
+        if self.url_max_redirects < 0:
+            raise InputError(
+                E.E013, field="Settings.url_max_redirects", reason="must be >= 0"
+            )
+        if self.max_batch > MAX_BATCH:
+            raise InputError(
+                E.E013, field="Settings.max_batch", reason=f"at most {MAX_BATCH}"
+            )

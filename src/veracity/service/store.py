@@ -1,0 +1,164 @@
+"""Analysis history in SQLite (stdlib ``sqlite3``, WAL mode).
+
+One row per (content hash, model fingerprint): the report JSON, the article
+text and the columns the recent list needs.  Identical content analysed by
+the same model is found again instead of recomputed.  One connection is
+shared behind a lock, so any thread of the service may call any method.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ..errors import E, NotFoundError, VeracityError
+from ..report import Report
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS analyses (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    model_sha256 TEXT NOT NULL,
+    created TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    probability REAL NOT NULL,
+    words INTEGER NOT NULL,
+    input_name TEXT NOT NULL,
+    input_kind TEXT NOT NULL,
+    report_json TEXT NOT NULL,
+    text TEXT NOT NULL,
+    UNIQUE (content_hash, model_sha256)
+);
+CREATE INDEX IF NOT EXISTS analyses_id ON analyses (id);
+"""
+
+
+class HistoryError(VeracityError):
+    """The history database cannot be opened or written."""
+
+    status = 503
+
+
+def content_hash(text: str) -> str:
+    """The full sha256 of an article's cleaned text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored analysis: its id, its report as JSON text and the article text it describes."""
+
+    id: str
+    report_json: str
+    text: str
+
+    @cached_property
+    def report(self) -> dict[str, Any]:
+        parsed: dict[str, Any] = json.loads(self.report_json)
+        return parsed
+
+    def as_report(self) -> Report:
+        return Report.from_dict(self.report)
+
+
+class History:
+    """The analyses table of one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30.0)
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as err:
+            raise HistoryError(E.E019, path=self.path, reason=str(err)) from None
+        self._lock = threading.Lock()
+
+    def _query(self, sql: str, args: tuple[Any, ...]) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return list(self._conn.execute(sql, args).fetchall())
+            except sqlite3.Error as err:
+                raise HistoryError(E.E019, path=self.path, reason=str(err)) from None
+
+    def find(self, digest: str, model_sha256: str) -> Stored | None:
+        """The stored analysis of this content by this model, if any."""
+        rows = self._query(
+            "SELECT id, report_json, text FROM analyses"
+            " WHERE content_hash = ? AND model_sha256 = ?",
+            (digest, model_sha256),
+        )
+        return _stored(rows[0]) if rows else None
+
+    def add(self, report: Report, text: str) -> Stored:
+        """Store ``report`` of ``text``; return what is stored (the first writer wins)."""
+        digest = content_hash(text)
+        sha = report.model.sha256
+        with self._lock:
+            try:
+                with self._conn:
+                    self._conn.execute(
+                        "INSERT OR IGNORE INTO analyses (id, content_hash, model_sha256, created,"
+                        " verdict, probability, words, input_name, input_kind, report_json, text)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            report.id,
+                            digest,
+                            sha,
+                            report.created,
+                            report.verdict,
+                            report.probability,
+                            report.words,
+                            report.input_name,
+                            report.input_kind,
+                            report.to_json(),
+                            text,
+                        ),
+                    )
+            except sqlite3.Error as err:
+                raise HistoryError(E.E019, path=self.path, reason=str(err)) from None
+        found = self.find(digest, sha)
+        if found is None:
+            raise HistoryError(E.E019, path=self.path, reason="row vanished after insert")
+        return found
+
+    def get(self, analysis_id: str, model_sha256: str = "") -> Stored:
+        """The analysis with this id, preferring ``model_sha256``'s, else the newest."""
+        rows = self._query(
+            "SELECT id, report_json, text FROM analyses WHERE id = ?"
+            " ORDER BY model_sha256 = ? DESC, seq DESC LIMIT 1",
+            (analysis_id, model_sha256),
+        )
+        if not rows:
+            raise NotFoundError(E.E017, id=analysis_id)
+        return _stored(rows[0])
+
+    def recent(self, limit: int) -> list[dict[str, Any]]:
+        """Summaries of the ``limit`` newest analyses, newest first."""
+        rows = self._query(
+            "SELECT id, created, verdict, probability, words, input_name, input_kind,"
+            " model_sha256 FROM analyses ORDER BY seq DESC LIMIT ?",
+            (limit,),
+        )
+        return [dict(r) for r in rows]
+
+    def count(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM analyses", ())[0][0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def _stored(row: sqlite3.Row) -> Stored:
+    return Stored(id=str(row["id"]), report_json=str(row["report_json"]), text=str(row["text"]))

@@ -1,0 +1,202 @@
+"""Per-sentence signals for whole articles, batched.
+
+:class:`SignalAnalyzer` loads the shipped models once and turns
+``(text, sentences)`` pairs into :class:`SentenceSignals`.  ``analyze_many``
+canonicalises every sentence of every article once, hashes them in one
+``HashingVectorizer`` transform and scores bias, subjectivity,
+check-worthiness and the propaganda sentence prior with one sparse product;
+the propaganda tagger is a numpy gather per article and all candidate spans
+get their technique in one batch.  All offsets are relative to the article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import E, ModelError
+from ..persist import load_folder
+from ..text.normalize import canonical
+from . import sentiment
+from .propaganda import (
+    Prepared,
+    SpanContext,
+    SpanTagger,
+    TechniqueClassifier,
+    predict_spans,
+    prepare,
+    span_context,
+    token_range,
+)
+from .roles import assign_roles
+from .sentence_models import SentenceLinear, load_model, stack_models, transform_canonical
+
+TRAINED_DIR = Path(__file__).resolve().parent / "trained"
+#: Sentence models in the order of the stacked score columns.
+SENTENCE_SIGNALS = ("bias", "subjectivity", "checkworthy", "propaganda_sentence")
+PROPAGANDA = "propaganda"
+
+
+class SentenceLike(Protocol):
+    """What the analyzer needs of a sentence (``veracity.text.sentences.Sentence``)."""
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+Technique = tuple[int, int, str, float]
+
+
+@dataclass
+class SentenceSignals:
+    """Everything veracity reports about one sentence (offsets into the article)."""
+
+    index: int
+    start: int
+    end: int
+    role: str
+    role_cues: list[tuple[int, int, str]]
+    techniques: list[Technique]
+    bias: float
+    subjectivity: float
+    checkworthy: float
+    sentiment: float = 0.0
+    hedges: int = 0
+    words: int = 0
+
+
+class SignalAnalyzer:
+    """The shipped sentence models, rules and propaganda tagger, ready to score."""
+
+    def __init__(self, sentence: dict[str, SentenceLinear], tagger: SpanTagger,
+                 techniques: TechniqueClassifier, cards: dict[str, dict[str, Any]]) -> None:
+        self.sentence = sentence
+        self.tagger = tagger
+        self.techniques = techniques
+        self.cards = cards
+        models = [sentence[name] for name in SENTENCE_SIGNALS]
+        self._config = models[0].config_
+        self._coef, self._intercept = stack_models(models)
+
+    @classmethod
+    def load(cls, folder: Path = TRAINED_DIR) -> SignalAnalyzer:
+        """Load and sha256-verify every model under ``folder``."""
+        folder = Path(folder)
+        sentence = {name: load_model(folder / name) for name in SENTENCE_SIGNALS}
+        bundle = load_folder(folder / PROPAGANDA)
+        try:
+            meta = bundle.data["propaganda"]
+            tagger = SpanTagger.from_arrays(meta["tagger"], bundle.arrays["tagger"])
+            techniques = TechniqueClassifier.from_arrays(
+                meta["techniques"], meta["classes"], bundle.arrays["techniques"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise ModelError(E.E010, path=folder / PROPAGANDA, reason=str(err)) from None
+        cards = {name: m.card for name, m in ((n, load_folder(folder / n))
+                                               for n in SENTENCE_SIGNALS)}
+        cards[PROPAGANDA] = bundle.card
+        return cls(sentence, tagger, techniques, cards)
+
+    def sentence_logits(self, canon: Sequence[str]) -> np.ndarray:
+        """Decision scores, one column per name in :data:`SENTENCE_SIGNALS`."""
+        if not canon:
+            return np.zeros((0, len(SENTENCE_SIGNALS)))
+        matrix: sp.csr_matrix = transform_canonical(self._config, canon)
+        return (matrix @ self._coef).toarray().astype(np.float64) + self._intercept
+
+    def sentence_scores(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """P(positive) of each sentence model for raw sentence texts."""
+        probs = 1.0 / (1.0 + np.exp(-self.sentence_logits([canonical(t) for t in texts])))
+        return {name: probs[:, i] for i, name in enumerate(SENTENCE_SIGNALS)}
+
+    def analyze(self, text: str, sentences: Sequence[SentenceLike]) -> list[SentenceSignals]:
+        return self.analyze_many([(text, sentences)])[0]
+
+    def analyze_many(self, items: Sequence[tuple[str, Sequence[SentenceLike]]],
+                     ) -> list[list[SentenceSignals]]:
+        """Signals for many articles at once (one transform, one product per batch)."""
+        preps = [prepare(text, str(i), [(s.start, s.end) for s in sents], self.tagger.bits)
+                 for i, (text, sents) in enumerate(items)]
+        toks = [[prep.tokens[slice(*token_range(prep, s.start, s.end))] for s in sents]
+                for prep, (_, sents) in zip(preps, items, strict=True)]
+        canon = [[" ".join(t) for t in article] for article in toks]
+        logits = self.sentence_logits([c for article in canon for c in article])
+        probs = 1.0 / (1.0 + np.exp(-logits))
+        found = self._spans(preps, canon, logits[:, SENTENCE_SIGNALS.index("propaganda_sentence")])
+        out: list[list[SentenceSignals]] = []
+        row = 0
+        for (text, sents), art_toks, spans in zip(items, toks, found, strict=True):
+            roles = assign_roles([text[s.start:s.end] for s in sents])
+            by_sentence = _group_spans(spans, sents)
+            result = []
+            for k, (sent, role, stoks) in enumerate(zip(sents, roles, art_toks, strict=True)):
+                bias, subj, check = probs[row, 0], probs[row, 1], probs[row, 2]
+                row += 1
+                result.append(SentenceSignals(
+                    index=sent.index, start=sent.start, end=sent.end, role=role.role,
+                    role_cues=[(sent.start + a, sent.start + b, c) for a, b, c in role.cues],
+                    techniques=by_sentence[k], bias=float(bias), subjectivity=float(subj),
+                    checkworthy=float(check), sentiment=sentiment.compound(stoks),
+                    hedges=role.hedges, words=sum(1 for t in stoks if t not in "!?")))
+            out.append(result)
+        return out
+
+    def _spans(self, preps: Sequence[Prepared], canon: Sequence[Sequence[str]],
+               sentence_logits: np.ndarray) -> list[list[Technique]]:
+        """Tagged spans with their technique, per article (one technique batch)."""
+        candidates: list[tuple[int, int, int, float]] = []
+        contexts: list[SpanContext] = []
+        offset = 0
+        for art, (prep, sents) in enumerate(zip(preps, canon, strict=True)):
+            logits = sentence_logits[offset:offset + len(sents)]
+            offset += len(sents)
+            if not sents or not len(prep.starts):
+                continue
+            canon_text = " ".join(prep.tokens)
+            for start, end, score in predict_spans(self.tagger, prep, logits):
+                candidates.append((art, start, end, score))
+                contexts.append(_context(prep, sents, canon_text, start, end))
+        out: list[list[Technique]] = [[] for _ in preps]
+        if contexts:
+            labels = self.techniques.classes_[self.techniques.predict_proba(contexts).argmax(1)]
+            for (art, start, end, score), label in zip(candidates, labels, strict=True):
+                out[art].append((start, end, str(label), round(score, 4)))
+        return out
+
+    def rank_techniques(self, text: str, spans: Sequence[tuple[int, int]],
+                        sentences: Sequence[SentenceLike]) -> list[list[str]]:
+        """Techniques for given spans, most likely first (the PTC TC task)."""
+        prep = prepare(text, "", [(s.start, s.end) for s in sentences], self.tagger.bits)
+        canon = [" ".join(prep.tokens[slice(*token_range(prep, s.start, s.end))])
+                 for s in sentences]
+        canon_text = " ".join(prep.tokens)
+        contexts = [_context(prep, canon, canon_text, a, b) for a, b in spans]
+        probs = self.techniques.predict_proba(contexts)
+        return [[str(self.techniques.classes_[j]) for j in np.argsort(-row)] for row in probs]
+
+
+def _context(prep: Prepared, canon: Sequence[str], canon_text: str, start: int,
+             end: int) -> SpanContext:
+    a, b = token_range(prep, start, end)
+    k = int(prep.sentence_ids[min(a, len(prep.sentence_ids) - 1)]) if len(prep.starts) else 0
+    sentence = canon[k] if canon else ""
+    return span_context(" ".join(prep.tokens[a:b]), sentence, canon_text)
+
+
+def _group_spans(spans: list[Technique], sents: Sequence[SentenceLike]) -> list[list[Technique]]:
+    out: list[list[Technique]] = [[] for _ in sents]
+    starts = [s.start for s in sents]
+    for span in spans:
+        k = max(int(np.searchsorted(starts, span[0], side="right")) - 1, 0)
+        out[k].append(span)
+    return out

@@ -1,0 +1,168 @@
+"""Rule-based sentence roles: who speaks in a sentence, and how.
+
+Each sentence gets one role from :data:`ROLES` and the cues (character spans
+relative to the sentence) that triggered it:
+
+* ``boilerplate``: share/subscribe/cookie/credit lines (short, or starting so);
+* ``quote``: a quoted stretch with a speech verb, or (research form, where
+  quotation marks are stripped) a first-person sentence that continues a
+  quote opened by "X said :" or closed by ", X told reporters" next door;
+* ``attributed``: a named source ("X said", "according to", "told reporters",
+  "in a statement", "quoted ... as saying", "Reuters reported");
+* ``question``: ends with a question mark;
+* ``appeal``: call to action, prayer, exhortation, imperative;
+* ``opinion``: first-person views, evaluative words, speculative hedges;
+* ``claim``: everything else, an unattributed statement of fact.
+
+Rules run on the sentence as given, case-insensitively, so cased prose and
+the lower-cased tokenised research form give the same roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import lexicons as lx
+
+ATTRIBUTED = "attributed"
+QUOTE = "quote"
+CLAIM = "claim"
+OPINION = "opinion"
+APPEAL = "appeal"
+QUESTION = "question"
+BOILERPLATE = "boilerplate"
+ROLES = (ATTRIBUTED, QUOTE, CLAIM, OPINION, APPEAL, QUESTION, BOILERPLATE)
+
+#: Boilerplate cues decide the role only in short sentences or at the start.
+_BOILERPLATE_MAX_WORDS = 12
+_CONTINUABLE = frozenset((CLAIM, OPINION, APPEAL))
+
+Cue = tuple[int, int, str]
+
+
+@dataclass(frozen=True)
+class RoleResult:
+    """A sentence's role, its triggering cues and its hedge count."""
+
+    role: str
+    cues: tuple[Cue, ...]
+    hedges: int = 0
+    quoted: bool = False
+
+
+def lower_same_length(text: str) -> str:
+    """``text`` lower-cased, keeping every offset (the rare multi-char folds are kept as is)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+def scan_cues(low: str) -> dict[str, list[Cue]]:
+    """Every cue in lower-cased ``low``, by family (see :mod:`veracity.signals.lexicons`)."""
+    found: dict[str, list[Cue]] = {}
+    size = len(low)
+    for trigger in lx.TRIGGER_SCAN.finditer(low):
+        pos, end = trigger.span()
+        for rule in lx.TRIGGERS[trigger.group()]:
+            cue: Cue | None = None
+            if rule.pattern is None:
+                cue = (pos, end, rule.kind)
+            elif rule.anchored:
+                m = rule.pattern.match(low, pos)
+                cue = (pos, m.end(), rule.kind) if m else None
+            else:
+                lo, hi = max(0, pos - lx.WINDOW_BEFORE), min(size, end + lx.WINDOW_AFTER)
+                for m in rule.pattern.finditer(low, lo, hi):
+                    if m.start() > pos:
+                        break
+                    if pos < m.end():
+                        cue = (m.start(), m.end(), rule.kind)
+                        break
+            if cue is not None:
+                bucket = found.setdefault(rule.family, [])
+                if cue not in bucket:
+                    bucket.append(cue)
+    return found
+
+
+def _outside(cues: list[Cue], zones: list[Cue]) -> list[Cue]:
+    return [c for c in cues if not any(z[0] <= c[0] and c[1] <= z[1] for z in zones)]
+
+
+def _has_quote_chars(text: str) -> bool:
+    return any(ch in text for ch in lx.QUOTE_CHARS)
+
+
+def classify_role(text: str) -> RoleResult:
+    """The role of one sentence on its own (see :func:`assign_roles` for context)."""
+    low = lower_same_length(text)
+    cues = scan_cues(low)
+    hedges = len(cues.get(lx.HEDGE, ()))
+    quoted = _has_quote_chars(text) and lx.QUOTED_SPAN.search(text) is not None
+    boiler = cues.get(lx.BOILERPLATE, [])
+    if lx.COPYRIGHT_SIGN in text:
+        at = text.index(lx.COPYRIGHT_SIGN)
+        boiler.insert(0, (at, at + 1, "boilerplate"))
+    if boiler and (boiler[0][0] <= 3 or len(text.split()) <= _BOILERPLATE_MAX_WORDS):
+        return RoleResult(BOILERPLATE, (boiler[0],), hedges)
+    vague = cues.get(lx.VAGUE, [])
+    attribution = _outside(cues.get(lx.ATTRIBUTION, []), vague + cues.get(lx.IDIOM, []))
+    if attribution:
+        attribution.sort()
+        if quoted:
+            marks = [(m.start(), m.end(), "quotation") for m in lx.QUOTED_SPAN.finditer(text)]
+            return RoleResult(QUOTE, tuple(marks + attribution), hedges, quoted)
+        return RoleResult(ATTRIBUTED, tuple(attribution), hedges, quoted)
+    question = lx.QUESTION_END.search(low)
+    if question:
+        return RoleResult(QUESTION, ((question.start(), question.start() + 1, "question"),),
+                          hedges, quoted)
+    appeal = sorted(cues.get(lx.APPEAL, []))
+    start = lx.IMPERATIVE_START.match(low)
+    if start:
+        word = start.group().rstrip()
+        appeal.insert(0, (start.end() - len(word.split()[-1]), start.end(), "imperative"))
+    if appeal:
+        return RoleResult(APPEAL, tuple(appeal), hedges, quoted)
+    opinion = sorted(cues.get(lx.OPINION, []))
+    if opinion:
+        return RoleResult(OPINION, tuple(opinion + vague), hedges, quoted)
+    return RoleResult(CLAIM, tuple(vague), hedges, quoted)
+
+
+def _continues_quote(text: str, prev: str | None, prev_role: RoleResult | None,
+                     nxt: str | None, next_role: RoleResult | None) -> bool:
+    opens_quote = text.lstrip()[:1] in lx.QUOTE_CHARS
+    if not opens_quote and lx.FIRST_PERSON.search(text.lower()) is None:
+        return False
+    if (prev is not None and prev_role is not None and prev_role.role in (ATTRIBUTED, QUOTE)
+            and any(c[2] == "quote_continuation" or prev[c[1]:].lstrip().startswith(":")
+                    for c in prev_role.cues)):
+        return True
+    return (nxt is not None and next_role is not None
+            and next_role.role in (ATTRIBUTED, QUOTE)
+            and lx.TRAILING_ATTRIBUTION.search(nxt.lower().rstrip(" .\"'\u201d")) is not None)
+
+
+def assign_roles(texts: Sequence[str]) -> list[RoleResult]:
+    """Roles of consecutive sentences of one article, with quote continuation.
+
+    A first-person sentence right after "X said :" (or after such a
+    continuation), or right before a sentence that ends ", X told reporters",
+    is the speaker's voice, not the author's: it becomes ``quote``.
+    """
+    results = [classify_role(t) for t in texts]
+    n = len(texts)
+    for i in range(n):
+        res = results[i]
+        if res.role not in _CONTINUABLE:
+            continue
+        prev, prev_role = (texts[i - 1], results[i - 1]) if i else (None, None)
+        nxt, next_role = (texts[i + 1], results[i + 1]) if i + 1 < n else (None, None)
+        if _continues_quote(texts[i], prev, prev_role, nxt, next_role):
+            end = len(texts[i].rstrip())
+            results[i] = RoleResult(QUOTE, ((0, end, "quote_continuation"),), res.hedges,
+                                    res.quoted)
+    return results

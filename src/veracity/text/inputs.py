@@ -1,0 +1,152 @@
+"""Reading what a user hands veracity: a file, standard input or a string.
+
+Every way in ends in :class:`Document`: the text after HTML extraction (when
+the input is HTML) and :func:`~veracity.text.normalize.clean`, stripped, plus
+its name and kind (``"text"``, ``"html"`` or ``"corpus"`` for the research
+form, see :func:`~veracity.text.normalize.is_corpus_form`).
+
+Bytes are decoded by BOM (UTF-8, UTF-16, UTF-32), else as UTF-8; bytes that
+are not valid UTF-8 and hold no valid multi-byte UTF-8 sequence at all are
+read as Windows-1252 (legacy "smart quotes"), otherwise invalid sequences
+become U+FFFD.  Input is refused with a coded error when it is missing
+(E001), empty (E002), binary (E003: a NUL byte outside UTF-16/32, or more
+than :data:`BINARY_SHARE` of its characters, and at least two, are control or
+replacement characters), over the size limit (E004, checked before a file is
+read and by reading at most ``limit + 1`` bytes of a stream), a directory
+(E024), unreadable (E025) or left without text by HTML extraction (E014).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import stat
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from ..config import MAX_INPUT_BYTES
+from ..errors import E, InputError, NotFoundError, TooLargeError
+from .html import html_to_text, looks_like_html
+from .normalize import clean, is_corpus_form
+
+__all__ = [
+    "BINARY_SHARE",
+    "Document",
+    "Kind",
+    "document_from_bytes",
+    "document_from_text",
+    "is_corpus_form",
+    "read_input",
+]
+
+Kind = Literal["text", "html", "corpus"]
+
+#: Above this share of control or replacement characters, input counts as binary.
+BINARY_SHARE = 0.01
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_BAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffd]")
+_DECODED_MULTIBYTE = re.compile("[^\x00-\x7f\ufffd]")
+
+
+@dataclass(frozen=True)
+class Document:
+    """Text ready for analysis, with where it came from and what it looked like."""
+
+    text: str
+    name: str
+    kind: Kind
+
+
+def read_input(source: str | Path, *, limit: int = MAX_INPUT_BYTES) -> Document:
+    """Read a file, or standard input's bytes when ``source`` is ``"-"``."""
+    if str(source) == "-":
+        data = _read_stream(sys.stdin.buffer, "<stdin>", limit)
+        return document_from_bytes(data, "<stdin>", limit)
+    path = Path(source)
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise NotFoundError(E.E001, path=path) from None
+    except OSError as err:
+        raise InputError(E.E025, path=path, reason=err.strerror or err) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(E.E024, path=path)
+    if info.st_size > limit:
+        raise TooLargeError(E.E004, size=info.st_size, limit=limit, what=path)
+    try:
+        with path.open("rb") as stream:
+            data = _read_stream(stream, str(path), limit)
+    except OSError as err:
+        raise InputError(E.E025, path=path, reason=err.strerror or err) from None
+    return document_from_bytes(data, str(path), limit)
+
+
+def document_from_bytes(data: bytes, name: str, limit: int = MAX_INPUT_BYTES) -> Document:
+    """A :class:`Document` from raw bytes (see the module docstring for decoding)."""
+    if len(data) > limit:
+        raise TooLargeError(E.E004, size=len(data), limit=limit, what=name)
+    return _document(_decode(data, name), name)
+
+
+def document_from_text(text: str, name: str = "<text>", limit: int = MAX_INPUT_BYTES) -> Document:
+    """A :class:`Document` from a string; ``limit`` applies to its UTF-8 size."""
+    size = len(text.encode("utf-8", "surrogatepass")) if len(text) * 4 > limit else len(text)
+    if size > limit:
+        raise TooLargeError(E.E004, size=size, limit=limit, what=name)
+    return _document(text, name)
+
+
+def _read_stream(stream: BinaryIO, name: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``stream``; E004 as soon as there are more."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = stream.read(limit + 1 - total)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    if total > limit:
+        raise TooLargeError(E.E004, size=f"more than {limit}", limit=limit, what=name)
+    return b"".join(chunks)
+
+
+def _decode(data: bytes, name: str) -> str:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    if b"\x00" in data:
+        raise InputError(E.E003, what=name)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+    if _DECODED_MULTIBYTE.search(text):
+        return text
+    return data.decode("cp1252", errors="replace")
+
+
+def _document(text: str, name: str) -> Document:
+    bad = len(_BAD.findall(text))
+    if bad >= 2 and bad > BINARY_SHARE * len(text):
+        raise InputError(E.E003, what=name)
+    text = clean(text).strip()
+    if not text:
+        raise InputError(E.E002, what=name)
+    kind: Kind = "text"
+    if looks_like_html(text):
+        text, kind = clean(html_to_text(text)).strip(), "html"
+        if not text:
+            raise InputError(E.E014, what=name)
+    elif is_corpus_form(text):
+        kind = "corpus"
+    return Document(text=text, name=name, kind=kind)

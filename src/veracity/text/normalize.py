@@ -1,0 +1,131 @@
+"""The one canonical text normalisation, shared by training and prediction.
+
+Two layers:
+
+* :func:`clean` keeps the text readable and offset-friendly: Unicode NFC,
+  curly quotes and dashes folded to ASCII, control, zero-width and lone
+  surrogate characters removed, every line break spelled ``\\n``, whitespace
+  runs kept (so the text still reads like the original).
+* :func:`tokens` is what every model sees: NFKC case-folded word tokens in
+  which an apostrophe splits a word, so "Obama's", "Obama’s" and the
+  research-corpus form "obama s" all give ``["obama", "s"]``.  Punctuation is
+  dropped except ``!`` and ``?``, which survive tokenised corpora unchanged.
+  Every digit becomes ``0``; a number of five or more digits is cut to four.
+
+:func:`is_corpus_form` recognises the research-corpus form itself: lower-cased,
+punctuation split off by spaces (``" , "``, ``" ."``), one sentence per line.
+
+Nothing else in veracity lower-cases or tokenises text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "\uff07": "'",
+        "\u0060": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\uff02": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2026": "...",
+        "\r": "\n",
+        "\x0b": "\n",
+        "\x0c": "\n",
+        "\x1c": "\n",
+        "\x1d": "\n",
+        "\x1e": "\n",
+        "\x85": "\n",
+        "\u2028": "\n",
+        "\u2029": "\n",
+    }
+)
+# Control characters except tab/newline, soft hyphen, zero-width and bidi
+# marks, BOM and lone surrogates (which no encoder can write).
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ufffe\ud800-\udfff]"
+)
+_TOKEN = re.compile(r"[^\W_]+|[!?]")
+_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+")
+_SPACED_PUNCT = re.compile(r"(?<=\s)[,.!?;:](?=\s|$)", re.MULTILINE)
+_ATTACHED_PUNCT = re.compile(r"(?<=[^\W_])[,!?;:](?=\s|$)|(?<=[^\W\d_]{2})\.(?=\s|$)", re.MULTILINE)
+#: How much of a text :func:`is_corpus_form` looks at.
+CORPUS_SAMPLE_CHARS = 20_000
+
+
+def clean(text: str) -> str:
+    """Return ``text`` in canonical Unicode form, still readable.
+
+    The result has the same line structure as the input; only characters that
+    carry no content are removed and typographic variants are folded.
+    """
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    return text.replace("\r\n", "\n").translate(_TRANSLATE)
+
+
+def tokens(text: str) -> list[str]:
+    """Canonical lower-cased tokens of ``text`` (see module docstring).
+
+    Digits are folded to ``0`` so that specific figures and dates do not
+    become features; a number keeps at most four digits (``2016`` and
+    ``20160`` both give ``0000``), a mixed token keeps its shape (``covid19``
+    gives ``covid00``).
+    """
+    folded = unicodedata.normalize("NFKC", clean(text)).casefold()
+    folded = unicodedata.normalize("NFKC", folded).translate(_TRANSLATE)
+    return [_fold_digits(t) for t in _TOKEN.findall(folded)]
+
+
+def _fold_digits(token: str) -> str:
+    if _NUMBER.fullmatch(token):
+        return "0" * min(len(token), 4)
+    return _DIGIT.sub("0", token)
+
+
+def canonical(text: str) -> str:
+    """Tokens joined by single spaces: the string every vectoriser sees."""
+    return " ".join(tokens(text))
+
+
+def is_corpus_form(text: str) -> bool:
+    """True when ``text`` looks like the lower-cased, tokenised research form.
+
+    Looks at the first :data:`CORPUS_SAMPLE_CHARS` characters: at least 90% of
+    the non-blank lines have no upper-case letter, and punctuation split off by
+    spaces (``"word , word ."``) outnumbers punctuation attached to a word.
+    """
+    sample = text[:CORPUS_SAMPLE_CHARS]
+    lines = [line for line in sample.splitlines() if line.strip()]
+    if not lines:
+        return False
+    lower = sum(1 for line in lines if line == line.lower())
+    if lower < 0.9 * len(lines):
+        return False
+    spaced = len(_SPACED_PUNCT.findall(sample))
+    return spaced > 0 and spaced > len(_ATTACHED_PUNCT.findall(sample))

@@ -1,0 +1,89 @@
+"""The standalone HTML report: highlighted sentences, details on hover/focus, no external assets.
+
+All article text goes through Jinja2 autoescaping: an article containing
+``<script>`` shows those characters and runs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..report import Report, SentenceReport, Span
+
+ROLE_LABELS = {
+    "attributed": "attributed reporting",
+    "quote": "direct quote",
+    "claim": "unattributed claim",
+    "opinion": "opinion / editorialising",
+    "appeal": "appeal / call to action",
+    "question": "question",
+    "boilerplate": "boilerplate",
+}
+
+
+@dataclass
+class Piece:
+    """A run of article text: plain, or inside a technique mark."""
+
+    text: str
+    technique: str | None = None
+    score: float = 0.0
+
+
+@cache
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("veracity.views", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _pieces(sentence: SentenceReport, text: str) -> list[Piece]:
+    """Split a sentence into plain and technique-marked runs (no overlaps)."""
+    out: list[Piece] = []
+    pos = sentence.start
+    spans: list[Span] = sorted(sentence.techniques, key=lambda s: (s.start, -s.end))
+    for span in spans:
+        start, end = max(span.start, pos), min(span.end, sentence.end)
+        if start >= end:
+            continue
+        if start > pos:
+            out.append(Piece(text[pos:start]))
+        out.append(Piece(text[start:end], span.label, span.score))
+        pos = end
+    if pos < sentence.end:
+        out.append(Piece(text[pos : sentence.end]))
+    return out
+
+
+def article_blocks(report: Report, text: str) -> list[dict[str, object]]:
+    """The article as a list of gaps and sentences, ready for a template."""
+    blocks: list[dict[str, object]] = []
+    pos = 0
+    for s in report.sentences:
+        if s.start > pos:
+            blocks.append({"gap": text[pos : s.start]})
+        blocks.append({"sentence": s, "pieces": _pieces(s, text), "role_label": ROLE_LABELS[s.role]})
+        pos = s.end
+    if pos < len(text):
+        blocks.append({"gap": text[pos:]})
+    return blocks
+
+
+def render_html(report: Report, text: str) -> str:
+    """A complete, self-contained HTML page for ``report``."""
+    return _env().get_template("report.html.j2").render(
+        report=report, blocks=article_blocks(report, text), role_labels=ROLE_LABELS
+    )
+
+
+def render_fragment(report: Report, text: str) -> str:
+    """Only the report body (verdict, signals, article), for embedding in the service page."""
+    return _env().get_template("fragment.html.j2").render(
+        report=report, blocks=article_blocks(report, text), role_labels=ROLE_LABELS
+    )

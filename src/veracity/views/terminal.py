@@ -1,0 +1,78 @@
+"""The terminal view of a report: verdict, signals, and a coloured sentence map."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+
+import click
+
+from ..report import Report
+
+ROLE_STYLE: dict[str, dict[str, object]] = {
+    "attributed": {"fg": "green"},
+    "quote": {"fg": "cyan"},
+    "claim": {},
+    "opinion": {"fg": "yellow"},
+    "appeal": {"fg": "magenta"},
+    "question": {"fg": "blue"},
+    "boilerplate": {"dim": True},
+}
+VERDICT_STYLE = {"reliable": "green", "unreliable": "red", "uncertain": "yellow"}
+
+
+def _bar(share: float, width: int = 10) -> str:
+    n = min(width, round(abs(share) * width * 2))
+    return ("+" if share > 0 else "-") * n if n else "·"
+
+
+def render_terminal(report: Report, color: bool | None = None, width: int | None = None) -> str:
+    """Readable text; ANSI colours when ``color`` (default: stdout is a terminal)."""
+    use_color = sys.stdout.isatty() if color is None else color
+    width = width or min(100, shutil.get_terminal_size((100, 20)).columns)
+
+    def style(text: str, **kw: object) -> str:
+        return click.style(text, **kw) if use_color else text  # type: ignore[arg-type]
+
+    lines = [
+        style(
+            f"verdict: {report.verdict.upper()}  P(unreliable) = {report.probability:.2f}",
+            fg=VERDICT_STYLE[report.verdict],
+            bold=True,
+        ),
+        f"uncertain band: {report.uncertain_band[0]:.2f}-{report.uncertain_band[1]:.2f}"
+        + (f"  ({report.abstain_reason})" if report.abstain_reason else ""),
+        f"input: {report.input_name} ({report.input_kind}, {report.words} words)   model: {report.model.name}",
+    ]
+    if report.added_share is not None:
+        lines.append(f"added commentary (not in the archive): {report.added_share:.0%} of sentences")
+    if report.signals:
+        lines += ["", style("signals (value | reliable articles p10-p90)", bold=True)]
+        for sig in report.signals:
+            rng = (
+                f"{sig.reliable_p10:.2f}-{sig.reliable_p90:.2f}"
+                if sig.reliable_p10 is not None and sig.reliable_p90 is not None
+                else "n/a"
+            )
+            outside = (
+                sig.reliable_p90 is not None
+                and sig.reliable_p10 is not None
+                and not sig.reliable_p10 <= sig.value <= sig.reliable_p90
+            )
+            mark = style(" !", fg="red", bold=True) if outside else ""
+            lines.append(f"  {sig.name:<24} {sig.value:8.2f} | {rng}{mark}")
+    lines += ["", style("sentences (push: + towards unreliable, - towards reliable)", bold=True)]
+    for s in report.sentences:
+        tags = [s.role] + sorted({t.label for t in s.techniques})
+        if s.provenance is not None:
+            tags.append(s.provenance.status)
+        head = f"{s.index + 1:>3} [{_bar(s.share):>10}] {', '.join(tags)}"
+        lines.append(style(head, **ROLE_STYLE.get(s.role, {})))
+        body = textwrap.fill(s.text, width=width, initial_indent="      ", subsequent_indent="      ")
+        lines.append(style(body, **ROLE_STYLE.get(s.role, {})))
+        if s.terms:
+            lines.append("      words: " + ", ".join(f"{t.term} ({t.weight:+.2f})" for t in s.terms))
+    legend = "  ".join(style(role, **st) for role, st in ROLE_STYLE.items())
+    lines += ["", f"legend: {legend}", report.notice]
+    return "\n".join(lines)

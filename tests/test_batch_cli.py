@@ -1,0 +1,116 @@
+"""``veracity score`` through click's runner and as a killed-then-resumed subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from batch_support import corpus, make_model
+from veracity.batch import score_file
+from veracity.batch.resume import partial_paths
+from veracity.cli.main import cli
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_model(tmp_path_factory.mktemp("model"))
+
+
+def _jsonl(path: Path, rows: list[tuple[str, str]]) -> Path:
+    path.write_text("".join(json.dumps({"key": i, "body": t}) + "\n" for i, t in rows))
+    return path
+
+
+def test_batch_cli_scores_a_file_with_mapped_columns(tmp_path: Path, model_dir: Path) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", [*corpus(6), ("blank", "")])
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "score",
+            str(source),
+            "-o",
+            str(out),
+            "--text-column",
+            "body",
+            "--id-column",
+            "key",
+            "--model",
+            str(model_dir),
+            "--workers",
+            "1",
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "scored 7 articles (1 with errors)" in result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "id,probability,verdict,abstain_reason,error"
+    assert [line.split(",")[0] for line in lines[1:]] == [i for i, _ in corpus(6)] + ["blank"]
+    assert lines[-1].endswith("[E002] input is empty: blank")
+
+
+def test_batch_cli_errors_are_one_line_with_exit_2(tmp_path: Path, model_dir: Path) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", corpus(2))
+    runner = CliRunner()
+    missing = runner.invoke(
+        cli, ["score", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o.csv")]
+    )
+    assert missing.exit_code == 2
+    assert missing.output.strip().splitlines() == [
+        f"veracity: error: [E001] file not found: {tmp_path / 'nope.csv'}"
+    ]
+    bad_out = runner.invoke(cli, ["score", str(source), "-o", str(tmp_path / "o.xlsx")])
+    assert bad_out.exit_code == 2 and "[E013]" in bad_out.output
+
+
+def test_batch_cli_subprocess_killed_then_resumed_equals_uninterrupted(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", corpus(1500))
+    out = tmp_path / "out.jsonl"
+    cmd = [
+        sys.executable,
+        "-m",
+        "veracity.cli.main",
+        "score",
+        str(source),
+        "-o",
+        str(out),
+        "--text-column",
+        "body",
+        "--id-column",
+        "key",
+        "--model",
+        str(model_dir),
+        "--workers",
+        "2",
+        "--chunk-size",
+        "5",
+        "--quiet",
+    ]
+    proc = subprocess.Popen(cmd, start_new_session=True, stderr=subprocess.PIPE)
+    partial = partial_paths(out)[0]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if partial.is_file() and partial.read_bytes().count(b"\n") >= 20:
+            break
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
+    assert not out.exists()
+    resumed = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "from the earlier run" in resumed.stderr
+    whole = tmp_path / "whole.jsonl"
+    score_file(source, whole, text_column="body", id_column="key", model_dir=model_dir, workers=1)
+    assert out.read_bytes() == whole.read_bytes()

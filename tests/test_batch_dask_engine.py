@@ -1,0 +1,98 @@
+"""Dask scoring gives exactly the local engine's rows (a real two-process LocalCluster)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from batch_support import corpus, make_model
+from veracity.batch import score_dask_dataframe, score_file
+from veracity.cli.main import cli
+from veracity.errors import InputError
+
+dask = pytest.importorskip("dask")
+distributed = pytest.importorskip("distributed")
+dd = pytest.importorskip("dask.dataframe")
+
+ROWS: list[tuple[str, Any]] = [*corpus(30), ("empty", ""), ("number", 5)]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_model(tmp_path_factory.mktemp("model"))
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def local_records(
+    tmp_path_factory: pytest.TempPathFactory, model_dir: Path
+) -> list[dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("local")
+    source = folder / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in ROWS))
+    out = folder / "out.jsonl"
+    score_file(source, out, model_dir=model_dir, workers=1)
+    return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+def _plain(value: Any) -> Any:
+    return None if isinstance(value, float) and value != value else value
+
+
+def test_batch_dask_engine_dataframe_matches_local_engine(
+    model_dir: Path, scheduler: str, local_records: list[dict[str, Any]]
+) -> None:
+    frame = pd.DataFrame({"id": [r[0] for r in ROWS], "text": [r[1] for r in ROWS]}, dtype=object)
+    with dask.config.set({"dataframe.convert-string": False}), distributed.Client(scheduler):
+        ddf = dd.from_pandas(frame, npartitions=4)
+        got = score_dask_dataframe(ddf, model_dir=model_dir).compute()
+    assert list(got.columns) == ["id", "probability", "verdict", "abstain_reason", "error"]
+    records = [{k: _plain(v) for k, v in row.items()} for row in got.to_dict("records")]
+    assert records == local_records
+
+
+def test_batch_dask_engine_cli_with_scheduler_matches_local_engine(
+    tmp_path: Path, model_dir: Path, scheduler: str, local_records: list[dict[str, Any]]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in ROWS))
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "score",
+            str(source),
+            "-o",
+            str(out),
+            "--engine",
+            "dask",
+            "--scheduler",
+            scheduler,
+            "--model",
+            str(model_dir),
+            "--chunk-size",
+            "4",
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line) for line in out.read_text().splitlines()] == local_records
+
+
+def test_batch_dask_engine_requires_the_text_column(model_dir: Path) -> None:
+    ddf = dd.from_pandas(pd.DataFrame({"body": ["x"]}), npartitions=1)
+    with pytest.raises(InputError, match=r"\[E006\]"):
+        score_dask_dataframe(ddf, model_dir=model_dir)

@@ -1,0 +1,152 @@
+"""Chunked readers and finishers of veracity.batch.formats (no model needed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from veracity.batch.formats import (
+    finish_csv,
+    finish_jsonl,
+    finish_parquet,
+    input_format,
+    materialize,
+    open_source,
+    output_format,
+    record_line,
+)
+from veracity.batch.scoring import COLUMNS, RowError
+from veracity.errors import InputError, NotFoundError
+
+
+def _rows(path: Path, fmt: str, size: int = 2, **kw: str) -> list[list[tuple[str, object]]]:
+    source = open_source(path, fmt, kw.get("text", "text"), kw.get("id", "id"))
+    return [chunk.rows for chunk in source.chunks(size)]
+
+
+def test_batch_formats_csv_reads_in_chunks_with_ids(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    pd.DataFrame({"id": ["x", "y", "z"], "text": ["one, two", "", "three\nfour"]}).to_csv(
+        path, index=False
+    )
+    chunks = _rows(path, "csv")
+    assert chunks == [[("x", "one, two"), ("y", "")], [("z", "three\nfour")]]
+
+
+def test_batch_formats_csv_without_id_column_numbers_rows(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("body\nalpha\nbeta\ngamma\n", encoding="utf-8")
+    rows = [r for chunk in _rows(path, "csv", text="body") for r in chunk]
+    assert rows == [("0", "alpha"), ("1", "beta"), ("2", "gamma")]
+
+
+def test_batch_formats_csv_missing_text_column_is_coded(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id,body\n1,alpha\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[E006\]"):
+        _rows(path, "csv")
+
+
+def test_batch_formats_csv_bad_bytes_reach_the_row_not_the_run(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"id,text\n1,caf\xe9 latte\n2,fine\n")
+    rows = [r for chunk in _rows(path, "csv") for r in chunk]
+    assert rows[1] == ("2", "fine")
+    assert isinstance(rows[0][1], str) and "\udce9" in rows[0][1]
+
+
+def test_batch_formats_empty_csv_has_no_rows(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"")
+    assert _rows(path, "csv") == []
+
+
+def test_batch_formats_jsonl_marks_bad_lines(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(
+        b'{"id": "a", "text": "first"}\n\n{not json\n[1, 2]\n{"text": 7}\n'
+        b'{"id": 9, "text": null}\n\xff\xfe\n'
+    )
+    rows = [r for chunk in _rows(path, "jsonl", size=3) for r in chunk]
+    assert [r[0] for r in rows] == ["a", "1", "2", "3", "9", "5"]
+    assert rows[0][1] == "first"
+    assert isinstance(rows[1][1], RowError) and "[E013]" in rows[1][1].message
+    assert isinstance(rows[2][1], RowError) and "not a JSON object" in rows[2][1].message
+    assert rows[3][1] == 7 and rows[4][1] is None
+    assert isinstance(rows[5][1], RowError) and "[E007]" in rows[5][1].message
+
+
+def test_batch_formats_parquet_iterates_batches(tmp_path: Path) -> None:
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"text": ["a", "b", "c", None], "key": ["k1", None, "k3", "k4"]}), path)
+    source = open_source(path, "parquet", "text", "key")
+    assert source.total == 4
+    rows = [r for chunk in source.chunks(3) for r in chunk.rows]
+    assert rows == [("k1", "a"), ("1", "b"), ("k3", "c"), ("k4", None)]
+
+
+def test_batch_formats_folder_ids_are_sorted_relative_paths(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / "b" / "two.html").write_text("<p>two</p>", encoding="utf-8")
+    (tmp_path / "one.txt").write_text("one", encoding="utf-8")
+    (tmp_path / "skip.pdf").write_bytes(b"%PDF")
+    (tmp_path / ".hidden" / "x.txt").write_text("x", encoding="utf-8")
+    source = open_source(tmp_path, "dir", "text", "id")
+    assert source.total == 2
+    rows = [r for chunk in source.chunks(10) for r in chunk.rows]
+    assert [r[0] for r in rows] == ["b/two.html", "one.txt"]
+    read = materialize(rows, limit=5)
+    assert isinstance(read[0][1], RowError) and "[E004]" in read[0][1].message
+    assert read[1] == ("one.txt", b"one")
+
+
+def test_batch_formats_detects_formats_and_refuses_others(tmp_path: Path) -> None:
+    assert input_format(tmp_path) == "dir"
+    assert input_format(tmp_path / "x.JSONL") == "jsonl"
+    assert input_format(tmp_path / "x.txt", "csv") == "csv"
+    assert output_format(tmp_path / "o.parquet") == "parquet"
+    with pytest.raises(InputError, match=r"\[E012\]"):
+        input_format(tmp_path / "x.xlsx")
+    with pytest.raises(InputError, match=r"\[E013\]"):
+        output_format(tmp_path / "o.txt")
+    with pytest.raises(NotFoundError, match=r"\[E001\]"):
+        open_source(tmp_path / "missing.csv", "csv", "text", "id")
+
+
+def test_batch_formats_finishers_write_the_same_records(tmp_path: Path) -> None:
+    columns = COLUMNS["verdict"]
+    records = [
+        {
+            "id": "a,1",
+            "probability": 0.1234,
+            "verdict": "reliable",
+            "abstain_reason": None,
+            "error": None,
+        },
+        {
+            "id": 'b"2',
+            "probability": None,
+            "verdict": None,
+            "abstain_reason": None,
+            "error": "[E002] input is empty: b",
+        },
+    ]
+    lines = b"".join(record_line(r) for r in records)
+    outs = {}
+    for name, finish in (("csv", finish_csv), ("parquet", finish_parquet), ("jsonl", finish_jsonl)):
+        partial = tmp_path / f"p.{name}.partial"
+        partial.write_bytes(lines)
+        finish(partial, tmp_path / f"out.{name}", columns)
+        outs[name] = tmp_path / f"out.{name}"
+    from_csv = pd.read_csv(outs["csv"], dtype=object, keep_default_na=False)
+    assert list(from_csv.columns) == list(columns)
+    assert from_csv["id"].tolist() == ["a,1", 'b"2']
+    assert float(from_csv["probability"][0]) == 0.1234 and from_csv["probability"][1] == ""
+    assert pq.read_table(outs["parquet"]).to_pylist() == records
+    assert [json.loads(x) for x in outs["jsonl"].read_text("utf-8").splitlines()] == records

@@ -1,0 +1,111 @@
+"""The CLI through click's runner: verdicts, JSON, HTML, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from veracity.cli.main import cli
+from veracity.config import MAX_INPUT_BYTES
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def assert_one_line_error(code: int, err: str, needle: str) -> None:
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("veracity: error: [E")
+    assert needle in lines[0]
+    assert "Traceback" not in err
+
+
+def test_cli_check_prints_verdict_for_example() -> None:
+    code, out, _ = run("check", str(EXAMPLES / "wrapped_wire_story.txt"), "--no-color")
+    assert code == 0
+    assert out.startswith("verdict: ")
+    assert "P(unreliable) = " in out
+    assert "legend:" in out
+
+
+def test_cli_check_json_is_a_report() -> None:
+    code, out, _ = run("check", str(EXAMPLES / "wire_report.txt"), "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["schema_version"] == "1.0"
+    assert 0.0 <= report["probability"] <= 1.0
+    assert report["sentences"]
+
+
+def test_cli_check_reads_stdin() -> None:
+    text = (EXAMPLES / "wire_report.txt").read_bytes()
+    code, out, _ = run("check", "-", "--json", stdin=text)
+    assert code == 0
+    assert json.loads(out)["input_name"] == "<stdin>"
+
+
+def test_cli_check_missing_file(tmp_path: Path) -> None:
+    code, _, err = run("check", str(tmp_path / "nope.txt"))
+    assert_one_line_error(code, err, "not found")
+
+
+def test_cli_check_empty_input(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n\n")
+    code, _, err = run("check", str(empty))
+    assert_one_line_error(code, err, "empty")
+
+
+def test_cli_check_empty_stdin() -> None:
+    code, _, err = run("check", "-", stdin=b"")
+    assert_one_line_error(code, err, "empty")
+
+
+def test_cli_check_binary_input(tmp_path: Path) -> None:
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    code, _, err = run("check", str(binary))
+    assert_one_line_error(code, err, "binary")
+
+
+def test_cli_check_oversized_input(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * (MAX_INPUT_BYTES // 5 + 1))
+    code, _, err = run("check", str(big))
+    assert_one_line_error(code, err, "over the limit")
+
+
+def test_cli_check_html_output_is_atomic_and_complete(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    code, _, _ = run("check", str(EXAMPLES / "wrapped_wire_story.txt"), "--html", str(out))
+    assert code == 0
+    page = out.read_text()
+    assert page.startswith("<!doctype html>") and page.rstrip().endswith("</html>")
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_cli_data_stats_unknown_corpus() -> None:
+    code, _, err = run("data", "stats", "--corpus", "no_such_corpus")
+    assert_one_line_error(code, err, "unknown")
+
+
+def test_cli_evaluate_needs_protocol_or_task() -> None:
+    code, _, err = run("evaluate")
+    assert_one_line_error(code, err, "--protocol/--task")
+
+
+@pytest.mark.data
+def test_cli_check_seed_is_unreliable(seed_path: Path) -> None:
+    code, out, _ = run("check", str(seed_path), "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["verdict"] == "unreliable"
+    assert report["probability"] >= 0.65

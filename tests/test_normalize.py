@@ -1,0 +1,94 @@
+"""The canonical normalisation: one token stream for prose and the research form."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from veracity.text.normalize import canonical, clean, is_corpus_form, tokens
+
+# Invented fixtures in the two forms the corpora use.
+PROSE = "The U.S. envoy doesn\u2019t agree, Mr. Smith said. \u201cIt\u2019s over!\u201d"
+CORPUS = "the u.s. envoy doesn t agree , mr. smith said .\nit s over !"
+CORPUS_LINES = (
+    "the council met on monday to discuss the budget .\n"
+    "officials said the plan , which costs millions , would be delayed .\n"
+    "critics called the move reckless : it is a mistake , one said .\n"
+)
+
+ASCII_TEXT = st.text(alphabet=string.ascii_letters + string.digits + " .,'!?\n-", max_size=200)
+
+
+def test_normalize_apostrophe_forms_give_same_tokens() -> None:
+    expected = ["obama", "s", "plan"]
+    assert tokens("Obama's plan") == expected
+    assert tokens("Obama\u2019s plan") == expected
+    assert tokens("obama s plan") == expected
+    assert tokens("OBAMA\u02bcS PLAN") == expected
+
+
+def test_normalize_prose_and_corpus_form_give_same_tokens() -> None:
+    assert tokens(PROSE) == tokens(CORPUS)
+    assert "!" in tokens(PROSE)
+
+
+def test_normalize_digits_are_folded() -> None:
+    assert tokens("In 2016, 15 troops") == ["in", "0000", "00", "troops"]
+    assert tokens("1234567") == ["0000"]
+    assert tokens("COVID19 and F-16s") == ["covid00", "and", "f", "00s"]
+    assert tokens("\u0663\u0664 units") == ["00", "units"]
+
+
+def test_normalize_compatibility_forms_fold() -> None:
+    assert tokens("\ufb01nance \uff21\uff22\uff23") == ["finance", "abc"]
+    assert canonical("  Hello,   World!  ") == "hello world !"
+
+
+def test_normalize_clean_spells_every_line_break_as_newline() -> None:
+    assert clean("a\r\nb\rc\u2028d\x0ce\x85f") == "a\nb\nc\nd\ne\nf"
+
+
+def test_normalize_clean_removes_invisible_characters() -> None:
+    assert clean("news\u00adpaper\u200b \ufeffok\x00\x07") == "newspaper ok"
+    assert clean("lone \ud800 surrogate") == "lone  surrogate"
+    assert clean("\u201cquote\u201d \u2014 dash\u2026") == '"quote" - dash...'
+
+
+def test_normalize_is_corpus_form_detects_research_form() -> None:
+    assert is_corpus_form(CORPUS_LINES)
+    assert is_corpus_form(CORPUS)
+    assert not is_corpus_form(PROSE)
+    assert not is_corpus_form("all lower case, but written like prose. nothing spaced.")
+    assert not is_corpus_form("no punctuation at all\njust words")
+    assert not is_corpus_form("")
+    assert not is_corpus_form("The Council Met . Officials Said .\nCritics Called It Bad .")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_normalize_clean_never_raises_and_is_idempotent(text: str) -> None:
+    once = clean(text)
+    assert clean(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_normalize_tokens_idempotent_on_canonical(text: str) -> None:
+    assert tokens(canonical(text)) == tokens(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ASCII_TEXT)
+def test_normalize_tokens_ignore_case(text: str) -> None:
+    assert tokens(text.upper()) == tokens(text) == tokens(text.lower())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=string.ascii_letters + "'\u2019 ", max_size=80))
+def test_normalize_tokens_ignore_apostrophe_style(text: str) -> None:
+    expected = tokens(text)
+    assert tokens(text.replace("'", "\u2019")) == expected
+    assert tokens(text.replace("\u2019", "'")) == expected
+    assert tokens(text.replace("'", " ").replace("\u2019", " ")) == expected

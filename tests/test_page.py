@@ -1,0 +1,177 @@
+"""The web page in headless Chromium: paste, verdict, highlights, focus tips, XSS, upload."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from service_support import article, make_analyzer, mixed_article, xss_articles
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VERDICTS = {"reliable", "unreliable", "uncertain"}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (os.access(CHROMIUM, os.X_OK) or shutil.which("chromium") == CHROMIUM),
+        reason=f"headless Chromium not found at {CHROMIUM} (apt-get install chromium)",
+    ),
+]
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on uvicorn in a thread, on a free loopback port."""
+    import uvicorn
+
+    from veracity.service.app import create_app
+    from veracity.service.settings import Settings
+
+    folder = tmp_path_factory.mktemp("page")
+    app = create_app(Settings(db_path=folder / "history.sqlite"), make_analyzer(folder / "model"))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser(base_url: str) -> Iterator[Any]:
+    with sync_api.sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def dialogs() -> list[str]:
+    """Messages of every alert/confirm/prompt the page opened."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Any, dialogs: list[str]) -> Iterator[Any]:
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def page_article(request: pytest.FixtureRequest) -> str:
+    """The shared seed when present (read at test time), else an invented article."""
+    try:
+        path: Path = request.getfixturevalue("seed_path")
+    except pytest.skip.Exception:
+        return mixed_article()
+    return path.read_text("utf-8")
+
+
+def _analyse(page: Any, base_url: str, text: str) -> None:
+    page.goto(f"{base_url}/")
+    page.get_by_label("Article text").fill(text)
+    page.get_by_role("button", name="Analyse").click()
+    page.wait_for_url(f"{base_url}/a/*")
+
+
+def test_page_paste_shows_verdict_and_highlighted_opinions(
+    page: Any, base_url: str, page_article: str, tmp_path: Path
+) -> None:
+    _analyse(page, base_url, page_article)
+    assert page.locator(".verdict-word").inner_text().strip() in VERDICTS
+    assert 0.0 <= float(page.locator(".probability").inner_text()) <= 1.0
+    opinions = page.locator(".article .s.role-opinion")
+    assert opinions.count() >= 1
+    first = opinions.first
+    assert first.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    tip = first.locator(".tip")
+    assert not tip.is_visible()
+    first.hover()
+    assert tip.is_visible()
+    page.mouse.move(0, 0)
+    page.locator(".article .s").last.hover()
+    assert not tip.is_visible()
+    permalink = page.locator("a.permalink").get_attribute("href")
+    assert page.url.endswith(permalink)
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    assert (tmp_path / "report.png").stat().st_size > 0
+    page.goto(f"{base_url}/")
+    assert page.locator(f'.recent a[href="{permalink}"]').count() == 1
+
+
+def test_page_sentence_details_open_on_keyboard_focus(page: Any, base_url: str) -> None:
+    _analyse(page, base_url, mixed_article())
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('s')"):
+            break
+    focused = page.locator(".article .s:focus")
+    assert focused.count() == 1
+    assert focused.locator(".tip").is_visible()
+    assert "push on verdict" in focused.locator(".tip").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("index", "markup"), [(0, "<script>alert(1)</script>"), (1, "<img src=x onerror=alert(1)>")]
+)
+def test_page_article_markup_is_shown_as_text_and_never_runs(
+    page: Any, base_url: str, dialogs: list[str], tmp_path: Path, index: int, markup: str
+) -> None:
+    _analyse(page, base_url, xss_articles()[index])
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert markup in page.locator(".article").inner_text()
+    assert page.locator(".article img, .article script").count() == 0
+    assert page.get_by_text(markup, exact=False).first.is_visible()
+    page.screenshot(path=str(tmp_path / "xss.png"), full_page=True)
+
+
+def test_page_upload_a_file(page: Any, base_url: str, tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(article(77, loud=True), "utf-8")
+    page.goto(f"{base_url}/")
+    page.get_by_label("Or upload a file").set_input_files(str(story))
+    page.get_by_role("button", name="Analyse").click()
+    page.wait_for_url(f"{base_url}/a/*")
+    assert "story.txt" in page.locator("main").inner_text()
+    assert page.locator(".verdict-word").inner_text().strip() in VERDICTS
+
+
+def test_page_url_control_is_disabled_and_explained(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/")
+    url = page.get_by_label("Or a URL")
+    assert url.is_disabled()
+    assert "switched off" in page.locator("#url-note").inner_text()
+    assert page.locator("html").get_attribute("lang") == "en"

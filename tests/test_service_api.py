@@ -1,0 +1,221 @@
+"""The JSON API in-process: every endpoint, the cache, and the error shapes."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from service_support import article, make_analyzer, make_client
+from veracity.report import json_schema
+
+
+@pytest.fixture(scope="module")
+def analyzer(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return make_analyzer(tmp_path_factory.mktemp("model"))
+
+
+@pytest.fixture
+def client(tmp_path: Path, analyzer: Any) -> Any:
+    with make_client(tmp_path, analyzer) as c:
+        yield c
+
+
+def _error(resp: Any) -> dict[str, Any]:
+    body = resp.json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"].startswith("E")
+    assert body["error"]["message"]
+    return dict(body["error"])
+
+
+def test_service_api_analyze_text_returns_schema_valid_report(client: Any) -> None:
+    resp = client.post("/v1/analyze", json={"text": article(1, loud=True), "name": "one"})
+    assert resp.status_code == 200
+    report = resp.json()
+    jsonschema.validate(report, json_schema())
+    assert report["input_name"] == "one"
+    assert report["verdict"] in ("reliable", "unreliable", "uncertain")
+    assert len(report["sentences"]) == 8
+    assert resp.headers["x-veracity-cache"] == "miss"
+
+
+def test_service_api_identical_content_is_served_from_history(client: Any) -> None:
+    text = article(2, loud=False)
+    first = client.post("/v1/analyze", json={"text": text})
+    second = client.post("/v1/analyze", json={"text": text, "name": "again"})
+    assert second.headers["x-veracity-cache"] == "hit"
+    assert second.json() == first.json()
+    assert client.get("/v1/health").json()["analyses"] == 1
+
+
+def test_service_api_html_input_analyses_main_text(client: Any) -> None:
+    body = "".join(f"<p>{s}</p>" for s in article(3, loud=False).split(". "))
+    html = f"<!doctype html><html><head><script>var x=1;</script></head><body>{body}</body></html>"
+    resp = client.post("/v1/analyze", json={"html": html})
+    assert resp.status_code == 200
+    report = resp.json()
+    assert report["input_kind"] == "html"
+    assert all("var x" not in s["text"] for s in report["sentences"])
+
+
+def test_service_api_get_analysis_by_id(client: Any) -> None:
+    report = client.post("/v1/analyze", json={"text": article(4, loud=True)}).json()
+    resp = client.get(f"/v1/analyses/{report['id']}")
+    assert resp.status_code == 200
+    assert resp.json() == report
+
+
+def test_service_api_unknown_analysis_is_404_json(client: Any) -> None:
+    resp = client.get("/v1/analyses/0123456789abcdef")
+    assert resp.status_code == 404
+    assert _error(resp)["code"] == "E017"
+
+
+def test_service_api_recent_lists_newest_first_with_limit(client: Any) -> None:
+    ids = [client.post("/v1/analyze", json={"text": article(10 + i, loud=i % 2 == 1)}).json()["id"]
+           for i in range(3)]
+    listed = client.get("/v1/analyses", params={"limit": 2}).json()["analyses"]
+    assert [a["id"] for a in listed] == ids[::-1][:2]
+    assert {"id", "created", "verdict", "probability", "words", "input_name"} <= set(listed[0])
+
+
+def test_service_api_recent_limit_out_of_range_is_422(client: Any) -> None:
+    resp = client.get("/v1/analyses", params={"limit": 0})
+    assert resp.status_code == 422
+    assert _error(resp)["field"] == "query.limit"
+
+
+def test_service_api_health_and_model_card(client: Any, analyzer: Any) -> None:
+    health = client.get("/v1/health").json()
+    assert health["status"] == "ok"
+    assert health["model"]["sha256"] == analyzer.info.sha256
+    assert health["url_input"] is False
+    card = client.get("/v1/model").json()
+    assert card["name"] == "service-test"
+    assert card["detector"] == "veracity.LinearNgram.v1"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "body"),
+        ({"text": "a", "html": "<p>b</p>"}, "body"),
+        ({"text": 12}, "body.text"),
+        ({"text": "fine", "colour": "red"}, "body.colour"),
+        ({"text": "fine", "name": "x" * 301}, "body.name"),
+        ([1, 2], "body"),
+    ],
+)
+def test_service_api_malformed_body_is_422_naming_field(client: Any, body: Any, field: str) -> None:
+    resp = client.post("/v1/analyze", json=body)
+    assert resp.status_code == 422
+    err = _error(resp)
+    assert err["code"] == "E013"
+    assert err["field"] == field
+    assert field in err["message"]
+
+
+def test_service_api_invalid_json_is_422(client: Any) -> None:
+    resp = client.post(
+        "/v1/analyze",
+        content=b'{"text": "unterminated',
+        headers={"content-type": "application/json"},
+    )
+    assert resp.status_code == 422
+    assert _error(resp)["code"] == "E013"
+
+
+def test_service_api_empty_text_is_coded_input_error(client: Any) -> None:
+    resp = client.post("/v1/analyze", json={"text": "   "})
+    assert resp.status_code == 422
+    assert _error(resp)["code"] == "E002"
+
+
+def test_service_api_batch_returns_reports_and_per_item_errors(client: Any) -> None:
+    docs = [{"text": article(20, loud=False)}, {"text": 5}, {"html": "<p>x</p>", "text": "y"},
+            {"text": article(21, loud=True), "name": "loud"}, "not an object"]
+    resp = client.post("/v1/analyze/batch", json={"documents": docs})
+    assert resp.status_code == 200
+    results = resp.json()["results"]
+    assert len(results) == 5
+    jsonschema.validate(results[0], json_schema())
+    assert results[3]["input_name"] == "loud"
+    assert results[1]["status"] == 422
+    assert results[1]["error"]["field"] == "documents.1.text"
+    assert results[2]["error"]["field"] == "documents.2"
+    assert results[4]["error"]["code"] == "E013"
+    stored = client.get(f"/v1/analyses/{results[3]['id']}").json()
+    assert stored == results[3]
+
+
+def test_service_api_batch_duplicates_analysed_once(client: Any) -> None:
+    text = article(22, loud=True)
+    results = client.post(
+        "/v1/analyze/batch", json={"documents": [{"text": text}, {"text": text}]}
+    ).json()["results"]
+    assert results[0] == results[1]
+    assert client.get("/v1/health").json()["analyses"] == 1
+
+
+@pytest.mark.parametrize("count", [0, 101])
+def test_service_api_batch_size_outside_1_to_100_is_422(client: Any, count: int) -> None:
+    resp = client.post("/v1/analyze/batch", json={"documents": [{"text": "a b c"}] * count})
+    assert resp.status_code == 422
+    assert _error(resp)["field"] == "body.documents"
+
+
+def test_service_api_batch_of_100_is_accepted(client: Any) -> None:
+    docs = [{"text": article(100 + i, loud=i % 2 == 1, sentences=3)} for i in range(100)]
+    results = client.post("/v1/analyze/batch", json={"documents": docs}).json()["results"]
+    assert len(results) == 100
+    assert all("verdict" in r for r in results)
+
+
+def test_service_api_concurrent_requests_share_one_history(client: Any) -> None:
+    texts = [article(200 + i % 6, loud=i % 2 == 1) for i in range(24)]
+
+    def post(text: str) -> tuple[int, str]:
+        resp = client.post("/v1/analyze", json={"text": text})
+        return resp.status_code, resp.json()["id"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(post, texts))
+    assert {status for status, _ in answers} == {200}
+    assert len({i for _, i in answers}) == len(set(texts))
+    assert client.get("/v1/health").json()["analyses"] == len(set(texts))
+
+
+def test_service_api_unknown_route_and_method_are_json(client: Any) -> None:
+    resp = client.get("/v1/nothing-here")
+    assert resp.status_code == 404
+    assert _error(resp)["code"] == "E022"
+    resp = client.delete("/v1/analyze")
+    assert resp.status_code == 405
+    assert _error(resp)["code"] == "E022"
+
+
+def test_service_api_docs_page_is_self_hosted(client: Any) -> None:
+    resp = client.get("/docs")
+    assert resp.status_code == 200
+    html = resp.text
+    assert 'href="/openapi.json"' in html
+    assert "/v1/analyze/batch" in html
+    assert "<script" not in html
+    assert "cdn" not in html.lower()
+    assert "http://" not in html and "https://" not in html
+    spec = client.get("/openapi.json").json()
+    assert {"/v1/analyze", "/v1/analyze/batch", "/v1/analyses/{analysis_id}", "/v1/analyses",
+            "/v1/health", "/v1/model"} <= set(spec["paths"])
+    assert client.get("/redoc").status_code == 404
+
+
+def test_service_api_responses_carry_security_headers(client: Any) -> None:
+    for resp in (client.get("/"), client.get("/v1/health"), client.get("/v1/nothing")):
+        csp = resp.headers["content-security-policy"]
+        assert "default-src 'none'" in csp
+        assert "script-src" not in csp
+        assert resp.headers["x-content-type-options"] == "nosniff"

@@ -1,0 +1,184 @@
+"""URL input: off by default, SSRF guards on every hop, size/redirect/time caps."""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from service_support import article, local_site, make_analyzer, make_client, page, redirect
+from veracity.errors import InputError, TooLargeError
+from veracity.service.fetch import (
+    FetchError,
+    FetchLimits,
+    FetchTimeoutError,
+    UrlRefusedError,
+    fetch_url,
+    public_address,
+)
+
+LOOSE = FetchLimits(max_bytes=100_000, max_redirects=3, timeout=5.0, allow_private=True)
+STRICT = FetchLimits(max_bytes=100_000, max_redirects=3, timeout=5.0, allow_private=False)
+
+
+def _html(text: str) -> bytes:
+    return f"<!doctype html><html><body><article><p>{text}</p></article></body></html>".encode()
+
+
+def _only_loopback(ip: Any) -> bool:
+    return bool(ip == ipaddress.ip_address("127.0.0.1"))
+
+
+@pytest.fixture(scope="module")
+def analyzer(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return make_analyzer(tmp_path_factory.mktemp("model"))
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+     "0.0.0.0", "224.0.0.251", "240.0.0.1", "255.255.255.255", "::1", "fe80::1", "fc00::1",
+     "ff02::1", "::ffff:127.0.0.1", "::"],
+)
+def test_service_fetch_non_public_addresses_are_refused(address: str) -> None:
+    assert not public_address(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"])
+def test_service_fetch_public_addresses_pass(address: str) -> None:
+    assert public_address(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9/", "http://localhost:9/x", "http://[::1]:9/", "http://10.0.0.1/",
+            "http://169.254.169.254/latest/meta-data/", "http://0.0.0.0:9/"],
+)
+def test_service_fetch_private_targets_refused_before_connecting(url: str) -> None:
+    with pytest.raises(UrlRefusedError, match="E016"):
+        fetch_url(url, STRICT)
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/a", "file:///etc/passwd", "javascript:alert(1)", "http://",
+            "http://user:pw@example.org/", "http://example.org:99999/"],
+)
+def test_service_fetch_bad_urls_are_input_errors(url: str) -> None:
+    with pytest.raises(InputError, match="url"):
+        fetch_url(url, STRICT)
+
+
+def test_service_fetch_gets_a_loopback_page_when_private_allowed() -> None:
+    with local_site({"/story": page(_html("A calm report."))}) as base:
+        got = fetch_url(f"{base}/story", LOOSE)
+    assert got.content_type == "text/html"
+    assert b"A calm report." in got.data
+
+
+def test_service_fetch_follows_redirects_and_rechecks_every_hop() -> None:
+    routes = {
+        "/a": redirect("/b"),
+        "/b": page(_html("Arrived.")),
+        "/out": redirect("http://10.9.8.7/internal"),
+    }
+    with local_site(routes) as base:
+        got = fetch_url(f"{base}/a", STRICT, policy=_only_loopback)
+        assert got.url == f"{base}/b"
+        with pytest.raises(UrlRefusedError, match="10.9.8.7"):
+            fetch_url(f"{base}/out", STRICT, policy=_only_loopback)
+
+
+def test_service_fetch_redirect_to_bad_scheme_is_refused() -> None:
+    with local_site({"/a": redirect("file:///etc/passwd")}) as base, pytest.raises(InputError):
+        fetch_url(f"{base}/a", LOOSE)
+
+
+def test_service_fetch_too_many_redirects() -> None:
+    routes = {f"/r{i}": redirect(f"/r{i + 1}") for i in range(10)}
+    with local_site(routes) as base, pytest.raises(UrlRefusedError, match="more than 3 redirects"):
+        fetch_url(f"{base}/r0", LOOSE)
+
+
+def _unsized(body: bytes) -> Any:
+    def handle(req: BaseHTTPRequestHandler) -> None:
+        req.send_response(200)
+        req.send_header("Content-Type", "text/plain")
+        req.end_headers()
+        req.wfile.write(body)
+        req.close_connection = True
+
+    return handle
+
+
+def test_service_fetch_size_cap_with_and_without_content_length() -> None:
+    big = b"word " * 30_000
+    with local_site({"/sized": page(big, "text/plain"), "/unsized": _unsized(big)}) as base:
+        with pytest.raises(TooLargeError, match="E004"):
+            fetch_url(f"{base}/sized", LOOSE)
+        with pytest.raises(TooLargeError, match="E004"):
+            fetch_url(f"{base}/unsized", LOOSE)
+
+
+def _dribble(req: BaseHTTPRequestHandler) -> None:
+    req.send_response(200)
+    req.send_header("Content-Type", "text/plain")
+    req.end_headers()
+    for _ in range(40):
+        try:
+            req.wfile.write(b"slow ")
+            req.wfile.flush()
+        except OSError:
+            return
+        time.sleep(0.1)
+
+
+def test_service_fetch_total_time_is_capped() -> None:
+    quick = FetchLimits(max_bytes=100_000, max_redirects=3, timeout=0.5, allow_private=True)
+    with local_site({"/slow": _dribble}) as base, pytest.raises(FetchTimeoutError, match="E020"):
+        fetch_url(f"{base}/slow", quick)
+
+
+def test_service_fetch_upstream_errors_and_binary_types() -> None:
+    routes = {"/png": page(b"\x89PNG\r\n", "image/png")}
+    with local_site(routes) as base:
+        with pytest.raises(FetchError, match="HTTP status 404"):
+            fetch_url(f"{base}/missing", LOOSE)
+        with pytest.raises(InputError, match="E012"):
+            fetch_url(f"{base}/png", LOOSE)
+
+
+def test_service_fetch_api_url_input_is_off_by_default(tmp_path: Path, analyzer: Any) -> None:
+    with make_client(tmp_path, analyzer) as client:
+        resp = client.post("/v1/analyze", json={"url": "http://127.0.0.1:9/"})
+    assert resp.status_code == 403
+    assert resp.json()["error"]["code"] == "E016"
+    assert "switched off" in resp.json()["error"]["message"]
+
+
+def test_service_fetch_api_refuses_loopback_without_allow_private(
+    tmp_path: Path, analyzer: Any
+) -> None:
+    with local_site({"/s": page(_html(article(1, loud=True)))}) as base, make_client(
+        tmp_path, analyzer, allow_url=True
+    ) as client:
+        resp = client.post("/v1/analyze", json={"url": f"{base}/s"})
+    assert resp.status_code == 403
+    assert "not a public address" in resp.json()["error"]["message"]
+
+
+def test_service_fetch_api_analyses_a_loopback_page(tmp_path: Path, analyzer: Any) -> None:
+    text = article(2, loud=True)
+    with local_site({"/s": page(_html(text)), "/gone": page(b"", status=500)}) as base, make_client(
+        tmp_path, analyzer, allow_url=True, allow_private_urls=True
+    ) as client:
+        resp = client.post("/v1/analyze", json={"url": f"{base}/s"})
+        assert resp.status_code == 200
+        report = resp.json()
+        assert report["input_name"] == f"{base}/s"
+        assert report["sentences"][0]["text"] in text
+        bad = client.post("/v1/analyze", json={"url": f"{base}/gone"})
+        assert bad.status_code == 502
+        assert bad.json()["error"]["code"] == "E020"

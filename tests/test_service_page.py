@@ -1,0 +1,141 @@
+"""The web page in-process: form, permalink, escaping, accessibility basics."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from service_support import article, make_analyzer, make_client, mixed_article, xss_articles
+
+
+@pytest.fixture(scope="module")
+def analyzer(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return make_analyzer(tmp_path_factory.mktemp("model"))
+
+
+@pytest.fixture
+def client(tmp_path: Path, analyzer: Any) -> Any:
+    with make_client(tmp_path, analyzer) as c:
+        yield c
+
+
+class _Controls(HTMLParser):
+    """Collects form controls, label targets, external references and the html lang."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[dict[str, str | None]] = []
+        self.labels: set[str] = set()
+        self.external: list[str] = []
+        self.lang: str | None = None
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag in ("input", "textarea", "select"):
+            self.controls.append(a)
+        if tag == "label" and a.get("for"):
+            self.labels.add(str(a["for"]))
+        if tag == "script":
+            self.scripts += 1
+        for key in ("src", "href", "action"):
+            value = a.get(key) or ""
+            if re.match(r"^(https?:)?//", value):
+                self.external.append(value)
+
+
+def _parse(html: str) -> _Controls:
+    parser = _Controls()
+    parser.feed(html)
+    return parser
+
+
+def _submit(client: Any, **fields: str) -> Any:
+    files = {"file": ("", b"", "application/octet-stream")}
+    return client.post("/a", data=fields, files=files, follow_redirects=False)
+
+
+def test_service_page_home_is_accessible_and_self_contained(client: Any) -> None:
+    resp = client.get("/")
+    assert resp.status_code == 200
+    doc = _parse(resp.text)
+    assert doc.lang == "en"
+    assert {c["id"] for c in doc.controls} == {"text", "file", "url", "name"}
+    assert all(c["id"] in doc.labels for c in doc.controls)
+    assert doc.external == []
+    assert doc.scripts == 0
+    assert "<h1>Check an article</h1>" in resp.text
+    assert client.get("/static/page.css").status_code == 200
+
+
+def test_service_page_url_control_disabled_with_note_when_off(client: Any) -> None:
+    html = client.get("/").text
+    assert re.search(r'<input id="url"[^>]*disabled[^>]*aria-describedby="url-note"', html)
+    assert "URL input is switched off" in html
+
+
+def test_service_page_url_control_enabled_when_on(tmp_path: Path, analyzer: Any) -> None:
+    with make_client(tmp_path, analyzer, allow_url=True) as client:
+        html = client.get("/").text
+    assert re.search(r'<input id="url" name="url" type="url"(?![^>]*disabled)', html)
+
+
+def test_service_page_submit_text_redirects_to_permalink(client: Any) -> None:
+    resp = _submit(client, text=mixed_article(), name="my story")
+    assert resp.status_code == 303
+    location = resp.headers["location"]
+    assert re.fullmatch(r"/a/[0-9a-f]{16}", location)
+    page = client.get(location)
+    assert page.status_code == 200
+    assert 'class="verdict-word"' in page.text
+    assert 'data-role="opinion"' in page.text
+    assert f'href="{location}"' in page.text
+    assert "my story" in page.text
+    assert client.get("/").text.count(f'href="{location}"') == 1
+
+
+def test_service_page_upload_file(client: Any) -> None:
+    files = {"file": ("story.txt", article(5, loud=True).encode(), "text/plain")}
+    resp = client.post("/a", data={"text": ""}, files=files, follow_redirects=False)
+    assert resp.status_code == 303
+    report = client.get("/v1/analyses/" + resp.headers["location"].rsplit("/", 1)[1]).json()
+    assert report["input_name"] == "story.txt"
+
+
+@pytest.mark.parametrize(
+    ("index", "raw", "escaped"),
+    [
+        (0, "<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        (1, "<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
+    ],
+)
+def test_service_page_article_text_is_escaped(
+    client: Any, index: int, raw: str, escaped: str
+) -> None:
+    resp = _submit(client, text=xss_articles()[index])
+    html = client.get(resp.headers["location"]).text
+    assert raw not in html
+    assert escaped in html
+
+
+def test_service_page_form_errors_rerender_with_alert(client: Any) -> None:
+    resp = _submit(client, text="")
+    assert resp.status_code == 422
+    assert 'role="alert"' in resp.text
+    assert "exactly one" in resp.text
+    both = _submit(client, text="Some words here.", url="http://example.org/")
+    assert both.status_code == 422
+    assert "Some words here." in both.text
+
+
+def test_service_page_unknown_permalink_is_404_page(client: Any) -> None:
+    resp = client.get("/a/0000000000000000")
+    assert resp.status_code == 404
+    assert "Analysis not found" in resp.text
+    assert resp.headers["content-type"].startswith("text/html")

@@ -1,0 +1,107 @@
+"""The SQLite history: store, find, get, recent, WAL, concurrency."""
+
+from __future__ import annotations
+
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from veracity.errors import NotFoundError
+from veracity.report import ModelInfo, Report
+from veracity.service.store import History, HistoryError, content_hash
+
+MODEL_A = ModelInfo(name="m", version="1", detector="d", sha256="a" * 64)
+MODEL_B = ModelInfo(name="m", version="2", detector="d", sha256="b" * 64)
+
+
+def _report(text: str, model: ModelInfo = MODEL_A, verdict: str = "reliable") -> Report:
+    return Report(
+        id=content_hash(text)[:16],
+        created="2024-05-01T10:00:00+00:00",
+        model=model,
+        input_name="invented",
+        input_kind="text",
+        words=len(text.split()),
+        probability=0.2,
+        verdict=verdict,
+        uncertain_band=(0.35, 0.65),
+        abstain_reason=None,
+    )
+
+
+def test_service_store_add_find_get_roundtrip(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite")
+    text = "The port reopened on Friday, officials said."
+    stored = history.add(_report(text), text)
+    assert stored.text == text
+    assert history.find(content_hash(text), MODEL_A.sha256) == stored
+    assert history.find(content_hash(text), MODEL_B.sha256) is None
+    got = history.get(stored.report["id"])
+    assert got.as_report() == _report(text)
+
+
+def test_service_store_uses_wal_and_survives_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "h.sqlite"
+    History(path).add(_report("Kept text."), "Kept text.")
+    reopened = History(path)
+    assert reopened.count() == 1
+    mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_service_store_first_writer_wins(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite")
+    first = history.add(_report("Same."), "Same.")
+    second = history.add(_report("Same.", verdict="unreliable"), "Same.")
+    assert second == first
+    assert history.count() == 1
+
+
+def test_service_store_same_text_other_model_is_a_new_row(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite")
+    history.add(_report("Text."), "Text.")
+    newer = replace(_report("Text.", MODEL_B), probability=0.9, verdict="unreliable")
+    history.add(newer, "Text.")
+    analysis_id = content_hash("Text.")[:16]
+    assert history.get(analysis_id, MODEL_A.sha256).report["model"]["sha256"] == MODEL_A.sha256
+    assert history.get(analysis_id, MODEL_B.sha256).report["verdict"] == "unreliable"
+    assert history.count() == 2
+
+
+def test_service_store_missing_id_raises_not_found(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError, match="E017"):
+        History(tmp_path / "h.sqlite").get("ffffffffffffffff")
+
+
+def test_service_store_recent_is_newest_first(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite")
+    for i in range(5):
+        history.add(_report(f"Article {i}."), f"Article {i}.")
+    recent = history.recent(3)
+    assert [r["id"] for r in recent] == [content_hash(f"Article {i}.")[:16] for i in (4, 3, 2)]
+    assert recent[0]["verdict"] == "reliable"
+
+
+def test_service_store_concurrent_writers_and_readers(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite")
+    texts = [f"Story number {i % 20}." for i in range(200)]
+
+    def work(text: str) -> str:
+        stored = history.add(_report(text), text)
+        history.recent(5)
+        return str(history.get(stored.report["id"]).report["id"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(work, texts))
+    assert ids == [content_hash(t)[:16] for t in texts]
+    assert history.count() == 20
+
+
+def test_service_store_unusable_path_is_coded_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(HistoryError, match="E019"):
+        History(blocker / "h.sqlite")
