@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--words", type=int, default=600)
-    parser.add_argument("--workers", type=int, default=4, help="analysis threads of the server")
+    parser.add_argument("--workers", type=int, default=16, help="request threads of the server")
     parser.add_argument("--model", type=Path, default=None, help="model folder (default: bundled)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)

@@ -8,9 +8,7 @@ import pytest
 
 from veracity.config import data_root as _data_root
 
-SKIP_REASON = (
-    "shared datasets not found (set VERACITY_DATA or place ../shared beside the checkout)"
-)
+SKIP_REASON = "shared datasets not found (set VERACITY_DATA or place ../shared beside the checkout)"
 
 
 @pytest.fixture(scope="session")

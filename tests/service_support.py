@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 SOURCED = (
     "The harbour authority said on Monday that the new ferry terminal will open in May.",
     "According to a statement from the county council, repairs to the bridge cost 4 million.",
-    "\"We expect the first results next spring,\" the lead engineer told reporters.",
+    '"We expect the first results next spring," the lead engineer told reporters.',
     "A spokesperson for the ministry confirmed the figures in an email.",
     "The report, published by the regional statistics office, shows a two percent rise.",
     "Officials said the water supply was restored to all districts by Tuesday evening.",

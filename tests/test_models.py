@@ -59,7 +59,9 @@ def test_models_init_only_stores_arguments(detector_name: str) -> None:
 
 def test_models_probabilities_sum_to_one_and_follow_classes(detector_name: str) -> None:
     est = small(detector_name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
-    proba = est.predict_proba(["Share this shocking truth they are hiding!", "The minister said on Monday."])
+    proba = est.predict_proba(
+        ["Share this shocking truth they are hiding!", "The minister said on Monday."]
+    )
     assert proba.shape == (2, 2)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     assert proba[0, 1] > proba[1, 1]
@@ -76,7 +78,9 @@ def test_models_save_load_scores_the_same(detector_name: str, tmp_path: Path) ->
     est = small(detector_name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
     save_model(tmp_path, est, {**CARD, "detector": detector_name})
     loaded = load_model(tmp_path)
-    np.testing.assert_allclose(loaded.detector.predict_proba(TEXTS), est.predict_proba(TEXTS), rtol=1e-6)
+    np.testing.assert_allclose(
+        loaded.detector.predict_proba(TEXTS), est.predict_proba(TEXTS), rtol=1e-6
+    )
     assert (tmp_path / "MODEL_CARD.md").read_text().startswith("# Model card")
 
 
@@ -108,7 +112,7 @@ def test_models_missing_card_fails_clearly(tmp_path: Path) -> None:
 def test_models_hasher_index_matches_vectoriser() -> None:
     hasher = NgramHasher(n_features=2**16)
     row = hasher.transform(["obama s fault lies here"])
-    expected = sorted({hasher.index(g) for g in hasher.ngrams("obama s fault lies here".split())})
+    expected = sorted({hasher.index(g) for g in hasher.ngrams(["obama", "s", "fault", "lies", "here"])})
     assert sorted(row.indices.tolist()) == expected
 
 

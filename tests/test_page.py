@@ -112,6 +112,7 @@ def test_page_paste_shows_verdict_and_highlighted_opinions(
     _analyse(page, base_url, page_article)
     assert page.locator(".verdict-word").inner_text().strip() in VERDICTS
     assert 0.0 <= float(page.locator(".probability").inner_text()) <= 1.0
+    assert page.locator("table.signals tr.signal").count() >= 1
     opinions = page.locator(".article .s.role-opinion")
     assert opinions.count() >= 1
     first = opinions.first

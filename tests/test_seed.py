@@ -19,9 +19,21 @@ from veracity.text.normalize import tokens
 pytestmark = pytest.mark.data
 
 PROPER = {
-    "u.s.": "U.S.", "u.n.": "U.N.", "u.n": "U.N", "obama": "Obama", "putin": "Putin", "russia": "Russia",
-    "russian": "Russian", "moscow": "Moscow", "washington": "Washington", "syria": "Syria",
-    "syrian": "Syrian", "islamic": "Islamic", "state": "State", "reuters": "Reuters", "pentagon": "Pentagon",
+    "u.s.": "U.S.",
+    "u.n.": "U.N.",
+    "u.n": "U.N",
+    "obama": "Obama",
+    "putin": "Putin",
+    "russia": "Russia",
+    "russian": "Russian",
+    "moscow": "Moscow",
+    "washington": "Washington",
+    "syria": "Syria",
+    "syrian": "Syrian",
+    "islamic": "Islamic",
+    "state": "State",
+    "reuters": "Reuters",
+    "pentagon": "Pentagon",
 }
 CONTRACTIONS = re.compile(r"\b(\w+) (s|t|re|ve|ll|d|m) ")
 

@@ -62,6 +62,14 @@ def test_service_api_html_input_analyses_main_text(client: Any) -> None:
     assert all("var x" not in s["text"] for s in report["sentences"])
 
 
+def test_service_api_html_without_text_or_too_big(tmp_path: Path, analyzer: Any) -> None:
+    with make_client(tmp_path, analyzer, max_input_bytes=5000) as client:
+        empty = client.post("/v1/analyze", json={"html": "<html><script>x()</script></html>"})
+        big = client.post("/v1/analyze", json={"html": "<p>word</p>" * 1000})
+    assert (empty.status_code, empty.json()["error"]["code"]) == (422, "E014")
+    assert (big.status_code, big.json()["error"]["code"]) == (413, "E004")
+
+
 def test_service_api_get_analysis_by_id(client: Any) -> None:
     report = client.post("/v1/analyze", json={"text": article(4, loud=True)}).json()
     resp = client.get(f"/v1/analyses/{report['id']}")
@@ -76,8 +84,10 @@ def test_service_api_unknown_analysis_is_404_json(client: Any) -> None:
 
 
 def test_service_api_recent_lists_newest_first_with_limit(client: Any) -> None:
-    ids = [client.post("/v1/analyze", json={"text": article(10 + i, loud=i % 2 == 1)}).json()["id"]
-           for i in range(3)]
+    ids = [
+        client.post("/v1/analyze", json={"text": article(10 + i, loud=i % 2 == 1)}).json()["id"]
+        for i in range(3)
+    ]
     listed = client.get("/v1/analyses", params={"limit": 2}).json()["analyses"]
     assert [a["id"] for a in listed] == ids[::-1][:2]
     assert {"id", "created", "verdict", "probability", "words", "input_name"} <= set(listed[0])
@@ -136,8 +146,13 @@ def test_service_api_empty_text_is_coded_input_error(client: Any) -> None:
 
 
 def test_service_api_batch_returns_reports_and_per_item_errors(client: Any) -> None:
-    docs = [{"text": article(20, loud=False)}, {"text": 5}, {"html": "<p>x</p>", "text": "y"},
-            {"text": article(21, loud=True), "name": "loud"}, "not an object"]
+    docs = [
+        {"text": article(20, loud=False)},
+        {"text": 5},
+        {"html": "<p>x</p>", "text": "y"},
+        {"text": article(21, loud=True), "name": "loud"},
+        "not an object",
+    ]
     resp = client.post("/v1/analyze/batch", json={"documents": docs})
     assert resp.status_code == 200
     results = resp.json()["results"]
@@ -208,8 +223,14 @@ def test_service_api_docs_page_is_self_hosted(client: Any) -> None:
     assert "cdn" not in html.lower()
     assert "http://" not in html and "https://" not in html
     spec = client.get("/openapi.json").json()
-    assert {"/v1/analyze", "/v1/analyze/batch", "/v1/analyses/{analysis_id}", "/v1/analyses",
-            "/v1/health", "/v1/model"} <= set(spec["paths"])
+    assert {
+        "/v1/analyze",
+        "/v1/analyze/batch",
+        "/v1/analyses/{analysis_id}",
+        "/v1/analyses",
+        "/v1/health",
+        "/v1/model",
+    } <= set(spec["paths"])
     assert client.get("/redoc").status_code == 404
 
 

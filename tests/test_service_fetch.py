@@ -40,9 +40,24 @@ def analyzer(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.mark.parametrize(
     "address",
-    ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-     "0.0.0.0", "224.0.0.251", "240.0.0.1", "255.255.255.255", "::1", "fe80::1", "fc00::1",
-     "ff02::1", "::ffff:127.0.0.1", "::"],
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.9",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.251",
+        "240.0.0.1",
+        "255.255.255.255",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "ff02::1",
+        "::ffff:127.0.0.1",
+        "::",
+    ],
 )
 def test_service_fetch_non_public_addresses_are_refused(address: str) -> None:
     assert not public_address(ipaddress.ip_address(address))
@@ -54,8 +69,15 @@ def test_service_fetch_public_addresses_pass(address: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:9/", "http://localhost:9/x", "http://[::1]:9/", "http://10.0.0.1/",
-            "http://169.254.169.254/latest/meta-data/", "http://0.0.0.0:9/"],
+    "url",
+    [
+        "http://127.0.0.1:9/",
+        "http://localhost:9/x",
+        "http://[::1]:9/",
+        "http://10.0.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://0.0.0.0:9/",
+    ],
 )
 def test_service_fetch_private_targets_refused_before_connecting(url: str) -> None:
     with pytest.raises(UrlRefusedError, match="E016"):
@@ -63,8 +85,15 @@ def test_service_fetch_private_targets_refused_before_connecting(url: str) -> No
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://example.org/a", "file:///etc/passwd", "javascript:alert(1)", "http://",
-            "http://user:pw@example.org/", "http://example.org:99999/"],
+    "url",
+    [
+        "ftp://example.org/a",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "http://",
+        "http://user:pw@example.org/",
+        "http://example.org:99999/",
+    ],
 )
 def test_service_fetch_bad_urls_are_input_errors(url: str) -> None:
     with pytest.raises(InputError, match="url"):
@@ -126,7 +155,7 @@ def _dribble(req: BaseHTTPRequestHandler) -> None:
     req.send_response(200)
     req.send_header("Content-Type", "text/plain")
     req.end_headers()
-    for _ in range(40):
+    for _ in range(600):
         try:
             req.wfile.write(b"slow ")
             req.wfile.flush()
@@ -135,9 +164,20 @@ def _dribble(req: BaseHTTPRequestHandler) -> None:
         time.sleep(0.1)
 
 
-def test_service_fetch_total_time_is_capped() -> None:
+def _slow_headers(req: BaseHTTPRequestHandler) -> None:
+    for _ in range(600):
+        try:
+            req.wfile.write(b"H")
+            req.wfile.flush()
+        except OSError:
+            return
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("handler", [_dribble, _slow_headers])
+def test_service_fetch_total_time_is_capped(handler: Any) -> None:
     quick = FetchLimits(max_bytes=100_000, max_redirects=3, timeout=0.5, allow_private=True)
-    with local_site({"/slow": _dribble}) as base, pytest.raises(FetchTimeoutError, match="E020"):
+    with local_site({"/slow": handler}) as base, pytest.raises(FetchTimeoutError, match="E020"):
         fetch_url(f"{base}/slow", quick)
 
 
@@ -161,9 +201,10 @@ def test_service_fetch_api_url_input_is_off_by_default(tmp_path: Path, analyzer:
 def test_service_fetch_api_refuses_loopback_without_allow_private(
     tmp_path: Path, analyzer: Any
 ) -> None:
-    with local_site({"/s": page(_html(article(1, loud=True)))}) as base, make_client(
-        tmp_path, analyzer, allow_url=True
-    ) as client:
+    with (
+        local_site({"/s": page(_html(article(1, loud=True)))}) as base,
+        make_client(tmp_path, analyzer, allow_url=True) as client,
+    ):
         resp = client.post("/v1/analyze", json={"url": f"{base}/s"})
     assert resp.status_code == 403
     assert "not a public address" in resp.json()["error"]["message"]
@@ -171,9 +212,10 @@ def test_service_fetch_api_refuses_loopback_without_allow_private(
 
 def test_service_fetch_api_analyses_a_loopback_page(tmp_path: Path, analyzer: Any) -> None:
     text = article(2, loud=True)
-    with local_site({"/s": page(_html(text)), "/gone": page(b"", status=500)}) as base, make_client(
-        tmp_path, analyzer, allow_url=True, allow_private_urls=True
-    ) as client:
+    with (
+        local_site({"/s": page(_html(text)), "/gone": page(b"", status=500)}) as base,
+        make_client(tmp_path, analyzer, allow_url=True, allow_private_urls=True) as client,
+    ):
         resp = client.post("/v1/analyze", json={"url": f"{base}/s"})
         assert resp.status_code == 200
         report = resp.json()

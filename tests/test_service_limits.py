@@ -136,11 +136,19 @@ def test_service_limits_default_history_path_honours_env(
 
 
 _JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=40),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["text", "html", "url", "name", "documents", "x"]) | st.text(max_size=8),
-        inner,
-        max_size=4,
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=40),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["text", "html", "url", "name", "documents", "x"])
+            | st.text(max_size=8),
+            inner,
+            max_size=4,
+        )
     ),
     max_leaves=12,
 )
@@ -191,8 +199,15 @@ def test_service_limits_known_junk_is_4xx_json(fuzz_client: Any, raw: bytes, pat
 @given(
     raw=st.binary(max_size=200),
     path=st.sampled_from(["/v1/analyze", "/v1/analyze/batch", "/a", "/v1/analyses"]),
-    ctype=st.sampled_from(["application/json", "text/plain", "multipart/form-data",
-                           "application/x-www-form-urlencoded", ""]),
+    ctype=st.sampled_from(
+        [
+            "application/json",
+            "text/plain",
+            "multipart/form-data",
+            "application/x-www-form-urlencoded",
+            "",
+        ]
+    ),
 )
 def test_service_limits_junk_bodies_never_give_500(
     fuzz_client: Any, raw: bytes, path: str, ctype: str

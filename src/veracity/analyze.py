@@ -8,6 +8,7 @@ The CLI, the service, the web page and batch scoring all hold one
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,17 +17,40 @@ from typing import Any
 
 import numpy as np
 
-from .explain.contributions import sentence_contributions
 from . import models  # noqa: F401  (registers the detectors)
+from .explain.contributions import sentence_contributions
 from .models.store import LoadedModel, load_model
-from .report import ModelInfo, Report, SentenceReport, Signal
-from .signals.analyzer import SignalAnalyzer
+from .report import ModelInfo, Report, SentenceReport, Signal, Span
+from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
 from .text.inputs import Document, document_from_text
 from .text.normalize import tokens
 from .text.sentences import split_sentences
 
 #: Articles shorter than this many words get the verdict "uncertain".
 MIN_WORDS = 30
+
+SIGNAL_DESCRIPTIONS = {
+    "attributed_share": "share of sentences that name their source (X said, according to)",
+    "quote_share": "share of sentences that are direct quotes",
+    "opinion_share": "share of sentences of opinion or editorialising",
+    "appeal_share": "share of sentences that appeal or call to action",
+    "loaded_language_per_100w": "loaded-language spans per 100 words",
+    "propaganda_spans_per_100w": "propaganda-technique spans per 100 words",
+    "sentiment_extremity": "mean absolute sentiment of the sentences (0-1)",
+    "exclamations_per_100w": "exclamation marks per 100 words",
+    "all_caps_per_100w": "ALL-CAPS words per 100 words",
+    "hedges_per_100w": "hedges (seems, allegedly, reportedly) per 100 words",
+    "mean_bias": "mean probability that a sentence is biased (BABE)",
+    "mean_subjectivity": "mean probability that a sentence is subjective",
+    "mean_checkworthy": "mean probability that a sentence holds a check-worthy claim",
+}
+
+
+def _reliable_ranges() -> dict[str, list[float]]:
+    path = TRAINED_DIR / "ranges.json"
+    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    ranges: dict[str, list[float]] = data.get("ranges", {})
+    return ranges
 
 
 @dataclass(frozen=True)
@@ -43,6 +67,7 @@ class Analyzer:
         self.model = model
         self.detector: Any = model.detector
         self.signals = signals if signals is not None else SignalAnalyzer.load()
+        self.ranges = _reliable_ranges()
         lo, hi = model.card.get("uncertain_band", (0.35, 0.65))
         self.band = (float(lo), float(hi))
         self.min_coverage = float(model.card.get("min_coverage", 0.0))
@@ -116,24 +141,10 @@ class Analyzer:
             )
             total = sum(abs(c.logit) for c in contribs) or 1.0
             sentences = [
-                SentenceReport(
-                    index=s.index,
-                    start=s.start,
-                    end=s.end,
-                    text=s.text,
-                    role=sig.role,
-                    role_cues=sig.role_cues,
-                    techniques=sig.techniques,
-                    bias=sig.bias,
-                    subjectivity=sig.subjectivity,
-                    checkworthy=sig.checkworthy,
-                    contribution=round(c.logit, 4),
-                    share=round(c.logit / total, 4),
-                    terms=c.terms,
-                )
+                self._sentence(s, sig, c, total)
                 for s, sig, c in zip(split[i], sentence_signals[i], contribs, strict=True)
             ]
-            signals = [Signal(**g) for g in self.signals.article_signals(doc.text, split[i], sentence_signals[i])]
+            signals = self._signals(doc.text, sentence_signals[i])
             v = verdicts[i]
             reports.append(
                 Report(
@@ -152,3 +163,36 @@ class Analyzer:
                 )
             )
         return reports
+
+    def _sentence(self, s: Any, sig: SentenceSignals, c: Any, total: float) -> SentenceReport:
+        return SentenceReport(
+            index=s.index,
+            start=s.start,
+            end=s.end,
+            text=s.text,
+            role=sig.role,
+            role_cues=[Span(a, b, cue) for a, b, cue in sig.role_cues],
+            techniques=[Span(a, b, name, round(score, 4)) for a, b, name, score in sig.techniques],
+            bias=round(sig.bias, 4),
+            subjectivity=round(sig.subjectivity, 4),
+            checkworthy=round(sig.checkworthy, 4),
+            contribution=round(c.logit, 4),
+            share=round(c.logit / total, 4),
+            terms=c.terms,
+        )
+
+    def _signals(self, text: str, per_sentence: list[SentenceSignals]) -> list[Signal]:
+        out = []
+        for name, value in article_signals(text, per_sentence).items():
+            lo, mid, hi = self.ranges.get(name, (None, None, None))
+            out.append(
+                Signal(
+                    name=name,
+                    value=round(float(value), 4),
+                    description=SIGNAL_DESCRIPTIONS.get(name, name),
+                    reliable_p10=lo,
+                    reliable_p50=mid,
+                    reliable_p90=hi,
+                )
+            )
+        return out

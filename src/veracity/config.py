@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import E, DataError
+from .errors import DataError, E
 
 #: Largest input veracity analyses, in bytes (documented in README).
 MAX_INPUT_BYTES = 2_000_000

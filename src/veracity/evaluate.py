@@ -20,7 +20,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from .models.metrics import binary_metrics
-from .models.train import LODO_CORPORA, TrainConfig, fit_frame, score_frame
+from .models.train import LODO_CORPORA, TrainConfig, fit_frame
+
+PEER = "peer baseline (TF-IDF+LR, raw text)"
 
 
 @dataclass
@@ -28,9 +30,11 @@ class LodoTable:
     """Rows of (system, held-out corpus) -> metrics."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
+    predictions: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
-    def add(self, system: str, held_out: str, metrics: dict[str, float]) -> None:
-        self.rows.append({"system": system, "held_out": held_out, **metrics})
+    def add(self, system: str, held_out: str, y: np.ndarray, proba: np.ndarray) -> None:
+        self.predictions[(system, held_out)] = (y, proba)
+        self.rows.append({"system": system, "held_out": held_out, **binary_metrics(y, proba)})
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)
@@ -59,13 +63,13 @@ def baseline_fit(frame: pd.DataFrame) -> Any:
     return pipe.fit(frame["text"].tolist(), (frame["label"] == "unreliable").astype(int))
 
 
-def baseline_score(model: Any, frame: pd.DataFrame) -> dict[str, float]:
-    proba = model.predict_proba(frame["text"].tolist())[:, 1]
-    return binary_metrics((frame["label"] == "unreliable").to_numpy().astype(int), proba)
+def predict_frame(model: Any, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Gold labels (1 = unreliable) and P(unreliable) for a record frame."""
+    proba = np.asarray(model.predict_proba(frame["text"].tolist())[:, 1])
+    return (frame["label"] == "unreliable").to_numpy().astype(int), proba
 
 
 FitFn = Callable[[pd.DataFrame], Any]
-ScoreFn = Callable[[Any, pd.DataFrame], dict[str, float]]
 
 
 def run_protocol(
@@ -73,7 +77,6 @@ def run_protocol(
     system: str,
     frame: pd.DataFrame,
     fit: FitFn,
-    score: ScoreFn,
     held_out: tuple[str, ...] = LODO_CORPORA,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
@@ -88,9 +91,10 @@ def run_protocol(
         if progress:
             progress(f"{system}: holding out {corpus}")
         model = fit(frame[~test_mask])
-        table.add(system, corpus, score(model, frame[test_mask]))
+        table.add(system, corpus, *predict_frame(model, frame[test_mask]))
     tr, te = source_disjoint_split(frame, test_size=0.2, seed=seed)
-    table.add(system, "in-domain", score(fit(frame.loc[tr]), frame.loc[te]))
+    train, test = frame.iloc[tr], frame.iloc[te]
+    table.add(system, "in-domain", *predict_frame(fit(train), test))
 
 
 def lodo(
@@ -109,16 +113,23 @@ def lodo(
         f"veracity ({config.detector})",
         frame,
         lambda f: fit_frame(config, f),
-        score_frame,
         seed=config.seed,
         progress=progress,
     )
     if with_baseline:
         raw, _ = load_articles(root, corpora=config.corpora, scrub=False, dedup=False)
-        raw = raw[raw["text"].str.split().str.len() >= 30].drop_duplicates("text")
+        raw = (
+            raw[raw["text"].str.split().str.len() >= 30]
+            .drop_duplicates("text")
+            .reset_index(drop=True)
+        )
         run_protocol(
-            table, "peer baseline (TF-IDF+LR, raw text)", raw, baseline_fit, baseline_score,
-            seed=config.seed, progress=progress,
+            table,
+            PEER,
+            raw,
+            baseline_fit,
+            seed=config.seed,
+            progress=progress,
         )
     return table
 
@@ -127,9 +138,11 @@ def markdown_table(table: LodoTable) -> str:
     """The LODO table as Markdown: one row per held-out corpus, a column per system."""
     df = table.frame()
     systems = list(dict.fromkeys(df["system"]))
-    head = "| held-out corpus | n | unreliable share | " + " | ".join(
-        f"{s}: macro-F1 / AUC / Brier" for s in systems
-    ) + " |"
+    head = (
+        "| held-out corpus | n | unreliable share | "
+        + " | ".join(f"{s}: macro-F1 / AUC / Brier" for s in systems)
+        + " |"
+    )
     sep = "|---|---:|---:|" + "---:|" * len(systems)
     lines = [head, sep]
     for corpus in dict.fromkeys(df["held_out"]):
@@ -142,14 +155,23 @@ def markdown_table(table: LodoTable) -> str:
                 cells.append(f"{r['macro_f1']:.3f} / {r['roc_auc']:.3f} / {r['brier']:.3f}")
             else:
                 cells.append("-")
-        lines.append(f"| {corpus} | {int(first['n'])} | {first['positive_share']:.0%} | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| {corpus} | {int(first['n'])} | {first['positive_share']:.0%} | "
+            + " | ".join(cells)
+            + " |"
+        )
     summ = table.summary().set_index("system")
     lines.append(
         "| **mean (LODO)** | | | "
-        + " | ".join(f"**{summ.loc[s, 'mean_macro_f1']:.3f}** / {summ.loc[s, 'mean_auc']:.3f} / {summ.loc[s, 'mean_brier']:.3f}" for s in systems)
+        + " | ".join(
+            f"**{summ.loc[s, 'mean_macro_f1']:.3f}** / {summ.loc[s, 'mean_auc']:.3f} / {summ.loc[s, 'mean_brier']:.3f}"
+            for s in systems
+        )
         + " |"
     )
     lines.append(
-        "| worst (LODO) | | | " + " | ".join(f"{summ.loc[s, 'worst_macro_f1']:.3f}" for s in systems) + " |"
+        "| worst (LODO) | | | "
+        + " | ".join(f"{summ.loc[s, 'worst_macro_f1']:.3f}" for s in systems)
+        + " |"
     )
     return "\n".join(lines)

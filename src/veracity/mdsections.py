@@ -19,5 +19,9 @@ def update_section(path: Path, name: str, body: str) -> None:
     block = f"{begin}\n{body.rstrip()}\n{end}"
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
-    new = pattern.sub(lambda _m: block, old) if pattern.search(old) else f"{old.rstrip()}\n\n{block}\n"
+    new = (
+        pattern.sub(lambda _m: block, old)
+        if pattern.search(old)
+        else f"{old.rstrip()}\n\n{block}\n"
+    )
     atomic_write_text(path, new)

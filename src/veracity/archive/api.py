@@ -20,33 +20,33 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import E, InputError
+from ..errors import E, InputError, NotFoundError
 from ..text.sentences import split_sentences
 from . import store
 from .ingest import prepare, read_paths, records
 from .match import THRESHOLD, Matcher, SentenceProvenance
-from .store import DocumentRow, translate_errors
+from .store import Batch, DocumentRow, translate_errors
 
 #: Environment variable naming the archive file.
 ENV_VAR = "VERACITY_ARCHIVE"
 #: Seconds a call waits for another process's lock before it fails with E015.
 DEFAULT_TIMEOUT = 5.0
 #: Articles prepared and written per transaction.
-BATCH = 1_000
+BATCH = 2_000
 #: Frames with at least this many articles are prepared in a process pool.
-PARALLEL_MIN = 4 * BATCH
+PARALLEL_MIN = 2 * BATCH
 #: Merge the FTS5 index into one segment after adding at least this many sentences.
 OPTIMIZE_AFTER = 20_000
 
 
-def _prepared(batches: list[list[dict[str, str]]], workers: int) -> Iterator[list[DocumentRow]]:
+def _prepared(batches: list[list[dict[str, str]]], workers: int) -> Iterator[Batch]:
     """:func:`prepare` each batch, in order; in a process pool when it pays off."""
     if workers < 2 or len(batches) * BATCH < PARALLEL_MIN:
         yield from map(prepare, batches)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        pending: deque[Future[list[DocumentRow]]] = deque()
+        pending: deque[Future[Batch]] = deque()
         for batch in batches:
             pending.append(pool.submit(prepare, batch))
             if len(pending) > 2 * workers:
@@ -67,7 +67,8 @@ class Archive:
     """An archive of trusted articles in one SQLite file (see :mod:`.store`).
 
     ``timeout`` is the SQLite busy timeout: how long a call waits for another
-    process holding a lock before failing with E015.  One instance may be
+    process holding a lock before failing with E015.  With ``create=False`` a
+    missing file is an error (E001) instead of a new, empty archive.  One instance may be
     shared by threads; its calls run one at a time.
     """
 
@@ -76,8 +77,11 @@ class Archive:
         path: Path | str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         threshold: float = THRESHOLD,
+        create: bool = True,
     ) -> None:
         self.path = Path(path).expanduser() if path is not None else default_path()
+        if not create and not self.path.exists():
+            raise NotFoundError(E.E001, path=self.path)
         self.timeout = timeout
         self._lock = threading.Lock()
         self._conn = store.connect(self.path, timeout)
@@ -115,9 +119,9 @@ class Archive:
         batches = [rows[lo : lo + BATCH] for lo in range(0, len(rows), BATCH)]
         seen: set[str] = set()
         added = sentences = 0
-        for docs in _prepared(batches, workers or os.cpu_count() or 1):
+        for batch in _prepared(batches, workers or os.cpu_count() or 1):
             with self._guarded():
-                new = self._write(docs, seen)
+                new = self._write(batch, seen)
             added += len(new)
             sentences += sum(len(d.canons) for d in new)
         if sentences >= OPTIMIZE_AFTER:
@@ -125,29 +129,45 @@ class Archive:
                 self._conn.execute("INSERT INTO sentences_fts(sentences_fts) VALUES ('optimize')")
         return added
 
-    def _write(self, docs: list[DocumentRow], seen: set[str]) -> list[DocumentRow]:
+    def _write(self, batch: Batch, seen: set[str]) -> list[DocumentRow]:
         with store.transaction(self._conn):
-            ids, hashes = store.existing(self._conn, docs)
-            new, replaced = [], []
-            for doc in docs:
+            ids, hashes = store.existing(self._conn, batch.docs)
+            new, skipped, replaced = [], [], []
+            for doc in batch.docs:
                 if doc.hash in hashes or doc.hash in seen or doc.doc_id in seen:
+                    skipped.append(doc)
                     continue
                 seen.update((doc.hash, doc.doc_id))
                 if doc.doc_id in ids:
                     replaced.append(doc.doc_id)
                 new.append(doc)
             store.delete_documents(self._conn, replaced)
-            store.insert_documents(self._conn, new)
+            store.insert_documents(self._conn, new, batch.without(skipped))
         return new
 
-    def add_paths(self, paths: Sequence[Path | str], mapping: dict[str, str] | None = None) -> int:
-        """Archive CSV / JSONL / Parquet files, .txt / .html files or folders of them."""
-        return sum(self.add_frame(frame) for frame in read_paths([Path(p) for p in paths], mapping))
+    def add_paths(
+        self,
+        paths: Sequence[Path | str],
+        mapping: dict[str, str] | None = None,
+        source: str | None = None,
+    ) -> int:
+        """Archive CSV / JSONL / Parquet files, .txt / .html files or folders of them.
+
+        ``mapping`` maps record fields to table columns (see the generic
+        readers); ``source``, when given, is recorded for every article.
+        """
+        added = 0
+        for frame in read_paths([Path(p) for p in paths], mapping):
+            if source is not None:
+                frame = frame.assign(source=source)
+            added += self.add_frame(frame)
+        return added
 
     def remove(self, doc_ids: Sequence[str] | None = None, source: str | None = None) -> int:
         """Remove documents by id, or every document of ``source``; return how many."""
         if (doc_ids is None) == (source is None):
-            raise InputError(E.E013, field="remove", reason="give document ids or a source, not both")
+            reason = "give document ids or a source, not both"
+            raise InputError(E.E013, field="remove", reason=reason)
         with self._guarded(), store.transaction(self._conn):
             targets = list(doc_ids) if doc_ids is not None else None
             if targets is None:
@@ -170,9 +190,7 @@ class Archive:
                 "terms": one("SELECT COUNT(*) FROM terms").fetchone()[0],
                 "sources": sources,
                 "bytes": sum(
-                    p.stat().st_size
-                    for p in (self.path, Path(f"{self.path}-wal"))
-                    if p.exists()
+                    p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists()
                 ),
             }
 

@@ -3,26 +3,29 @@
 Input is a record frame (:mod:`veracity.data.schema`), or files: CSV, JSON
 Lines and Parquet go through the generic readers registered as
 ``veracity.reader.{csv,jsonl,parquet}.v1`` (labels optional); a ``.txt`` or
-``.html`` file, or a folder of them, is one article per file.
+``.html`` file, or a folder of them (searched recursively), is one article per
+file, decoded and extracted like ``veracity check`` input (hidden files are
+skipped); its id is the folder name and the path inside it.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
-from ..data.readers_base import read_text
 from ..data.schema import RECORD_COLUMNS
 from ..errors import DataError, E, InputError, NotFoundError
 from ..registry import readers
-from ..text.html import html_to_text
+from ..text.inputs import document_from_bytes
 from ..text.normalize import tokens
 from ..text.sentences import split_sentences
 from .minhash import signatures, to_blob
-from .store import DocumentRow, term_counts
+from .store import Batch, DocumentRow, term_counts
 
 #: Table files and the registered reader for each.
 TABLE_READERS = {
@@ -30,12 +33,12 @@ TABLE_READERS = {
     ".jsonl": "veracity.reader.jsonl.v1",
     ".parquet": "veracity.reader.parquet.v1",
 }
-#: One-article-per-file suffixes and how each becomes plain text.
-DOCUMENT_SUFFIXES = {".txt": str, ".html": html_to_text, ".htm": html_to_text}
+#: One-article-per-file suffixes (HTML is recognised by content, as for ``veracity check``).
+DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
 ALLOWED = ", ".join(sorted([*TABLE_READERS, *DOCUMENT_SUFFIXES]))
 
 
-def prepare(records: list[dict[str, str]]) -> list[DocumentRow]:
+def prepare(records: list[dict[str, str]]) -> Batch:
     """Split, canonicalise and sign articles given as record dicts (schema columns).
 
     A top-level function of plain data in and out, so a process pool can run
@@ -56,6 +59,7 @@ def prepare(records: list[dict[str, str]]) -> list[DocumentRow]:
             kept.append((record, count))
     blobs = [to_blob(sig) for sig in signatures(token_lists)]
     docs: list[DocumentRow] = []
+    total: Counter[str] = Counter()
     at = 0
     for record, count in kept:
         canons = [" ".join(t) for t in token_lists[at : at + count]]
@@ -73,8 +77,9 @@ def prepare(records: list[dict[str, str]]) -> list[DocumentRow]:
                 terms=dict(term_counts(canons)),
             )
         )
+        total.update(docs[-1].terms)
         at += count
-    return docs
+    return Batch(docs, total)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, str]]:
@@ -83,45 +88,41 @@ def records(frame: pd.DataFrame) -> list[dict[str, str]]:
     if missing:
         raise DataError(E.E006, missing=missing, source="frame", found=list(frame.columns))
     out = frame.reindex(columns=list(RECORD_COLUMNS), fill_value="").fillna("").astype(str)
-    rows: list[dict[str, str]] = out.to_dict("records")  # type: ignore[assignment]
+    rows: list[dict[str, str]] = out.to_dict("records")
     return rows
 
 
-def _document_files(folder: Path) -> list[Path]:
-    return sorted(
-        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
-    )
-
-
 def _documents_frame(files: list[tuple[str, Path]]) -> pd.DataFrame:
-    """``(doc_id, path)`` pairs of one-article files -> a record frame."""
+    """``(doc_id, path)`` pairs of one-article files -> a frame of ``id`` and ``text``."""
     rows = [
-        {"id": doc_id, "text": DOCUMENT_SUFFIXES[path.suffix.lower()](read_text(path))}
+        {"id": doc_id, "text": document_from_bytes(path.read_bytes(), str(path)).text}
         for doc_id, path in files
     ]
-    frame = pd.DataFrame(rows, columns=["id", "text"])
-    for col in RECORD_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
-    return frame
+    return pd.DataFrame(rows, columns=["id", "text"])
 
 
-def read_paths(
-    paths: list[Path], mapping: dict[str, str] | None = None
-) -> Iterator[pd.DataFrame]:
-    """One record frame per input path (see the module docstring for formats)."""
+def _folder_frame(folder: Path) -> pd.DataFrame:
+    named = sorted(
+        (f"{folder.name}/{p.relative_to(folder).as_posix()}", p)
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in DOCUMENT_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+    return _documents_frame(named)
+
+
+def read_paths(paths: list[Path], mapping: dict[str, str] | None = None) -> Iterator[pd.DataFrame]:
+    """One frame of articles per input path (see the module docstring for formats)."""
     for path in map(Path, paths):
         suffix = path.suffix.lower()
         if path.is_dir():
-            files = _document_files(path)
-            yield _documents_frame([(f"{path.name}/{f.relative_to(path).as_posix()}", f) for f in files])
+            yield _folder_frame(path)
         elif not path.exists():
             raise NotFoundError(E.E001, path=path)
         elif suffix in TABLE_READERS:
             reader = readers.get(TABLE_READERS[suffix])
-            frame = reader(path, mapping=mapping, labelled=False)
-            assert isinstance(frame, pd.DataFrame)
-            yield frame
+            yield cast(pd.DataFrame, reader(path, mapping=mapping, labelled=False))
         elif suffix in DOCUMENT_SUFFIXES:
             yield _documents_frame([(path.name, path)])
         else:

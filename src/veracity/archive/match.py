@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -32,8 +31,8 @@ import numpy as np
 from rapidfuzz.distance import LCSseq
 
 from ..text.normalize import tokens
-from .minhash import jaccard, signatures
-from .store import term_frequencies
+from .minhash import from_blobs, jaccard, signatures
+from .store import as_list, term_frequencies
 
 Status = Literal["supported", "added"]
 SUPPORTED: Status = "supported"
@@ -43,10 +42,13 @@ ADDED: Status = "added"
 STRETCH = 12
 #: Most rare tokens one stretch queries.
 RARE_TOKENS = 3
-#: Stop adding a stretch's query tokens once their summed sentence frequency would pass this.
-DF_BUDGET = 2_000
+#: Most postings (summed sentence frequencies) one stretch of a sentence may read.
+DF_BUDGET = 1_000
 #: Candidates verified per sentence.
 CANDIDATES = 8
+#: Best-scoring archived sentences kept per sentence; when the idf score ties at the
+#: shortlist's edge, MinHash Jaccard ranks the whole pool.
+POOL = 256
 #: Similarity at or above which a sentence is ``supported``.
 THRESHOLD = 0.8
 #: Sentences with fewer tokens are judged conservatively.
@@ -98,23 +100,46 @@ class _Candidate:
     title: str
 
 
+@dataclass(frozen=True)
+class _Pool:
+    """A sentence's best archived sentences by idf score, best first (ties: lower id)."""
+
+    keys: np.ndarray
+    scores: np.ndarray
+
+    @property
+    def tied(self) -> bool:
+        """True when more than :data:`CANDIDATES` archived sentences share the best score."""
+        return len(self.keys) > CANDIDATES and bool(self.scores[0] == self.scores[CANDIDATES])
+
+    def shortlist(self, sig: np.ndarray, pool_sigs: dict[int, np.ndarray]) -> list[int]:
+        """The :data:`CANDIDATES` best; MinHash Jaccard breaks a tie for the best score."""
+        keys = self.keys.tolist()
+        if not self.tied:
+            return keys[:CANDIDATES]
+        resemblance = jaccard(sig, np.stack([pool_sigs[k] for k in keys]))
+        order = np.lexsort((self.keys, -resemblance, -self.scores))
+        return [keys[i] for i in order[:CANDIDATES]]
+
+
 def query_terms(toks: Sequence[str], df: dict[str, int]) -> list[str]:
     """The archived tokens a sentence is looked up by: the rarest of each stretch.
 
     Each stretch of :data:`STRETCH` tokens contributes its :data:`RARE_TOKENS`
-    rarest tokens, stopping early once their summed sentence frequency would
-    pass :data:`DF_BUDGET`; so a line that glues two archived sentences finds
-    both.
+    rarest tokens while their summed sentence frequency stays within
+    :data:`DF_BUDGET` (which bounds the postings read), so a line that glues
+    two archived sentences finds both; a stretch of common words only
+    contributes nothing.
     """
     chosen: list[str] = []
     for lo in range(0, len(toks), STRETCH):
         stretch = {t for t in toks[lo : lo + STRETCH] if t in df}.difference(chosen)
         spent = 0
         for term in sorted(stretch, key=lambda t: (df[t], t))[:RARE_TOKENS]:
-            if spent and spent + df[term] > DF_BUDGET:
+            spent += df[term]
+            if spent > DF_BUDGET:
                 break
             chosen.append(term)
-            spent += df[term]
     return chosen
 
 
@@ -148,46 +173,54 @@ class Matcher:
         vocab = sorted({t for toks in token_lists for t in toks if t.isalnum()})
         df = term_frequencies(self.conn, vocab)
         total = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM sentences").fetchone()[0]
-        postings: dict[str, list[int]] = {}
-        wanted = [self._candidates(toks, df, total, postings) for toks in token_lists]
-        rows = self._fetch(sorted({k for keys in wanted for k in keys}))
+        postings: dict[str, np.ndarray] = {}
+        pools = [self._pool(toks, df, total, postings) for toks in token_lists]
         sigs = signatures(token_lists)
+        tied = sorted({key for pool in pools if pool.tied for key in pool.keys.tolist()})
+        pool_sigs = dict(zip(tied, self._signatures(tied), strict=True))
+        wanted = [pool.shortlist(sig, pool_sigs) for pool, sig in zip(pools, sigs, strict=True)]
+        rows = self._fetch(sorted({k for keys in wanted for k in keys}))
         out = []
         for text, toks, sig, keys in zip(sentences, token_lists, sigs, wanted, strict=True):
             cands = [rows[k] for k in keys if k in rows]
             out.append(self._judge(text, toks, sig, cands))
         return out
 
-    def _candidates(
-        self, toks: list[str], df: dict[str, int], total: int, postings: dict[str, list[int]]
-    ) -> list[int]:
-        scores: Counter[int] = Counter()
-        for term in query_terms(toks, df):
-            idf = math.log((total - df[term] + 0.5) / (df[term] + 0.5) + 1.0)
-            for key in self._posting(term, postings):
-                scores[key] += idf
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [key for key, _ in ranked[:CANDIDATES]]
+    def _pool(
+        self, toks: list[str], df: dict[str, int], total: int, postings: dict[str, np.ndarray]
+    ) -> _Pool:
+        """Best :data:`POOL` archived sentences by summed BM25 idf of shared query terms."""
+        terms = query_terms(toks, df)
+        if not terms:
+            return _Pool(np.zeros(0, dtype=np.int64), np.zeros(0))
+        lists = [self._posting(term, postings) for term in terms]
+        idf = [math.log((total - df[t] + 0.5) / (df[t] + 0.5) + 1.0) for t in terms]
+        keys, where = np.unique(np.concatenate(lists), return_inverse=True)
+        scores = np.bincount(where, weights=np.repeat(idf, [len(x) for x in lists]))
+        best = np.lexsort((keys, -scores))[:POOL]
+        return _Pool(keys[best], scores[best])
 
-    def _posting(self, term: str, postings: dict[str, list[int]]) -> list[int]:
+    def _posting(self, term: str, postings: dict[str, np.ndarray]) -> np.ndarray:
+        """Ids of the archived sentences holding ``term`` (one FTS5 query, cached per call)."""
         if term not in postings:
             quoted = '"' + term.replace('"', '""') + '"'
-            sql = "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?"
-            postings[term] = [row[0] for row in self.conn.execute(sql, (quoted,))]
+            sql = "SELECT group_concat(rowid) FROM sentences_fts WHERE sentences_fts MATCH ?"
+            found = self.conn.execute(sql, (quoted,)).fetchone()[0]
+            postings[term] = np.array(found.split(",") if found else [], dtype=np.int64)
         return postings[term]
 
+    def _signatures(self, keys: list[int]) -> np.ndarray:
+        sql = "SELECT id, minhash FROM sentences WHERE id IN (SELECT value FROM json_each(?))"
+        blobs = dict(self.conn.execute(sql, (as_list(keys),)).fetchall())
+        return from_blobs([blobs[k] for k in keys])
+
     def _fetch(self, keys: list[int]) -> dict[int, _Candidate]:
-        rows: dict[int, _Candidate] = {}
-        for lo in range(0, len(keys), 500):
-            chunk = keys[lo : lo + 500]
-            sql = (
-                "SELECT s.id, s.passage, s.canon, s.minhash, d.doc_id, d.source, d.date, d.title "
-                "FROM sentences s JOIN documents d ON d.id = s.doc "
-                f"WHERE s.id IN ({','.join('?' * len(chunk))})"
-            )
-            for row in self.conn.execute(sql, chunk):
-                rows[row[0]] = _Candidate(*row)
-        return rows
+        sql = (
+            "SELECT s.id, s.passage, s.canon, s.minhash, d.doc_id, d.source, d.date, d.title "
+            "FROM sentences s JOIN documents d ON d.id = s.doc "
+            "WHERE s.id IN (SELECT value FROM json_each(?))"
+        )
+        return {row[0]: _Candidate(*row) for row in self.conn.execute(sql, (as_list(keys),))}
 
     def _judge(
         self, text: str, toks: list[str], sig: np.ndarray, cands: list[_Candidate]

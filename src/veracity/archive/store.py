@@ -17,6 +17,7 @@ full...) surfaces as :class:`ArchiveError` E015, never as a traceback.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -59,6 +60,15 @@ CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WI
 """
 
 
+#: Per-connection settings: WAL-safe durability, a 64 MB page cache, fewer checkpoints.
+_PRAGMAS = (
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA cache_size=-65536",
+    "PRAGMA wal_autocheckpoint=10000",
+    "PRAGMA temp_store=MEMORY",
+)
+
+
 class ArchiveError(VeracityError):
     """The archive database cannot be opened, read or written."""
 
@@ -79,6 +89,23 @@ class DocumentRow:
     minhashes: list[bytes]
     #: Sentences of this document holding each word token.
     terms: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Prepared documents and their summed term counts (summed where the CPU work is)."""
+
+    docs: list[DocumentRow]
+    terms: Counter[str]
+
+    def without(self, skipped: Sequence[DocumentRow]) -> Counter[str]:
+        """Term counts of the batch less those of ``skipped`` documents."""
+        if not skipped:
+            return self.terms
+        counts = Counter(self.terms)
+        for doc in skipped:
+            counts.subtract(doc.terms)
+        return +counts
 
 
 def _reason(err: sqlite3.Error, timeout: float) -> str:
@@ -127,7 +154,8 @@ def _initialise(conn: sqlite3.Connection, path: Path) -> None:
                 if statement.strip():
                     conn.execute(statement)
             conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", _META.items())
-    conn.execute("PRAGMA synchronous=NORMAL")
+    for pragma in _PRAGMAS:
+        conn.execute(pragma)
     found = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     for key, expected in _META.items():
         if found.get(key) != expected:
@@ -147,13 +175,9 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    for lo in range(0, len(items), size):
-        yield items[lo : lo + size]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
+def as_list(items: Iterable[object]) -> str:
+    """A JSON array for ``IN (SELECT value FROM json_each(?))``: one parameter, any length."""
+    return json.dumps(list(items))
 
 
 def term_counts(canons: Iterable[str]) -> Counter[str]:
@@ -164,21 +188,25 @@ def term_counts(canons: Iterable[str]) -> Counter[str]:
     return counts
 
 
-def existing(conn: sqlite3.Connection, docs: Sequence[DocumentRow]) -> tuple[dict[str, str], set[str]]:
+def existing(
+    conn: sqlite3.Connection, docs: Sequence[DocumentRow]
+) -> tuple[dict[str, str], set[str]]:
     """Stored ``doc_id -> hash`` for the docs' ids, and which of their hashes are stored."""
-    ids: dict[str, str] = {}
-    hashes: set[str] = set()
-    for chunk in _chunks([d.doc_id for d in docs]):
-        sql = f"SELECT doc_id, hash FROM documents WHERE doc_id IN ({_marks(len(chunk))})"
-        ids.update(conn.execute(sql, list(chunk)).fetchall())
-    for chunk in _chunks([d.hash for d in docs]):
-        sql = f"SELECT hash FROM documents WHERE hash IN ({_marks(len(chunk))})"
-        hashes.update(row[0] for row in conn.execute(sql, list(chunk)))
-    return ids, hashes
+    ids = conn.execute(
+        "SELECT doc_id, hash FROM documents WHERE doc_id IN (SELECT value FROM json_each(?))",
+        (as_list(d.doc_id for d in docs),),
+    ).fetchall()
+    hashes = conn.execute(
+        "SELECT hash FROM documents WHERE hash IN (SELECT value FROM json_each(?))",
+        (as_list(d.hash for d in docs),),
+    ).fetchall()
+    return dict(ids), {row[0] for row in hashes}
 
 
-def insert_documents(conn: sqlite3.Connection, docs: Sequence[DocumentRow]) -> None:
-    """Insert ``docs`` (ids not yet stored) with their sentences, FTS rows and term counts."""
+def insert_documents(
+    conn: sqlite3.Connection, docs: Sequence[DocumentRow], counts: Counter[str]
+) -> None:
+    """Insert ``docs`` (ids not yet stored) with their sentences and FTS rows; add ``counts``."""
     doc_next = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM documents").fetchone()[0]
     sent_next = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM sentences").fetchone()[0]
     doc_rows, sent_rows, fts_rows = [], [], []
@@ -196,53 +224,55 @@ def insert_documents(conn: sqlite3.Connection, docs: Sequence[DocumentRow]) -> N
     conn.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)", doc_rows)
     conn.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)", sent_rows)
     conn.executemany("INSERT INTO sentences_fts(rowid, canon) VALUES (?, ?)", fts_rows)
-    counts: Counter[str] = Counter()
-    for doc in docs:
-        counts.update(doc.terms)
     conn.executemany(
         "INSERT INTO terms VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
         counts.items(),
     )
 
 
+#: Deletes the FTS5 rows, then the sentences, of the documents whose ids are given.
+_DELETE_STATEMENTS = (
+    "INSERT INTO sentences_fts(sentences_fts, rowid, canon) SELECT 'delete', id, canon "
+    "FROM sentences WHERE doc IN (SELECT id FROM documents "
+    "WHERE doc_id IN (SELECT value FROM json_each(?)))",
+    "DELETE FROM sentences WHERE doc IN (SELECT id FROM documents "
+    "WHERE doc_id IN (SELECT value FROM json_each(?)))",
+)
+
+
 def delete_documents(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> int:
     """Delete documents by ``doc_id`` with everything derived from them; return how many."""
-    removed = 0
-    for chunk in _chunks(doc_ids):
-        keys = [
-            row[0]
-            for row in conn.execute(
-                f"SELECT id FROM documents WHERE doc_id IN ({_marks(len(chunk))})", list(chunk)
-            )
-        ]
-        if not keys:
-            continue
-        where = f"doc IN ({_marks(len(keys))})"
-        canons = [row[0] for row in conn.execute(f"SELECT canon FROM sentences WHERE {where}", keys)]
-        conn.execute(
-            "INSERT INTO sentences_fts(sentences_fts, rowid, canon) "
-            f"SELECT 'delete', id, canon FROM sentences WHERE {where}",
-            keys,
+    selected = (as_list(doc_ids),)
+    canons = [
+        row[0]
+        for row in conn.execute(
+            "SELECT canon FROM sentences WHERE doc IN (SELECT id FROM documents "
+            "WHERE doc_id IN (SELECT value FROM json_each(?)))",
+            selected,
         )
-        conn.execute(f"DELETE FROM sentences WHERE {where}", keys)
-        conn.execute(f"DELETE FROM documents WHERE id IN ({_marks(len(keys))})", keys)
-        conn.executemany(
-            "UPDATE terms SET df = df - ? WHERE term = ?",
-            [(n, term) for term, n in term_counts(canons).items()],
-        )
-        removed += len(keys)
+    ]
+    for statement in _DELETE_STATEMENTS:
+        conn.execute(statement, selected)
+    removed: int = conn.execute(
+        "DELETE FROM documents WHERE doc_id IN (SELECT value FROM json_each(?))", selected
+    ).rowcount
+    conn.executemany(
+        "UPDATE terms SET df = df - ? WHERE term = ?",
+        [(n, term) for term, n in term_counts(canons).items()],
+    )
     conn.execute("DELETE FROM terms WHERE df <= 0")
     return removed
 
 
 def doc_ids_of_source(conn: sqlite3.Connection, source: str) -> list[str]:
-    return [row[0] for row in conn.execute("SELECT doc_id FROM documents WHERE source = ?", (source,))]
+    sql = "SELECT doc_id FROM documents WHERE source = ?"
+    return [row[0] for row in conn.execute(sql, (source,))]
 
 
 def term_frequencies(conn: sqlite3.Connection, terms: Sequence[str]) -> dict[str, int]:
     """Sentence frequency of each of ``terms`` that the archive holds."""
-    found: dict[str, int] = {}
-    for chunk in _chunks(terms):
-        sql = f"SELECT term, df FROM terms WHERE term IN ({_marks(len(chunk))})"
-        found.update(conn.execute(sql, list(chunk)).fetchall())
-    return found
+    rows = conn.execute(
+        "SELECT term, df FROM terms WHERE term IN (SELECT value FROM json_each(?))",
+        (as_list(terms),),
+    ).fetchall()
+    return dict(rows)

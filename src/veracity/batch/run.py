@@ -8,6 +8,8 @@ final ``OUT`` appears (atomically) only once every row is written.  See
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,7 +22,6 @@ from tqdm import tqdm
 from ..atomic import atomic_path
 from ..config import DEFAULT_MODEL_DIR, MAX_INPUT_BYTES
 from ..errors import E, InputError
-from ..models.store import LoadedModel
 from ..persist import read_card
 from .engine import EngineOptions, ResultFuture, available_cores, engines
 from .formats import (
@@ -51,9 +52,10 @@ class ScoreSummary:
 
 
 def model_fingerprint(model_dir: Path | None) -> str:
-    """The model folder's sha256 id, read from its card without loading the model."""
+    """sha256 of the model folder's card (which lists every file's sha256), without loading it."""
     folder = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
-    return LoadedModel(detector=None, card=read_card(folder), folder=folder).fingerprint
+    card = json.dumps(read_card(folder), sort_keys=True).encode("utf-8")
+    return hashlib.sha256(card).hexdigest()
 
 
 def _positive(name: str, value: int) -> int:

@@ -6,9 +6,9 @@ reader already found.  A bad row (empty, binary, too long, not a string) gets
 its one-line coded message in the ``error`` column and never stops the run.
 
 The :class:`~veracity.analyze.Analyzer` is loaded once per process and cached
-by model folder, so pool workers and Dask workers pay the load only once.  It
-is imported on first use: a parent process that only reads and writes never
-loads the analyser's modules.
+by model folder, so pool workers and Dask workers pay the load only once.  Its
+module is imported on first use, so a process that only reads, ships and
+writes rows (the parent of a worker pool) need not import it.
 """
 
 from __future__ import annotations

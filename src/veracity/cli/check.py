@@ -33,9 +33,21 @@ def check(
 @click.command("check")
 @click.argument("source", metavar="FILE|-")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
-@click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write a standalone HTML report.")
-@click.option("--model", type=click.Path(file_okay=False, path_type=Path), help="Model folder (default: bundled).")
-@click.option("--color/--no-color", default=None, help="Force colours on or off (default: when a terminal).")
-def command(source: str, as_json: bool, html: Path | None, model: Path | None, color: bool | None) -> None:
+@click.option(
+    "--html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a standalone HTML report.",
+)
+@click.option(
+    "--model",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Model folder (default: bundled).",
+)
+@click.option(
+    "--color/--no-color", default=None, help="Force colours on or off (default: when a terminal)."
+)
+def command(
+    source: str, as_json: bool, html: Path | None, model: Path | None, color: bool | None
+) -> None:
     """Analyse an article (text, HTML or the one-sentence-per-line corpus form)."""
     click.echo(check(source, as_json=as_json, html=html, model=model, color=color))

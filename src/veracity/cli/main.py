@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "data",
     "score",
     "serve",
+    "archive",
 )
 
 

@@ -45,7 +45,13 @@ import click
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from OUT.partial.")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--chunk-size", type=int, default=64, show_default=True, help="Articles per task.")
-@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]))
+@click.option(
+    "--engine",
+    default="local",
+    show_default=True,
+    type=click.Choice(["local", "dask"]),
+    help="local: this machine's cores; dask: a Dask cluster (optional extra).",
+)
 @click.option(
     "--scheduler",
     metavar="ADDRESS",

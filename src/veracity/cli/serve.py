@@ -15,7 +15,7 @@ def serve(
     db: Path | None = None,
     allow_url: bool = False,
     model: Path | None = None,
-    workers: int = 4,
+    workers: int = 16,
 ) -> None:
     """Build the app (loading the model once) and run it until interrupted."""
     import uvicorn
@@ -34,14 +34,24 @@ def serve(
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
-              help="History database (default: $VERACITY_HISTORY or "
-                   "~/.local/share/veracity/history.sqlite).")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="History database (default: $VERACITY_HISTORY or ~/.local/share/veracity/history.sqlite).",
+)
 @click.option("--allow-url", is_flag=True, help="Accept URL input (public addresses only).")
-@click.option("--model", type=click.Path(file_okay=False, path_type=Path),
-              help="Model folder (default: bundled).")
-@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Analysis threads.")
+@click.option(
+    "--model",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Model folder (default: bundled).",
+)
+@click.option(
+    "--workers",
+    default=16,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Request threads (input preparation, URL fetches); analysis is batched in one more.",
+)
 def command(
     host: str, port: int, db: Path | None, allow_url: bool, model: Path | None, workers: int
 ) -> None:

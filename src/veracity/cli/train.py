@@ -27,7 +27,9 @@ def run_train(config_path: Path | None, out: Path, with_lodo: bool = False) -> L
                 "mean_macro_f1": round(float(summary["mean_macro_f1"]), 4),
                 "worst_macro_f1": round(float(summary["worst_macro_f1"]), 4),
                 "per_corpus": {
-                    r["held_out"]: {k: round(float(r[k]), 4) for k in ("macro_f1", "roc_auc", "brier", "ece")}
+                    r["held_out"]: {
+                        k: round(float(r[k]), 4) for k in ("macro_f1", "roc_auc", "brier", "ece")
+                    }
                     for r in table.rows
                     if r["held_out"] != "in-domain"
                 },
@@ -40,12 +42,25 @@ def run_train(config_path: Path | None, out: Path, with_lodo: bool = False) -> L
 
 
 @click.command("train")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSON training config (default: the built-in default config).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Model folder to write.")
-@click.option("--with-lodo", is_flag=True, help="Also run leave-one-corpus-out and record it in the card.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON training config (default: the built-in default config).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Model folder to write.",
+)
+@click.option(
+    "--with-lodo", is_flag=True, help="Also run leave-one-corpus-out and record it in the card."
+)
 def command(config_path: Path | None, out: Path, with_lodo: bool) -> None:
     """Train a detector on the shared corpora and save it with its model card."""
     model = run_train(config_path, out, with_lodo=with_lodo)
     m = model.card["metrics"]["in_domain_source_disjoint"]
-    click.echo(f"saved {out} (in-domain source-disjoint macro-F1 {m['macro_f1']:.3f}, AUC {m['roc_auc']:.3f})")
+    click.echo(
+        f"saved {out} (in-domain source-disjoint macro-F1 {m['macro_f1']:.3f}, AUC {m['roc_auc']:.3f})"
+    )

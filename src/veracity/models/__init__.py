@@ -1,5 +1,5 @@
 """Article detectors; importing this package registers every detector."""
 
-from . import linear, style
+from . import linear, masked, style
 
-__all__ = ["linear", "style"]
+__all__ = ["linear", "masked", "style"]

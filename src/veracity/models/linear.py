@@ -98,11 +98,7 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
             raise ValueError(f"LinearNgram needs two classes, got {list(self.classes_)}")
         texts = list(X)
         counts = self.counts(texts)
-        n = counts.shape[0]
-        df = np.bincount(counts.indices, minlength=self.n_features)
-        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-        idf[df < self.min_df] = 0.0
-        self.idf_ = idf.astype(np.float32)
+        self._fit_idf(counts)
         feats = self._features(counts, texts)
         target = (y_arr == self.classes_[1]).astype(int)
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
@@ -113,6 +109,13 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         self.coef_ = clf.coef_.ravel().astype(np.float32)
         self.intercept_ = float(clf.intercept_[0])
         return self
+
+    def _fit_idf(self, counts: sp.csr_matrix) -> None:
+        n = counts.shape[0]
+        df = np.bincount(counts.indices, minlength=self.n_features)
+        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+        idf[df < self.min_df] = 0.0
+        self.idf_ = idf.astype(np.float32)
 
     def _linear(self) -> LogisticRegression:
         return LogisticRegression(
@@ -134,7 +137,9 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         if groups is not None and len(set(groups)) >= self.calibration_folds:
             splits = GroupKFold(self.calibration_folds).split(feats, target, np.asarray(groups))
         else:
-            skf = StratifiedKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
+            skf = StratifiedKFold(
+                self.calibration_folds, shuffle=True, random_state=self.random_state
+            )
             splits = skf.split(feats, target)
         for tr, te in splits:
             w = None if weight is None else weight[tr]
@@ -171,10 +176,11 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         in proportion to the occurrences they hold.
         """
         feats = self._weight(counts_row)
-        out: dict[int, float] = {}
-        for j, xj, cj in zip(feats.indices, feats.data, counts_row.data, strict=True):
-            out[int(j)] = float(self.coef_[j] * xj / cj)
-        return out
+        count = dict(zip(counts_row.indices.tolist(), counts_row.data.tolist(), strict=True))
+        return {
+            int(j): float(self.coef_[j] * xj / count[int(j)])
+            for j, xj in zip(feats.indices, feats.data, strict=True)
+        }
 
     # -- persistence ----------------------------------------------------
     def to_bundle(self) -> Bundle:

@@ -18,9 +18,7 @@ _ERROR = {
     "description": "Coded error",
     "content": {"application/json": {"example": {"error": {"code": "E013", "message": "..."}}}},
 }
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: _ERROR for code in (403, 404, 413, 422, 502, 504)
-}
+ERRORS: dict[int | str, dict[str, Any]] = {code: _ERROR for code in (403, 404, 413, 422, 502, 504)}
 
 REPORT: dict[int | str, dict[str, Any]] = {
     200: {"description": "The report, following report_schema.json (GET /v1/model for the model)."}
@@ -46,9 +44,7 @@ def _report(outcome: Outcome) -> Response:
 def api_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/v1", responses=ERRORS)
 
-    @router.post(
-        "/analyze", summary="Analyse one article (text, html or url)", responses=REPORT
-    )
+    @router.post("/analyze", summary="Analyse one article (text, html or url)", responses=REPORT)
     async def analyze(body: DocumentIn) -> Response:
         """The report (schema ``report_schema.json``); its ``id`` is the permalink id.
 

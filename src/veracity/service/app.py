@@ -43,6 +43,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         runner.close()
+        engine.close()
         history.close()
 
     app = FastAPI(

@@ -2,7 +2,10 @@
 
 :class:`Analyses` holds the app's one :class:`~veracity.analyze.Analyzer` and
 its :class:`~veracity.service.store.History`.  Its methods block (fetching,
-analysing, SQLite), so the app calls them through its thread pool.
+analysing, SQLite), so the app calls them through its thread pool.  Inputs
+are turned into documents (and URLs fetched) in the calling thread; the
+analysis itself goes through one :class:`~veracity.service.batcher.Batcher`,
+so concurrent requests are analysed together.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from ..analyze import Analyzer
 from ..errors import E, InputError, TooLargeError, VeracityError
 from ..text.html import html_to_text
 from ..text.inputs import Document, document_from_bytes, document_from_text
+from .batcher import Batcher
 from .fetch import FetchLimits, UrlRefusedError, fetch_url
 from .schemas import DocumentIn
 from .settings import Settings
@@ -57,6 +61,9 @@ class Analyses:
             timeout=settings.url_timeout,
             allow_private=settings.allow_private_urls,
         )
+        self.batcher: Batcher[Document | VeracityError, Result] = Batcher(
+            self.analyze, max_items=settings.max_batch
+        )
 
     @property
     def model_sha256(self) -> str:
@@ -98,9 +105,10 @@ class Analyses:
                 docs.append(item if isinstance(item, VeracityError) else self.document(item))
             except VeracityError as err:
                 docs.append(err)
-        return self.analyze(docs)
+        return self.batcher.submit(docs)
 
     def analyze(self, docs: Sequence[Document | VeracityError]) -> list[Result]:
+        """Stored or fresh reports for ``docs`` (errors pass through); runs in the batcher."""
         sha = self.model_sha256
         found: dict[str, Stored] = {}
         todo: dict[str, Document] = {}
@@ -133,3 +141,6 @@ class Analyses:
 
     def recent(self, limit: int) -> list[dict[str, Any]]:
         return self.history.recent(limit)
+
+    def close(self) -> None:
+        self.batcher.close()

@@ -15,8 +15,10 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -27,7 +29,12 @@ AddressPolicy = Callable[[IPAddress], bool]
 
 REDIRECTS = frozenset((301, 302, 303, 307, 308))
 TEXT_TYPES = ("text/html", "text/plain", "application/xhtml+xml", "text/markdown")
-USER_AGENT = "veracity/0.1 (+credibility signals; single page fetch)"
+HEADERS = {
+    "User-Agent": "veracity/0.1 (credibility signals; single page fetch)",
+    "Accept": "text/html, text/plain;q=0.9",
+    "Accept-Encoding": "identity",
+    "Connection": "close",
+}
 _CHUNK = 65536
 
 
@@ -151,8 +158,11 @@ def _content_type(resp: http.client.HTTPResponse, url: str) -> str:
 
 
 def _body(
-    resp: http.client.HTTPResponse, conn: http.client.HTTPConnection, url: str,
-    limits: FetchLimits, deadline: float,
+    resp: http.client.HTTPResponse,
+    conn: http.client.HTTPConnection,
+    url: str,
+    limits: FetchLimits,
+    deadline: float,
 ) -> bytes:
     declared = resp.getheader("Content-Length")
     if declared is not None and declared.isdigit() and int(declared) > limits.max_bytes:
@@ -165,7 +175,7 @@ def _body(
             raise FetchTimeoutError(E.E020, url=url, reason=f"took over {limits.timeout} s")
         if conn.sock is not None:
             conn.sock.settimeout(remaining)
-        chunk = resp.read(_CHUNK)
+        chunk = resp.read1(_CHUNK)
         if not chunk:
             return b"".join(chunks)
         total += len(chunk)
@@ -174,25 +184,44 @@ def _body(
         chunks.append(chunk)
 
 
-def _open(
-    url: str, limits: FetchLimits, policy: AddressPolicy, deadline: float
-) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+def _connection(
+    url: str, policy: AddressPolicy, deadline: float
+) -> tuple[http.client.HTTPConnection, str]:
+    """An unopened connection to the checked address of ``url``, and the request path."""
     scheme, host, port, path = _target(url)
     address = _checked_address(host, port, policy, deadline)
     remaining = max(deadline - time.monotonic(), 0.001)
     pinned = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
-    conn: http.client.HTTPConnection = pinned(host, port, address, remaining)
-    conn.request(
-        "GET",
-        path,
-        headers={
-            "User-Agent": USER_AGENT,
-            "Accept": "text/html, text/plain;q=0.9",
-            "Accept-Encoding": "identity",
-            "Connection": "close",
-        },
-    )
-    return conn, conn.getresponse()
+    return pinned(host, port, address, remaining), path
+
+
+def _watchdog(conn: http.client.HTTPConnection, seconds: float) -> threading.Timer:
+    """Shut the connection's socket down after ``seconds``, ending any blocked read."""
+
+    def stop() -> None:
+        if conn.sock is not None:
+            with suppress(OSError):
+                conn.sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(max(seconds, 0.0), stop)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def _get(
+    conn: http.client.HTTPConnection, path: str, url: str, limits: FetchLimits, deadline: float
+) -> Fetched | str:
+    """The page, or the next URL when the answer is a redirect."""
+    conn.request("GET", path, headers=HEADERS)
+    resp = conn.getresponse()
+    location = resp.getheader("Location")
+    if resp.status in REDIRECTS and location:
+        return urljoin(url, location)
+    if resp.status != 200:
+        raise FetchError(E.E020, url=url, reason=f"HTTP status {resp.status}")
+    ctype = _content_type(resp, url)
+    return Fetched(url=url, data=_body(resp, conn, url, limits, deadline), content_type=ctype)
 
 
 def fetch_url(url: str, limits: FetchLimits, policy: AddressPolicy | None = None) -> Fetched:
@@ -201,23 +230,20 @@ def fetch_url(url: str, limits: FetchLimits, policy: AddressPolicy | None = None
         policy = any_address if limits.allow_private else public_address
     deadline = time.monotonic() + limits.timeout
     for _hop in range(limits.max_redirects + 1):
+        conn, path = _connection(url, policy, deadline)
+        watchdog = _watchdog(conn, deadline - time.monotonic())
         try:
-            conn, resp = _open(url, limits, policy, deadline)
-            try:
-                if resp.status in REDIRECTS and resp.getheader("Location"):
-                    url = urljoin(url, resp.getheader("Location", ""))
-                    continue
-                if resp.status != 200:
-                    raise FetchError(E.E020, url=url, reason=f"HTTP status {resp.status}")
-                ctype = _content_type(resp, url)
-                return Fetched(url=url, data=_body(resp, conn, url, limits, deadline),
-                               content_type=ctype)
-            finally:
-                conn.close()
-        except TimeoutError:
-            raise FetchTimeoutError(
-                E.E020, url=url, reason=f"took over {limits.timeout} s"
-            ) from None
+            got = _get(conn, path, url, limits, deadline)
         except (OSError, http.client.HTTPException) as err:
+            if isinstance(err, TimeoutError) or time.monotonic() >= deadline:
+                raise FetchTimeoutError(
+                    E.E020, url=url, reason=f"took over {limits.timeout} s"
+                ) from None
             raise FetchError(E.E020, url=url, reason=type(err).__name__) from None
+        finally:
+            watchdog.cancel()
+            conn.close()
+        if isinstance(got, Fetched):
+            return got
+        url = got
     raise UrlRefusedError(E.E016, reason=f"more than {limits.max_redirects} redirects")

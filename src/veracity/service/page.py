@@ -50,8 +50,9 @@ def render(template: str, **context: Any) -> str:
 async def _form_item(request: Request, settings: Settings) -> DocumentIn | Upload:
     """The one input the form gives: an uploaded file, a URL or pasted text."""
     form = await request.form(max_files=1, max_fields=8, max_part_size=settings.max_body_bytes)
-    values = {k: v.strip() if isinstance(v, str) else "" for k in _FORM_FIELDS
-              for v in [form.get(k, "")]}
+    values = {
+        k: v.strip() if isinstance(v, str) else "" for k in _FORM_FIELDS for v in [form.get(k, "")]
+    }
     upload = form.get("file")
     given: list[DocumentIn | Upload] = []
     if isinstance(upload, UploadFile) and upload.filename:
@@ -109,8 +110,9 @@ def page_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRout
             body = render("message.html.j2", heading="Analysis not found", error=err, **common())
             return HTMLResponse(body, status_code=err.status)
         fragment = Markup(render_fragment(stored.as_report(), stored.text))  # noqa: S704
-        body = render("report_page.html.j2", report=stored.as_report(), fragment=fragment,
-                      **common())
+        body = render(
+            "report_page.html.j2", report=stored.as_report(), fragment=fragment, **common()
+        )
         return HTMLResponse(body)
 
     return router

@@ -36,7 +36,7 @@ class Settings:
     max_input_bytes: int = MAX_INPUT_BYTES
     max_batch: int = MAX_BATCH
     request_timeout: float = 30.0
-    workers: int = 4
+    workers: int = 16
     allow_url: bool = False
     allow_private_urls: bool = False
     url_max_bytes: int = MAX_INPUT_BYTES
@@ -57,10 +57,6 @@ class Settings:
             if not value > 0:
                 raise InputError(E.E013, field=f"Settings.{name}", reason=f"{value} is not > 0")
         if self.url_max_redirects < 0:
-            raise InputError(
-                E.E013, field="Settings.url_max_redirects", reason="must be >= 0"
-            )
+            raise InputError(E.E013, field="Settings.url_max_redirects", reason="must be >= 0")
         if self.max_batch > MAX_BATCH:
-            raise InputError(
-                E.E013, field="Settings.max_batch", reason=f"at most {MAX_BATCH}"
-            )
+            raise InputError(E.E013, field="Settings.max_batch", reason=f"at most {MAX_BATCH}")

@@ -61,7 +61,8 @@ EVALUATIVE = [
     "truly", "blatant", "blatantly", "shocking", "shockingly", "unbelievable", "pitiful",
     "moronic", "nonsense", "garbage", "ludicrous", "outrage", "scandalous", "wonderful",
     "fantastic", "worst", "beautiful", "ugly", "deplorable", "treasonous", "traitor", "thug",
-    "thugs", "puppet", "clown", "sheer", "utter", "utterly", "absolutely", "totally", "literally"
+    "thugs", "puppet", "clown", "sheer", "utter", "utterly", "absolutely", "totally", "literally",
+    "disgrace", "betrayal", "madness", "insanity", "farce", "sham", "lunatic", "lunatics"
 ]
 
 #: Evaluative phrases, each keyed by its most distinctive word.

@@ -68,7 +68,9 @@ def article_blocks(report: Report, text: str) -> list[dict[str, object]]:
     for s in report.sentences:
         if s.start > pos:
             blocks.append({"gap": text[pos : s.start]})
-        blocks.append({"sentence": s, "pieces": _pieces(s, text), "role_label": ROLE_LABELS[s.role]})
+        blocks.append(
+            {"sentence": s, "pieces": _pieces(s, text), "role_label": ROLE_LABELS[s.role]}
+        )
         pos = s.end
     if pos < len(text):
         blocks.append({"gap": text[pos:]})
@@ -77,13 +79,17 @@ def article_blocks(report: Report, text: str) -> list[dict[str, object]]:
 
 def render_html(report: Report, text: str) -> str:
     """A complete, self-contained HTML page for ``report``."""
-    return _env().get_template("report.html.j2").render(
-        report=report, blocks=article_blocks(report, text), role_labels=ROLE_LABELS
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(report=report, blocks=article_blocks(report, text), role_labels=ROLE_LABELS)
     )
 
 
 def render_fragment(report: Report, text: str) -> str:
     """Only the report body (verdict, signals, article), for embedding in the service page."""
-    return _env().get_template("fragment.html.j2").render(
-        report=report, blocks=article_blocks(report, text), role_labels=ROLE_LABELS
+    return (
+        _env()
+        .get_template("fragment.html.j2")
+        .render(report=report, blocks=article_blocks(report, text), role_labels=ROLE_LABELS)
     )

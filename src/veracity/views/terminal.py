@@ -46,7 +46,9 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
         f"input: {report.input_name} ({report.input_kind}, {report.words} words)   model: {report.model.name}",
     ]
     if report.added_share is not None:
-        lines.append(f"added commentary (not in the archive): {report.added_share:.0%} of sentences")
+        lines.append(
+            f"added commentary (not in the archive): {report.added_share:.0%} of sentences"
+        )
     if report.signals:
         lines += ["", style("signals (value | reliable articles p10-p90)", bold=True)]
         for sig in report.signals:
@@ -69,10 +71,14 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
             tags.append(s.provenance.status)
         head = f"{s.index + 1:>3} [{_bar(s.share):>10}] {', '.join(tags)}"
         lines.append(style(head, **ROLE_STYLE.get(s.role, {})))
-        body = textwrap.fill(s.text, width=width, initial_indent="      ", subsequent_indent="      ")
+        body = textwrap.fill(
+            s.text, width=width, initial_indent="      ", subsequent_indent="      "
+        )
         lines.append(style(body, **ROLE_STYLE.get(s.role, {})))
         if s.terms:
-            lines.append("      words: " + ", ".join(f"{t.term} ({t.weight:+.2f})" for t in s.terms))
+            lines.append(
+                "      words: " + ", ".join(f"{t.term} ({t.weight:+.2f})" for t in s.terms)
+            )
     legend = "  ".join(style(role, **st) for role, st in ROLE_STYLE.items())
     lines += ["", f"legend: {legend}", report.notice]
     return "\n".join(lines)

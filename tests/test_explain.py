@@ -1,0 +1,64 @@
+"""The sentence map of the seed: roles, and which sentences push the verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from veracity.analyze import Analyzer
+from veracity.report import Report
+
+pytestmark = pytest.mark.data
+
+COMMENTARY = (
+    "we have all felt that he supports the islamic state terror group",
+    "seems he was right",
+    "lets hope an pray",
+)
+
+
+@pytest.fixture(scope="module")
+def seed_report(seed_path: Path) -> Report:
+    return Analyzer.load().analyze(seed_path.read_text(encoding="utf-8"))
+
+
+def _find(report: Report, needle: str) -> list[int]:
+    return [i for i, s in enumerate(report.sentences) if needle in s.text]
+
+
+def test_explain_reuters_sentences_are_attributed_or_quotes(seed_report: Report) -> None:
+    needles = (
+        "press secretary",
+        "told reporters",
+        "said in an emailed statement",
+        "quoted russian",
+    )
+    for needle in needles:
+        hits = _find(seed_report, needle)
+        assert hits, needle
+        for i in hits:
+            assert seed_report.sentences[i].role in ("attributed", "quote"), seed_report.sentences[
+                i
+            ]
+
+
+def test_explain_commentary_is_opinion_or_appeal(seed_report: Report) -> None:
+    for needle in COMMENTARY:
+        hits = _find(seed_report, needle)
+        assert len(hits) == 1, needle
+        assert seed_report.sentences[hits[0]].role in ("opinion", "appeal")
+
+
+def test_explain_commentary_pushes_harder_than_any_attributed_sentence(seed_report: Report) -> None:
+    attributed = [
+        s.contribution for s in seed_report.sentences if s.role in ("attributed", "quote")
+    ]
+    for needle in COMMENTARY:
+        s = seed_report.sentences[_find(seed_report, needle)[0]]
+        assert s.contribution > max(attributed), (needle, s.contribution, max(attributed))
+
+
+def test_explain_shares_sum_to_one_in_absolute_value(seed_report: Report) -> None:
+    total = sum(abs(s.share) for s in seed_report.sentences)
+    assert total == pytest.approx(1.0, abs=0.01)

@@ -1,0 +1,55 @@
+"""Every report validates against the versioned JSON schema, and round-trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from veracity.analyze import Analyzer
+from veracity.report import SCHEMA_VERSION, Report, json_schema
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer.load()
+
+
+def test_report_schema_is_versioned() -> None:
+    schema = json_schema()
+    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("name", ["wrapped_wire_story.txt", "wire_report.txt"])
+def test_report_examples_validate_and_round_trip(analyzer: Analyzer, name: str) -> None:
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    report = analyzer.analyze(text)
+    data = report.to_dict()
+    jsonschema.validate(data, json_schema())
+    assert Report.from_dict(data).to_dict() == data
+
+
+def test_report_sentence_offsets_map_back(analyzer: Analyzer) -> None:
+    text = (EXAMPLES / "wrapped_wire_story.txt").read_text(encoding="utf-8")
+    report = analyzer.analyze(text)
+    for s in report.sentences:
+        assert text[s.start : s.end] == s.text
+        for span in s.techniques + s.role_cues:
+            assert s.start <= span.start < span.end <= s.end
+
+
+def test_report_short_text_is_uncertain(analyzer: Analyzer) -> None:
+    report = analyzer.analyze("The mayor said the road reopened.")
+    assert report.verdict == "uncertain"
+    assert report.abstain_reason and "too short" in report.abstain_reason
+    jsonschema.validate(report.to_dict(), json_schema())
+
+
+@pytest.mark.data
+def test_report_seed_validates(analyzer: Analyzer, seed_path: Path) -> None:
+    report = analyzer.analyze(seed_path.read_text(encoding="utf-8"))
+    jsonschema.validate(report.to_dict(), json_schema())

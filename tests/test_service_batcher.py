@@ -1,0 +1,74 @@
+"""The micro-batcher: callers get their own results; waiting callers share a batch."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from veracity.service.batcher import Batcher
+
+
+def test_service_batcher_each_caller_gets_its_own_results() -> None:
+    batcher: Batcher[int, int] = Batcher(lambda items: [i * 10 for i in items])
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda n: batcher.submit([n, n + 1]), range(50)))
+    batcher.close()
+    assert answers == [[n * 10, (n + 1) * 10] for n in range(50)]
+
+
+def test_service_batcher_waiting_callers_share_one_call() -> None:
+    gate = threading.Event()
+    calls: list[list[int]] = []
+
+    def fn(items: list[int]) -> list[int]:
+        calls.append(list(items))
+        gate.wait(5)
+        return items
+
+    batcher: Batcher[int, int] = Batcher(fn, max_items=32)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        first = pool.submit(batcher.submit, [0])
+        while not calls:
+            time.sleep(0.01)
+        rest = [pool.submit(batcher.submit, [i]) for i in range(1, 6)]
+        while batcher._queue.qsize() < 5:
+            time.sleep(0.01)
+        gate.set()
+        assert first.result() == [0]
+        assert [f.result() for f in rest] == [[i] for i in range(1, 6)]
+    batcher.close()
+    assert calls == [[0], [1, 2, 3, 4, 5]]
+
+
+def test_service_batcher_failing_item_fails_only_its_caller() -> None:
+    gate = threading.Event()
+
+    def fn(items: list[int]) -> list[int]:
+        gate.wait(5)
+        if -1 in items:
+            raise ValueError("bad item")
+        return items
+
+    batcher: Batcher[int, int] = Batcher(fn)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        blocker = pool.submit(batcher.submit, [7])
+        good = pool.submit(batcher.submit, [1])
+        bad = pool.submit(batcher.submit, [-1])
+        while batcher._queue.qsize() < 2:
+            time.sleep(0.01)
+        gate.set()
+        assert blocker.result() == [7]
+        assert good.result() == [1]
+        with pytest.raises(ValueError, match="bad item"):
+            bad.result()
+    batcher.close()
+
+
+def test_service_batcher_close_stops_the_thread() -> None:
+    batcher: Batcher[int, int] = Batcher(lambda items: items)
+    assert batcher.submit([3]) == [3]
+    batcher.close()
+    assert not batcher._thread.is_alive()
