@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from veracity.archive import Archive, SentenceProvenance, added_share
-from veracity.archive.match import THRESHOLD, query_terms, similarity
+from veracity.archive.match import THRESHOLD, query_plan, similarity
 from veracity.archive.task import research_form
 
 # Invented wire-style articles (not from any corpus).
@@ -177,14 +177,26 @@ def test_archive_empty_archive_says_added(tmp_path: Path) -> None:
         assert statuses(arc.lookup(sentences("port")[:2])) == ["added", "added"]
 
 
-def test_archive_similarity_and_query_terms() -> None:
+def test_archive_similarity_and_query_plan() -> None:
     a = ["the", "union", "said", "talks", "had", "broken", "down"]
     assert similarity(a, a, 1.0) == 1.0
     assert similarity(a, a[:-1], 0.5) == pytest.approx(6 / 7)
     assert similarity([], a, 0.0) == 0.0
-    df = {"union": 3, "talks": 10, "the": 900, "said": 800}
-    assert query_terms(a, df) == ["union", "talks", "said"]
-    assert query_terms(a, {"the": 5000}) == []
+
+    def queries(df: dict[str, int], total: int) -> list[str]:
+        return [p.query for p in query_plan(a, df, total)]
+
+    rare = {"union": 3, "talks": 10, "the": 900, "said": 800}
+    assert queries(rare, 100_000) == ['"union"', '"talks"', '"said"']
+    one_rare = {"union": 30, "talks": 1800, "said": 1900, "had": 1700, "the": 90_000}
+    assert queries(one_rare, 100_000) == ['"union"', '"union" AND "had"', '"union" AND "talks"']
+    common = {"union": 1500, "talks": 1800, "said": 1900, "had": 1700, "the": 9000}
+    assert queries(common, 100_000) == [
+        '("had" AND "talks") OR ("union" AND "talks") OR ("union" AND "had")'
+    ]
+    assert queries(common, 10_000) == []
+    weights = [p.weight for p in query_plan(a, one_rare, 100_000)]
+    assert weights[0] > weights[1] > weights[2] > 0
 
 
 def test_archive_to_dict_round_trips(archive: Archive) -> None:

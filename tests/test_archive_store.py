@@ -174,3 +174,24 @@ def test_archive_default_path_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_p
 def test_archive_frame_needs_id_and_text(archive: Archive) -> None:
     with pytest.raises(DataError, match="E006"):
         archive.add_frame(pd.DataFrame({"body": [RIVER]}))
+
+
+def test_archive_add_in_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("veracity.archive.api.BATCH", 2)
+    texts = [RIVER, ORCHARD, BRIDGE] + [
+        f"{BRIDGE} Traffic was diverted via route {n}." for n in "ABCD"
+    ]
+    rows = frame(*[(f"doc{i}", text, "wire") for i, text in enumerate(texts)])
+    with Archive(tmp_path / "par.sqlite") as par, Archive(tmp_path / "seq.sqlite") as seq:
+        assert par.add_frame(rows, workers=2) == seq.add_frame(rows, workers=1) == 7
+        for key in ("documents", "sentences", "terms"):
+            assert par.stats()[key] == seq.stats()[key]
+        probe = [ORCHARD.split(". ")[1], "Traffic was diverted via route C."]
+        assert [r.to_dict() for r in par.lookup(probe)] == [r.to_dict() for r in seq.lookup(probe)]
+
+
+def test_archive_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    with pytest.raises(ArchiveError, match="E015"):
+        Archive(blocker / "sub" / "a.sqlite")

@@ -101,17 +101,12 @@ PAYLOADS = {
     "raw pickle stream": lambda marker: pickle.dumps(Payload(marker)),
     "pickle stored as a zip member": zipped_pickle,
 }
-ZIP_MEMBER_BUG = pytest.mark.xfail(
-    strict=False,
-    reason="a non-.npy zip member loads as bytes and LinearNgram.from_bundle raises "
-    "AttributeError instead of ModelError (no code runs)",
-)
 
 
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(name, marks=ZIP_MEMBER_BUG) if "zip member" in name else name
+        name
         for name in sorted(PAYLOADS)
     ],
 )
@@ -207,10 +202,8 @@ def test_reliability_models_corrupted_resigned_npz_is_model_error_or_loads(
     assert model.detector.coef_.ndim == 1
 
 
-RESIGNED_BUGS = "persist/models owned elsewhere: a re-signed part can raise a non-coded error"
 
 
-@pytest.mark.xfail(strict=False, reason=RESIGNED_BUGS)
 @pytest.mark.parametrize(
     "blob",
     [b"{not json", b"\xff\xfe\x00"],
@@ -224,7 +217,6 @@ def test_reliability_models_resigned_json_part_is_model_error(blob: bytes) -> No
             load_model(folder)
 
 
-@pytest.mark.xfail(strict=False, reason=RESIGNED_BUGS)
 def test_reliability_models_plain_npy_in_place_of_npz_is_model_error() -> None:
     buf = io.BytesIO()
     np.save(buf, np.zeros(3))
@@ -235,7 +227,6 @@ def test_reliability_models_plain_npy_in_place_of_npz_is_model_error() -> None:
             load_model(folder)
 
 
-@pytest.mark.xfail(strict=False, reason=RESIGNED_BUGS + " (shape checked only at predict time)")
 def test_reliability_models_resigned_wrong_shape_is_model_error_at_load() -> None:
     with model_copy() as folder:
         with np.load(folder / "linear.npz") as npz:
@@ -247,7 +238,6 @@ def test_reliability_models_resigned_wrong_shape_is_model_error_at_load() -> Non
             load_model(folder)
 
 
-@pytest.mark.xfail(strict=False, reason="persist.load_folder follows '..' in card file names")
 def test_reliability_models_card_cannot_name_files_outside_the_folder(tmp_path: Path) -> None:
     outside = tmp_path / "outside.json"
     outside.write_text('{"secret": 1}', encoding="utf-8")

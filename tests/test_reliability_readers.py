@@ -154,7 +154,10 @@ GENERIC_REPRODUCERS = {
     "empty CSV (pandas EmptyDataError)": ("c.csv", b""),
     "header-only CSV (AttributeError in finish)": ("c.csv", b"id,text,label\n"),
     "unterminated quote (pandas ParserError)": ("c.csv", b'text,label\n"abc,1\n'),
-    "invalid UTF-8 in JSONL (UnicodeDecodeError)": ("c.jsonl", b'{"text": "a\xff", "label": "1"}\n'),
+    "invalid UTF-8 in JSONL (UnicodeDecodeError)": (
+        "c.jsonl",
+        b'{"text": "a\xff", "label": "1"}\n',
+    ),
     "deeply nested JSON line (RecursionError)": ("c.jsonl", DEEP_JSON),
 }
 BATCH_REPRODUCERS = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import io
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 
@@ -108,6 +109,10 @@ def test_reliability_text_arbitrary_unicode_is_a_document_or_a_coded_refusal(tex
         document_or_refusal(lambda: document_from_bytes(encoded, "<b>"))
     if doc is not None and doc.kind != "html":
         assert doc.text == clean(text).strip()
+    literal = document_or_refusal(lambda: document_from_text(text, "<t>", sniff_html=False))
+    if literal is not None:
+        assert literal.kind != "html"
+        assert literal.text == clean(text).strip()
 
 
 #: Invalid UTF-8 that decodes to exactly one U+FFFD (a stray byte or a truncated sequence).
@@ -193,7 +198,9 @@ def test_reliability_text_one_byte_over_the_limit_is_e004(
         assert str(MAX_INPUT_BYTES) in info.value.message
 
 
-@pytest.mark.parametrize("data", [b"", b" \n\t\r\n ", b"\xef\xbb\xbf", b"\xff\xfe", "\u200b".encode()])
+@pytest.mark.parametrize(
+    "data", [b"", b" \n\t\r\n ", b"\xef\xbb\xbf", b"\xff\xfe", "\u200b".encode()]
+)
 def test_reliability_text_empty_input_is_e002(data: bytes) -> None:
     with pytest.raises(InputError) as info:
         document_from_bytes(data, "<empty>")
@@ -207,7 +214,9 @@ def _nested(depth: int) -> str:
 HOSTILE_HTML: dict[str, Callable[[int], str]] = {
     "nested divs": _nested,
     "unclosed divs": lambda n: "<div>" * n + "<p>The harbour master said the pier was safe.</p>",
-    "nested inline": lambda n: "<html><body>" + "<b><i>" * n + "The pier was safe." + "</i></b>" * n,
+    "nested inline": lambda n: (
+        "<html><body>" + "<b><i>" * n + "The pier was safe." + "</i></b>" * n
+    ),
     "unclosed attribute quotes": lambda n: "<html><body><p>The pier.</p>" + "<a b='" * n,
     "unclosed comments": lambda n: "<html>" + "<!--" * n + "<p>x</p>",
     "unclosed scripts": lambda n: "<html><p>The pier was safe.</p>" + "<script>" * n,
@@ -222,7 +231,7 @@ def test_reliability_text_hostile_html_finishes_at_four_times_the_size(name: str
         with hang_guard():
             text = html_to_text(page)
             FUZZ.check_html(page)
-            doc = document_or_refusal(lambda p=page: document_from_bytes(p.encode(), "<page>"))
+            doc = document_or_refusal(partial(document_from_bytes, page.encode(), "<page>"))
         assert isinstance(text, str)
         if doc is not None:
             assert "<div>" not in doc.text
@@ -254,7 +263,10 @@ def test_reliability_text_right_to_left_text_and_emoji() -> None:
     assert "\u05d4\u05e9\u05e8" in sentences[0].text and sentences[0].text.endswith(".")
     assert sentences[5].text == "Fans cheered \U0001f600\U0001f600\U0001f600!"
     assert "\U0001f1fa\U0001f1e6" in doc.text
-    assert tokens("\u05d4\u05e9\u05e8 \u0642\u0627\u0644") == ["\u05d4\u05e9\u05e8", "\u0642\u0627\u0644"]
+    assert tokens("\u05d4\u05e9\u05e8 \u0642\u0627\u0644") == [
+        "\u05d4\u05e9\u05e8",
+        "\u0642\u0627\u0644",
+    ]
 
 
 @pytest.mark.slow
@@ -268,7 +280,7 @@ def test_reliability_text_megabyte_line_without_a_space(unit: str) -> None:
             is_corpus_form(line)
             html_to_text(line)
             if size <= MAX_INPUT_BYTES:
-                document_or_refusal(lambda ln=line: document_from_bytes(ln.encode(), "<line>"))
+                document_or_refusal(partial(document_from_bytes, line.encode(), "<line>"))
 
 
 SENTENCE_STRESS: dict[str, str] = {

@@ -119,6 +119,8 @@ class Analyzer:
         return self.analyze_many([doc])[0]
 
     def analyze_many(self, docs: Sequence[Document | str]) -> list[Report]:
+        if not docs:
+            return []
         documents = [d if isinstance(d, Document) else document_from_text(d) for d in docs]
         texts = [d.text for d in documents]
         verdicts = self.verdicts(texts)
@@ -129,15 +131,8 @@ class Analyzer:
         created = datetime.now(UTC).isoformat(timespec="seconds")
         reports = []
         for i, doc in enumerate(documents):
-            weights = self.detector.ngram_weights(counts[i])
-            sentence_texts = [s.text for s in split[i]]
-            style = getattr(self.detector, "style_sentence_margins", None)
             contribs = sentence_contributions(
-                weights,
-                self.detector._hasher(),
-                sentence_texts,
-                scale,
-                extra=style(sentence_texts) if style is not None else None,
+                self.detector, counts[i], [s.text for s in split[i]], scale
             )
             total = sum(abs(c.logit) for c in contribs) or 1.0
             sentences = [

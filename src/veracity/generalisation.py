@@ -18,7 +18,7 @@ from sklearn.metrics import f1_score
 
 from .evaluate import PEER, LodoTable, lodo, predict_frame
 from .models.metrics import binary_metrics, expected_calibration_error
-from .models.train import LODO_CORPORA, TrainConfig, fit_frame
+from .models.train import DEFAULT_CONFIG, LODO_CORPORA, TrainConfig, fit_frame
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,18 @@ LEVERS = (
         "n-gram margin and style profile stacked by a second model",
         TrainConfig(detector="veracity.NgramStyle.v2"),
     ),
+    Lever(
+        "masked",
+        "plus topic-masked 2-4-grams (content words -> _), C=4",
+        TrainConfig(detector="veracity.MaskedNgram.v1", params={"C": 4.0}),
+    ),
+    Lever(
+        "masked+style (default)",
+        "topic-masked n-grams and style signals, C=4 (models/default_config.json)",
+        TrainConfig.from_file(DEFAULT_CONFIG),
+    ),
 )
+DEFAULT_LEVER = LEVERS[-1]
 
 
 def corpus_median_threshold(table: LodoTable, system: str) -> dict[str, float]:

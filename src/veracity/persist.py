@@ -97,10 +97,24 @@ def _verified_bytes(folder: Path, name: str, expected: str) -> bytes:
 
 def _load_npz(path: Path, blob: bytes) -> dict[str, np.ndarray]:
     try:
-        with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
-            return {key: npz[key] for key in npz.files}
+        loaded = np.load(io.BytesIO(blob), allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise ValueError("not an npz archive")
+        with loaded as npz:
+            arrays = {key: npz[key] for key in npz.files}
     except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
         raise ModelError(E.E010, path=path, reason=str(err)) from None
+    for key, value in arrays.items():
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
+            raise ModelError(E.E010, path=path, reason=f"member {key!r} is not a numeric array")
+    return arrays
+
+
+def _load_json(path: Path, blob: bytes) -> Any:
+    try:
+        return json.loads(blob.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        raise ModelError(E.E010, path=path, reason=f"invalid JSON ({err})") from None
 
 
 def load_folder(folder: Path) -> Bundle:
@@ -109,12 +123,14 @@ def load_folder(folder: Path) -> Bundle:
     card = read_card(folder)
     bundle = Bundle(card=card)
     for name, expected in sorted(card["files"].items()):
-        blob = _verified_bytes(folder, name, str(expected))
         stem, _, ext = name.rpartition(".")
+        if Path(name).name != name or name.startswith("."):
+            raise ModelError(E.E010, path=folder / CARD, reason=f"file entry {name!r} leaves the folder")
+        if ext not in ("npz", "json"):
+            raise ModelError(E.E010, path=folder / name, reason="unknown file type")
+        blob = _verified_bytes(folder, name, str(expected))
         if ext == "npz":
             bundle.arrays[stem] = _load_npz(folder / name, blob)
-        elif ext == "json":
-            bundle.data[stem] = json.loads(blob.decode("utf-8"))
         else:
-            raise ModelError(E.E010, path=folder / name, reason="unknown file type")
+            bundle.data[stem] = _load_json(folder / name, blob)
     return bundle

@@ -8,7 +8,7 @@ they read a report.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -116,8 +116,12 @@ class Report:
     notice: str = NOTICE
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        """Plain JSON-ready data (hand-written: ``dataclasses.asdict`` is slow here)."""
+        out = {k: v for k, v in vars(self).items() if k not in ("model", "sentences", "signals")}
         out["uncertain_band"] = list(self.uncertain_band)
+        out["model"] = dict(vars(self.model))
+        out["sentences"] = [_sentence_dict(s) for s in self.sentences]
+        out["signals"] = [dict(vars(g)) for g in self.signals]
         return out
 
     def to_json(self, indent: int | None = None) -> str:
@@ -150,6 +154,19 @@ class Report:
                 "signals": [Signal(**g) for g in data.get("signals", [])],
             }
         )
+
+
+def _sentence_dict(s: SentenceReport) -> dict[str, Any]:
+    out = dict(vars(s))
+    out["role_cues"] = [dict(vars(c)) for c in s.role_cues]
+    out["techniques"] = [dict(vars(t)) for t in s.techniques]
+    out["terms"] = [dict(vars(t)) for t in s.terms]
+    if s.provenance is not None:
+        out["provenance"] = {
+            "status": s.provenance.status,
+            "matches": [dict(vars(m)) for m in s.provenance.matches],
+        }
+    return out
 
 
 def json_schema() -> dict[str, Any]:

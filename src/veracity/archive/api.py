@@ -33,15 +33,14 @@ ENV_VAR = "VERACITY_ARCHIVE"
 DEFAULT_TIMEOUT = 5.0
 #: Articles prepared and written per transaction.
 BATCH = 2_000
-#: Frames with at least this many articles are prepared in a process pool.
-PARALLEL_MIN = 2 * BATCH
-#: Merge the FTS5 index into one segment after adding at least this many sentences.
-OPTIMIZE_AFTER = 20_000
 
 
 def _prepared(batches: list[list[dict[str, str]]], workers: int) -> Iterator[Batch]:
-    """:func:`prepare` each batch, in order; in a process pool when it pays off."""
-    if workers < 2 or len(batches) * BATCH < PARALLEL_MIN:
+    """:func:`prepare` each batch, in order; in forked workers when there are several.
+
+    At most two batches per worker are in flight, so memory stays flat.
+    """
+    if workers < 2 or len(batches) < 2:
         yield from map(prepare, batches)
         return
     context = multiprocessing.get_context("fork")
@@ -68,8 +67,8 @@ class Archive:
 
     ``timeout`` is the SQLite busy timeout: how long a call waits for another
     process holding a lock before failing with E015.  With ``create=False`` a
-    missing file is an error (E001) instead of a new, empty archive.  One instance may be
-    shared by threads; its calls run one at a time.
+    missing file is an error (E001) instead of a new, empty archive.  One
+    instance may be shared by threads; its calls run one at a time.
     """
 
     def __init__(
@@ -112,8 +111,9 @@ class Archive:
         An article whose ``id`` is stored with the same content, or whose
         content is stored under any id, is skipped; an ``id`` stored with other
         content is replaced.  Only ``id`` and ``text`` columns are required.
-        Frames of more than :data:`PARALLEL_MIN` articles are prepared by
-        ``workers`` processes (default: one per core) while this one writes.
+        Frames of more than :data:`BATCH` articles are prepared (split,
+        tokenised, signed) by ``workers`` forked processes (default: one per
+        core) while this one writes; ``workers=1`` keeps it in one process.
         """
         rows = records(frame)
         batches = [rows[lo : lo + BATCH] for lo in range(0, len(rows), BATCH)]
@@ -124,9 +124,8 @@ class Archive:
                 new = self._write(batch, seen)
             added += len(new)
             sentences += sum(len(d.canons) for d in new)
-        if sentences >= OPTIMIZE_AFTER:
-            with self._guarded():
-                self._conn.execute("INSERT INTO sentences_fts(sentences_fts) VALUES ('optimize')")
+        with self._guarded():
+            store.merge_index(self._conn, sentences)
         return added
 
     def _write(self, batch: Batch, seen: set[str]) -> list[DocumentRow]:

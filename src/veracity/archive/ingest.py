@@ -66,10 +66,10 @@ def prepare(records: list[dict[str, str]]) -> Batch:
         digest = hashlib.sha256("\n".join(canons).encode("utf-8")).hexdigest()
         docs.append(
             DocumentRow(
-                doc_id=str(record["id"]),
-                source=str(record["source"]),
-                date=str(record["date"]),
-                title=str(record["title"]),
+                doc_id=str(record["id"]).strip(),
+                source=str(record["source"]).strip(),
+                date=str(record["date"]).strip(),
+                title=str(record["title"]).strip(),
                 hash=digest,
                 passages=passages[at : at + count],
                 canons=canons,

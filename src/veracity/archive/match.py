@@ -2,17 +2,18 @@
 
 For every sentence:
 
-1. **Candidates.**  Its rarest canonical tokens (at most :data:`RARE_TOKENS`,
-   stopping once their summed sentence frequency passes :data:`DF_BUDGET`) are
-   looked up in the FTS5 index, each as its own quoted term; an archived
-   sentence scores the BM25 inverse document frequency of every one of those
-   tokens it holds (term frequency is 1 in a sentence, so BM25 reduces to
-   that sum), and the best :data:`CANDIDATES` go on.  Summing posting lists
-   in Python is five times faster than ``ORDER BY rank`` on an FTS5 ``OR``
-   query, which computes the full bm25 of every matching row.
-2. **Verification.**  MinHash Jaccard of word 3-gram shingles, and a
-   token-level alignment with rapidfuzz, score each candidate; see
-   :func:`similarity`.
+1. **Candidates.**  :func:`query_plan` picks its rare archived tokens, each
+   looked up in the FTS5 index as its own quoted term, plus a few boolean
+   FTS5 queries that tell a copy from a sentence sharing one rare word.  An
+   archived sentence scores the BM25 inverse document frequency of every
+   query token it holds (term frequency is 1 in a sentence, so BM25 reduces
+   to that sum); the best :data:`CANDIDATES` go on.  Summing posting lists with numpy is
+   about five times faster than ``ORDER BY rank`` over an FTS5 ``OR`` query,
+   which computes the full bm25 of every matching row.
+2. **Verification.**  A token-level alignment with rapidfuzz, tempered by the
+   MinHash Jaccard of word 3-gram shingles, scores each candidate (see
+   :func:`similarity`); a line that glues sentences of one archived document
+   is scored by how much of it they cover together (:func:`glued_coverage`).
 3. **Verdict.**  ``supported`` when the best similarity reaches the
    threshold (:data:`THRESHOLD`, calibrated by ``veracity.task.provenance.v1``);
    a sentence of fewer than :data:`MIN_TOKENS` tokens needs a near-exact copy
@@ -44,11 +45,16 @@ STRETCH = 12
 RARE_TOKENS = 3
 #: Most postings (summed sentence frequencies) one stretch of a sentence may read.
 DF_BUDGET = 1_000
+#: Commoner tokens of a stretch that back up its one rare token.
+COMMON_TOKENS = 2
+#: ... each held by at most this share of the archived sentences.
+BOOST_SHARE = 0.1
+#: A stretch of common words is looked up by its 3 rarest tokens held by at most this share.
+GROUP_SHARE = 0.02
+#: Most archived sentences one FTS5 query returns.
+MAX_POSTINGS = 4_000
 #: Candidates verified per sentence.
 CANDIDATES = 8
-#: Best-scoring archived sentences kept per sentence; when the idf score ties at the
-#: shortlist's edge, MinHash Jaccard ranks the whole pool.
-POOL = 256
 #: Similarity at or above which a sentence is ``supported``.
 THRESHOLD = 0.8
 #: Sentences with fewer tokens are judged conservatively.
@@ -101,46 +107,81 @@ class _Candidate:
 
 
 @dataclass(frozen=True)
-class _Pool:
-    """A sentence's best archived sentences by idf score, best first (ties: lower id)."""
+class Probe:
+    """One FTS5 query of a sentence's lookup, and the idf score of each sentence it finds."""
 
-    keys: np.ndarray
-    scores: np.ndarray
-
-    @property
-    def tied(self) -> bool:
-        """True when more than :data:`CANDIDATES` archived sentences share the best score."""
-        return len(self.keys) > CANDIDATES and bool(self.scores[0] == self.scores[CANDIDATES])
-
-    def shortlist(self, sig: np.ndarray, pool_sigs: dict[int, np.ndarray]) -> list[int]:
-        """The :data:`CANDIDATES` best; MinHash Jaccard breaks a tie for the best score."""
-        keys = self.keys.tolist()
-        if not self.tied:
-            return keys[:CANDIDATES]
-        resemblance = jaccard(sig, np.stack([pool_sigs[k] for k in keys]))
-        order = np.lexsort((self.keys, -resemblance, -self.scores))
-        return [keys[i] for i in order[:CANDIDATES]]
+    query: str
+    weight: float
 
 
-def query_terms(toks: Sequence[str], df: dict[str, int]) -> list[str]:
-    """The archived tokens a sentence is looked up by: the rarest of each stretch.
+def query_plan(toks: Sequence[str], df: dict[str, int], total: int) -> list[Probe]:
+    """How a sentence is looked up, stretch by stretch of :data:`STRETCH` tokens.
 
-    Each stretch of :data:`STRETCH` tokens contributes its :data:`RARE_TOKENS`
-    rarest tokens while their summed sentence frequency stays within
-    :data:`DF_BUDGET` (which bounds the postings read), so a line that glues
-    two archived sentences finds both; a stretch of common words only
-    contributes nothing.
+    * Its :data:`RARE_TOKENS` rarest archived tokens, while their summed
+      sentence frequency stays within :data:`DF_BUDGET` (which bounds the
+      postings read), each on its own; so a line that glues two archived
+      sentences finds both.
+    * With only one such token, that token AND each of the next
+      :data:`COMMON_TOKENS` tokens held by at most :data:`BOOST_SHARE` of the
+      sentences, in turn: a copy holds them, a sentence that merely shares
+      the rare word mostly does not, so the copy wins the tie.
+    * With none, all but one of its three rarest tokens held by at most
+      :data:`GROUP_SHARE` of the sentences: a small answer although each
+      token is common.
+
+    The FTS5 engine intersects the posting lists, so only the answers reach Python.
     """
-    chosen: list[str] = []
-    for lo in range(0, len(toks), STRETCH):
-        stretch = {t for t in toks[lo : lo + STRETCH] if t in df}.difference(chosen)
+    probes: list[Probe] = []
+    for stretch in _stretches(toks, df):
         spent = 0
-        for term in sorted(stretch, key=lambda t: (df[t], t))[:RARE_TOKENS]:
+        chosen: list[str] = []
+        for term in stretch[:RARE_TOKENS]:
             spent += df[term]
             if spent > DF_BUDGET:
                 break
             chosen.append(term)
-    return chosen
+        probes += [Probe(_quote(t), _idf(df[t], total)) for t in chosen]
+        rest = stretch[len(chosen) :]
+        if len(chosen) == 1:
+            others = [t for t in rest if df[t] <= BOOST_SHARE * total][:COMMON_TOKENS]
+            rare = _quote(chosen[0])
+            probes += [Probe(f"{rare} AND {_quote(t)}", _idf(df[t], total)) for t in others]
+        elif not chosen:
+            group = [t for t in rest if df[t] <= GROUP_SHARE * total][:3]
+            if len(group) == 3:
+                weight = sum(_idf(df[t], total) for t in group[1:])
+                probes.append(Probe(_all_but_one(group), weight))
+    return probes
+
+
+def _stretches(toks: Sequence[str], df: dict[str, int]) -> list[list[str]]:
+    """Archived tokens of each stretch of :data:`STRETCH` tokens, rarest first, no repeats."""
+    seen: set[str] = set()
+    out = []
+    for lo in range(0, len(toks), STRETCH):
+        stretch = sorted(
+            {t for t in toks[lo : lo + STRETCH] if t in df} - seen, key=lambda t: (df[t], t)
+        )
+        seen.update(stretch)
+        if stretch:
+            out.append(stretch)
+    return out
+
+
+def _all_but_one(group: Sequence[str]) -> str:
+    """FTS5 query matching sentences that hold all but at most one of ``group``."""
+    quoted = [_quote(t) for t in group]
+    subsets = [" AND ".join(quoted[:i] + quoted[i + 1 :]) for i in range(len(quoted))]
+    return " OR ".join(f"({s})" for s in subsets)
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _idf(df: int, total: int) -> float:
+    """BM25's inverse document frequency of a token held by ``df`` of ``total`` sentences."""
+    return math.log((total - df + 0.5) / (df + 0.5) + 1.0)
 
 
 def similarity(query: Sequence[str], passage: Sequence[str], resemblance: float) -> float:
@@ -148,11 +189,13 @@ def similarity(query: Sequence[str], passage: Sequence[str], resemblance: float)
 
     ``coverage`` is the longest common token subsequence over the query's
     length: a dropped, swapped or transposed word costs about one token, and
-    text the query adds (commentary glued to a quote) lowers it.  A query can
-    also match a scatter of passage words, so coverage is blended with the
-    MinHash ``resemblance`` of 3-gram shingles, which needs runs of words in
-    order; the blend is taken only when it helps a query that is a fragment
-    of a longer passage (a sentence the archive split differently).
+    text the query adds (commentary glued to a quote) lowers it.  A short
+    query could also "match" a scatter of words in a long passage, so the
+    share of coverage owed to the passage being longer than the query counts
+    in full only when the MinHash ``resemblance`` of 3-gram shingles shows
+    runs of words in common (at 0.25 or more), and half when it shows none.
+    A fragment of a longer archived sentence (split differently) still
+    scores high; a scatter does not.
     """
     if not query or not passage:
         return 0.0
@@ -174,45 +217,43 @@ class Matcher:
         df = term_frequencies(self.conn, vocab)
         total = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM sentences").fetchone()[0]
         postings: dict[str, np.ndarray] = {}
-        pools = [self._pool(toks, df, total, postings) for toks in token_lists]
-        sigs = signatures(token_lists)
-        tied = sorted({key for pool in pools if pool.tied for key in pool.keys.tolist()})
-        pool_sigs = dict(zip(tied, self._signatures(tied), strict=True))
-        wanted = [pool.shortlist(sig, pool_sigs) for pool, sig in zip(pools, sigs, strict=True)]
+        wanted = [self._candidates(toks, df, total, postings) for toks in token_lists]
         rows = self._fetch(sorted({k for keys in wanted for k in keys}))
+        sigs = signatures(token_lists)
         out = []
         for text, toks, sig, keys in zip(sentences, token_lists, sigs, wanted, strict=True):
             cands = [rows[k] for k in keys if k in rows]
             out.append(self._judge(text, toks, sig, cands))
         return out
 
-    def _pool(
+    def _candidates(
         self, toks: list[str], df: dict[str, int], total: int, postings: dict[str, np.ndarray]
-    ) -> _Pool:
-        """Best :data:`POOL` archived sentences by summed BM25 idf of shared query terms."""
-        terms = query_terms(toks, df)
-        if not terms:
-            return _Pool(np.zeros(0, dtype=np.int64), np.zeros(0))
-        lists = [self._posting(term, postings) for term in terms]
-        idf = [math.log((total - df[t] + 0.5) / (df[t] + 0.5) + 1.0) for t in terms]
+    ) -> list[int]:
+        """Best :data:`CANDIDATES` archived sentences by summed BM25 idf of what they share.
+
+        Each probe adds its weight to the sentences it finds (see
+        :func:`query_plan`).  Ties go to the lower sentence id.
+        """
+        probes = query_plan(toks, df, total)
+        if not probes:
+            return []
+        lists = [self._posting(p.query, postings) for p in probes]
+        weights = [p.weight for p in probes]
         keys, where = np.unique(np.concatenate(lists), return_inverse=True)
-        scores = np.bincount(where, weights=np.repeat(idf, [len(x) for x in lists]))
-        best = np.lexsort((keys, -scores))[:POOL]
-        return _Pool(keys[best], scores[best])
+        scores = np.bincount(where, weights=np.repeat(weights, [len(x) for x in lists]))
+        best: list[int] = keys[np.lexsort((keys, -scores))[:CANDIDATES]].tolist()
+        return best
 
-    def _posting(self, term: str, postings: dict[str, np.ndarray]) -> np.ndarray:
-        """Ids of the archived sentences holding ``term`` (one FTS5 query, cached per call)."""
-        if term not in postings:
-            quoted = '"' + term.replace('"', '""') + '"'
-            sql = "SELECT group_concat(rowid) FROM sentences_fts WHERE sentences_fts MATCH ?"
-            found = self.conn.execute(sql, (quoted,)).fetchone()[0]
-            postings[term] = np.array(found.split(",") if found else [], dtype=np.int64)
-        return postings[term]
-
-    def _signatures(self, keys: list[int]) -> np.ndarray:
-        sql = "SELECT id, minhash FROM sentences WHERE id IN (SELECT value FROM json_each(?))"
-        blobs = dict(self.conn.execute(sql, (as_list(keys),)).fetchall())
-        return from_blobs([blobs[k] for k in keys])
+    def _posting(self, query: str, postings: dict[str, np.ndarray]) -> np.ndarray:
+        """Ids of the archived sentences matching an FTS5 query (at most :data:`MAX_POSTINGS`)."""
+        if query not in postings:
+            sql = (
+                "SELECT group_concat(rowid) FROM (SELECT rowid FROM sentences_fts "
+                "WHERE sentences_fts MATCH ? LIMIT ?)"
+            )
+            found = self.conn.execute(sql, (query, MAX_POSTINGS)).fetchone()[0]
+            postings[query] = np.array(found.split(",") if found else [], dtype=np.int64)
+        return postings[query]
 
     def _fetch(self, keys: list[int]) -> dict[int, _Candidate]:
         sql = (
@@ -227,9 +268,7 @@ class Matcher:
     ) -> SentenceProvenance:
         if not cands:
             return SentenceProvenance(ADDED, [], text, len(toks))
-        stored = np.frombuffer(b"".join(c.minhash for c in cands), dtype="<u4").reshape(
-            len(cands), -1
-        )
+        stored = from_blobs([c.minhash for c in cands])
         scored = []
         for cand, res in zip(cands, jaccard(sig, stored), strict=True):
             passage = cand.canon.split()
@@ -239,9 +278,9 @@ class Matcher:
             scored.append((round(sim, 4), cand))
         scored.sort(key=lambda sc: (-sc[0], sc[1].key))
         best = scored[0][0]
-        if len(toks) >= MIN_TOKENS:
-            best = max(best, glued_coverage(toks, [c for _, c in scored]))
         limit = SHORT_THRESHOLD if len(toks) < MIN_TOKENS else self.threshold
+        if best < limit and len(toks) >= MIN_TOKENS:
+            best = max(best, glued_coverage(toks, [c for _, c in scored]))
         matches = [
             Match(c.doc_id, c.source, c.date, c.title, c.passage, sim)
             for sim, c in scored[:MAX_MATCHES]

@@ -69,6 +69,10 @@ _PRAGMAS = (
 )
 
 
+#: An add of at least this share of the archive's sentences merges the FTS5 index.
+MERGE_SHARE = 0.1
+
+
 class ArchiveError(VeracityError):
     """The archive database cannot be opened, read or written."""
 
@@ -121,11 +125,13 @@ def _reason(err: sqlite3.Error, timeout: float) -> str:
 
 @contextmanager
 def translate_errors(path: Path, timeout: float) -> Iterator[None]:
-    """Turn any SQLite error raised inside the block into :class:`ArchiveError`."""
+    """Turn any SQLite or file-system error raised inside the block into :class:`ArchiveError`."""
     try:
         yield
     except sqlite3.Error as err:
         raise ArchiveError(E.E015, path=path, reason=_reason(err, timeout)) from None
+    except OSError as err:
+        raise ArchiveError(E.E015, path=path, reason=err.strerror or str(err)) from None
 
 
 def connect(path: Path, timeout: float) -> sqlite3.Connection:
@@ -262,6 +268,18 @@ def delete_documents(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> int:
     )
     conn.execute("DELETE FROM terms WHERE df <= 0")
     return removed
+
+
+def merge_index(conn: sqlite3.Connection, added: int) -> None:
+    """Merge the FTS5 index into one segment after a bulk add (faster lookups).
+
+    Only when ``added`` sentences are at least :data:`MERGE_SHARE` of the
+    archive: merging rewrites the whole index, and FTS5's automerge keeps the
+    segment count low after smaller adds.
+    """
+    total = conn.execute("SELECT COALESCE(MAX(id), 0) FROM sentences").fetchone()[0]
+    if added and added >= MERGE_SHARE * total:
+        conn.execute("INSERT INTO sentences_fts(sentences_fts) VALUES ('optimize')")
 
 
 def doc_ids_of_source(conn: sqlite3.Connection, source: str) -> list[str]:

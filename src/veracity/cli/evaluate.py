@@ -10,7 +10,7 @@ import click
 from ..config import data_root
 from ..errors import E, InputError
 from ..mdsections import update_section
-from ..models.train import TrainConfig
+from ..models.train import DEFAULT_CONFIG, TrainConfig
 from ..registry import tasks
 
 LODO_COMMAND = "veracity evaluate --protocol lodo --write BENCHMARKS.md"
@@ -20,7 +20,7 @@ def lodo_markdown(config_path: Path | None, with_baseline: bool = True) -> str:
     """Run LODO and return the Markdown section for BENCHMARKS.md."""
     from ..evaluate import lodo, markdown_table
 
-    config = TrainConfig.from_file(config_path) if config_path else TrainConfig()
+    config = TrainConfig.from_file(config_path or DEFAULT_CONFIG)
     table = lodo(
         data_root(), config, with_baseline=with_baseline, progress=lambda m: click.echo(m, err=True)
     )
@@ -50,7 +50,7 @@ LEVERS_COMMAND = "veracity evaluate --protocol levers --write BENCHMARKS.md --fi
 def levers_markdown_and_figures(figures: Path | None) -> str:
     """Run every lever under LODO; draw the figures of the default lever."""
     from ..generalisation import (
-        LEVERS,
+        DEFAULT_LEVER,
         corpus_median_threshold,
         draw_figures,
         heatmap,
@@ -60,13 +60,10 @@ def levers_markdown_and_figures(figures: Path | None) -> str:
 
     root = data_root()
     rows, tables = lever_rows(root, progress=lambda m: click.echo(m, err=True))
-    default = TrainConfig()
-    name = next(
-        lv.name for lv in LEVERS if lv.config.detector == default.detector and lv.config.balance
-    )
+    name = DEFAULT_LEVER.name
     system = next(iter(tables[name].summary()["system"]))
     if figures is not None:
-        draw_figures(tables[name], system, heatmap(root, default), figures)
+        draw_figures(tables[name], system, heatmap(root, DEFAULT_LEVER.config), figures)
     return levers_markdown(rows, corpus_median_threshold(tables[name], system), LEVERS_COMMAND)
 
 

@@ -23,7 +23,17 @@ COMMAND_MODULES = (
 
 
 class _Group(click.Group):
-    """Turns every expected error into one line on stderr and exit code 2."""
+    """Imports each command's module only when it runs; turns every expected
+    error into one line on stderr and exit code 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMAND_MODULES:
+            return None
+        command: click.Command = importlib.import_module(f"veracity.cli.{cmd_name}").command
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -37,10 +47,6 @@ class _Group(click.Group):
 @click.version_option(package_name="veracity")
 def cli() -> None:
     """Credibility signals for news articles: a calibrated verdict and why."""
-
-
-for _name in COMMAND_MODULES:
-    cli.add_command(importlib.import_module(f"veracity.cli.{_name}").command)
 
 
 def main() -> None:

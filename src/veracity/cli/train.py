@@ -9,12 +9,12 @@ import click
 
 from ..config import data_root
 from ..models.store import LoadedModel
-from ..models.train import TrainConfig, train
+from ..models.train import DEFAULT_CONFIG, TrainConfig, train
 
 
 def run_train(config_path: Path | None, out: Path, with_lodo: bool = False) -> LoadedModel:
     """Train per ``config_path`` (defaults when None) into ``out``."""
-    config = TrainConfig.from_file(config_path) if config_path else TrainConfig()
+    config = TrainConfig.from_file(config_path or DEFAULT_CONFIG)
     root = data_root()
     extra = None
     if with_lodo:

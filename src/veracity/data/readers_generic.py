@@ -131,7 +131,13 @@ def _reader(kind: str, loader: Callable[[Path], pd.DataFrame]) -> Callable[..., 
         labelled: bool = True,
     ) -> pd.DataFrame:
         path = require_file(Path(path))
-        return records_from_table(loader(path), path, mapping, corpus, label_map, labelled)
+        try:
+            table = loader(path)
+        except (ValueError, UnicodeDecodeError, RecursionError, OSError) as err:
+            raise DataError(E.E013, field=str(path), reason=f"unreadable {kind} ({err})") from None
+        if table.empty and not len(table.columns):
+            raise DataError(E.E002, what=path)
+        return records_from_table(table, path, mapping, corpus, label_map, labelled)
 
     read.__doc__ = f"Read a {kind} file into the record schema (see the module docstring)."
     return read

@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..persist import Bundle
 from ..registry import detectors
-from ..text.normalize import canonical
+from ..text.normalize import canonical, tokens
 from .features import NgramHasher
 
 
@@ -65,7 +65,9 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         x = x.multiply(self.idf_).tocsr()
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
+        x = sp.csr_matrix(x, dtype=np.float32)
+        x.data *= np.repeat((1.0 / norms).astype(np.float32), np.diff(x.indptr))
+        return x
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         return self._hasher().transform(canonical(t) for t in texts)
@@ -182,6 +184,26 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
             for j, xj in zip(feats.indices, feats.data, strict=True)
         }
 
+    def explain_sentences(
+        self, counts_row: sp.csr_matrix, sentences: Sequence[str]
+    ) -> list[tuple[float, dict[str, float]]]:
+        """Each sentence's push on the raw margin, and the n-grams that carry it.
+
+        A sentence is credited with the n-gram occurrences it holds (see
+        :meth:`ngram_weights`); n-grams that straddle two sentences go uncredited.
+        """
+        weights = self.ngram_weights(counts_row)
+        hasher = self._hasher()
+        out = []
+        for text in sentences:
+            per_gram: dict[str, float] = {}
+            for gram in hasher.ngrams(tokens(text)):
+                w = weights.get(hasher.index(gram), 0.0)
+                if w:
+                    per_gram[gram] = per_gram.get(gram, 0.0) + w
+            out.append((sum(per_gram.values()), per_gram))
+        return out
+
     # -- persistence ----------------------------------------------------
     def to_bundle(self) -> Bundle:
         check_is_fitted(self, "coef_")
@@ -206,6 +228,9 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         model.classes_ = np.array(meta["classes"])
         model.coef_ = bundle.arrays["linear"]["coef"].astype(np.float32)
         model.idf_ = bundle.arrays["linear"]["idf"].astype(np.float32)
+        width = model.coef_.shape[0] - model.n_features
+        if model.coef_.ndim != 1 or model.idf_.shape != (model.n_features,) or width < 0:
+            raise ValueError("array shapes do not match the model's n_features")
         model.intercept_ = float(meta["intercept"])
         model.calibration_ = np.array(meta["calibration"], dtype=np.float64)
         return model

@@ -11,11 +11,20 @@ from __future__ import annotations
 from ..registry import detectors
 from .features import MaskedNgramHasher, NgramHasher
 from .linear import LinearNgram
+from .style import NgramStyle
 
 
 @detectors.register("veracity.MaskedNgram.v1")
 class MaskedNgram(LinearNgram):
     """:class:`LinearNgram` over word n-grams and topic-masked 2-4-grams."""
+
+    def _hasher(self) -> NgramHasher:
+        return MaskedNgramHasher(self.n_features, tuple(self.ngram_range))  # type: ignore[arg-type]
+
+
+@detectors.register("veracity.MaskedStyle.v1")
+class MaskedStyle(NgramStyle):
+    """:class:`NgramStyle` over word and topic-masked n-grams."""
 
     def _hasher(self) -> NgramHasher:
         return MaskedNgramHasher(self.n_features, tuple(self.ngram_range))  # type: ignore[arg-type]

@@ -61,7 +61,7 @@ def load_model(folder: Path | None = None) -> LoadedModel:
     cls = detectors.get(name)
     try:
         detector = cls.from_bundle(bundle)  # type: ignore[attr-defined]
-    except (KeyError, TypeError, ValueError) as err:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
         raise ModelError(E.E010, path=folder, reason=f"incomplete model data ({err})") from None
     return LoadedModel(detector=detector, card=bundle.card, folder=folder)
 

@@ -131,6 +131,18 @@ class NgramStyle(LinearNgram):
         w = self.coef_[self.n_features :] * self.style_weight / self.style_scale_
         return rows @ w
 
+    def explain_sentences(
+        self, counts_row: sp.csr_matrix, sentences: Sequence[str]
+    ) -> list[tuple[float, dict[str, float]]]:
+        """N-gram credit plus each sentence's share of the style part."""
+        style = self.style_sentence_margins(sentences)
+        return [
+            (margin + float(extra), grams)
+            for (margin, grams), extra in zip(
+                super().explain_sentences(counts_row, sentences), style, strict=True
+            )
+        ]
+
     def to_bundle(self) -> Bundle:
         bundle = super().to_bundle()
         bundle.arrays["style"] = {"mean": self.style_mean_, "scale": self.style_scale_}

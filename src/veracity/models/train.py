@@ -31,6 +31,9 @@ LODO_CORPORA = (
     "coaid",
 )
 
+#: The configuration the bundled model is built from.
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "default_config.json"
+
 LIMITS = [
     "Scores credibility signals learned from labelled corpora, not the truth of claims.",
     "English news prose only; trained on US/UK political, health (COVID-19), Syrian-war and "
@@ -46,7 +49,7 @@ class TrainConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = "veracity-default"
+    name: str = "veracity"
     detector: str = "veracity.LinearNgram.v1"
     params: dict[str, Any] = Field(default_factory=dict)
     corpora: list[str] = Field(default_factory=lambda: list(LODO_CORPORA))

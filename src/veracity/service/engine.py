@@ -75,7 +75,7 @@ class Analyses:
         if isinstance(item, Upload):
             return document_from_bytes(item.data, item.name, limit)
         if item.text is not None:
-            return document_from_text(item.text, item.name or "<text>", limit)
+            return document_from_text(item.text, item.name or "<text>", limit, sniff_html=False)
         if item.html is not None:
             return self.from_html(item.html, item.name or "<html>")
         return self.fetch(str(item.url), item.name)

@@ -97,12 +97,18 @@ def document_from_bytes(data: bytes, name: str, limit: int = MAX_INPUT_BYTES) ->
     return _document(_decode(data, name), name)
 
 
-def document_from_text(text: str, name: str = "<text>", limit: int = MAX_INPUT_BYTES) -> Document:
-    """A :class:`Document` from a string; ``limit`` applies to its UTF-8 size."""
+def document_from_text(
+    text: str, name: str = "<text>", limit: int = MAX_INPUT_BYTES, sniff_html: bool = True
+) -> Document:
+    """A :class:`Document` from a string; ``limit`` applies to its UTF-8 size.
+
+    With ``sniff_html=False`` the text is taken literally even when it holds
+    markup (a pasted article that quotes ``<script>`` stays as written).
+    """
     size = len(text.encode("utf-8", "surrogatepass")) if len(text) * 4 > limit else len(text)
     if size > limit:
         raise TooLargeError(E.E004, size=size, limit=limit, what=name)
-    return _document(text, name)
+    return _document(text, name, sniff_html)
 
 
 def _read_stream(stream: BinaryIO, name: str, limit: int) -> bytes:
@@ -135,7 +141,7 @@ def _decode(data: bytes, name: str) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-def _document(text: str, name: str) -> Document:
+def _document(text: str, name: str, sniff_html: bool = True) -> Document:
     bad = len(_BAD.findall(text))
     if bad >= 2 and bad > BINARY_SHARE * len(text):
         raise InputError(E.E003, what=name)
@@ -143,7 +149,7 @@ def _document(text: str, name: str) -> Document:
     if not text:
         raise InputError(E.E002, what=name)
     kind: Kind = "text"
-    if looks_like_html(text):
+    if sniff_html and looks_like_html(text):
         text, kind = clean(html_to_text(text)).strip(), "html"
         if not text:
             raise InputError(E.E014, what=name)

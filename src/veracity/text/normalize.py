@@ -99,7 +99,7 @@ def tokens(text: str) -> list[str]:
     """
     folded = unicodedata.normalize("NFKC", clean(text)).casefold()
     folded = unicodedata.normalize("NFKC", folded).translate(_TRANSLATE)
-    return [_fold_digits(t) for t in _TOKEN.findall(folded)]
+    return [t if t.isalpha() else _fold_digits(t) for t in _TOKEN.findall(folded)]
 
 
 def _fold_digits(token: str) -> str:
