@@ -20,7 +20,7 @@ import numpy as np
 from . import models  # noqa: F401  (registers the detectors)
 from .explain.contributions import sentence_contributions
 from .models.store import LoadedModel, load_model
-from .report import ModelInfo, Report, SentenceReport, Signal, Span
+from .report import Match, ModelInfo, Provenance, Report, SentenceReport, Signal, Span
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
 from .text.inputs import Document, document_from_text
 from .text.normalize import tokens
@@ -63,8 +63,12 @@ class Verdict:
 class Analyzer:
     """A loaded model plus the sentence-signal models, ready to analyse."""
 
-    def __init__(self, model: LoadedModel, signals: SignalAnalyzer | None = None) -> None:
+    def __init__(
+        self, model: LoadedModel, signals: SignalAnalyzer | None = None, archive: Any = None
+    ) -> None:
+        """``archive`` (a :class:`veracity.archive.Archive`) adds sentence provenance."""
         self.model = model
+        self.archive = archive
         self.detector: Any = model.detector
         self.signals = signals if signals is not None else SignalAnalyzer.load()
         self.ranges = _reliable_ranges()
@@ -79,8 +83,13 @@ class Analyzer:
         )
 
     @classmethod
-    def load(cls, model_dir: Path | None = None) -> Analyzer:
-        return cls(load_model(model_dir))
+    def load(cls, model_dir: Path | None = None, archive_path: Path | None = None) -> Analyzer:
+        archive = None
+        if archive_path is not None:
+            from .archive import Archive
+
+            archive = Archive(archive_path)
+        return cls(load_model(model_dir), archive=archive)
 
     # -- verdict only ---------------------------------------------------
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
@@ -140,6 +149,7 @@ class Analyzer:
                 for s, sig, c in zip(split[i], sentence_signals[i], contribs, strict=True)
             ]
             signals = self._signals(doc.text, sentence_signals[i])
+            added_share = self._provenance(sentences) if self.archive is not None else None
             v = verdicts[i]
             reports.append(
                 Report(
@@ -155,6 +165,7 @@ class Analyzer:
                     abstain_reason=v.reason,
                     sentences=sentences,
                     signals=signals,
+                    added_share=added_share,
                 )
             )
         return reports
@@ -191,3 +202,18 @@ class Analyzer:
                 )
             )
         return out
+
+    def _provenance(self, sentences: list[SentenceReport]) -> float:
+        """Mark each sentence supported or added; return the added share of words."""
+        from .archive.match import added_share
+
+        found = self.archive.lookup([s.text for s in sentences])
+        for s, prov in zip(sentences, found, strict=True):
+            s.provenance = Provenance(
+                prov.status,
+                [
+                    Match(m.doc_id, m.source, m.date, m.title, m.passage, round(m.similarity, 4))
+                    for m in prov.matches
+                ],
+            )
+        return round(added_share(found), 4)

@@ -131,17 +131,16 @@ class Archive:
     def _write(self, batch: Batch, seen: set[str]) -> list[DocumentRow]:
         with store.transaction(self._conn):
             ids, hashes = store.existing(self._conn, batch.docs)
-            new, skipped, replaced = [], [], []
+            new, replaced = [], []
             for doc in batch.docs:
                 if doc.hash in hashes or doc.hash in seen or doc.doc_id in seen:
-                    skipped.append(doc)
                     continue
                 seen.update((doc.hash, doc.doc_id))
                 if doc.doc_id in ids:
                     replaced.append(doc.doc_id)
                 new.append(doc)
             store.delete_documents(self._conn, replaced)
-            store.insert_documents(self._conn, new, batch.without(skipped))
+            store.insert_documents(self._conn, new, batch.terms_of(new))
         return new
 
     def add_paths(

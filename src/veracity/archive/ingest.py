@@ -11,7 +11,6 @@ skipped); its id is the folder name and the path inside it.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
@@ -25,7 +24,7 @@ from ..text.inputs import document_from_bytes
 from ..text.normalize import tokens
 from ..text.sentences import split_sentences
 from .minhash import signatures, to_blob
-from .store import Batch, DocumentRow, term_counts
+from .store import NON_WORDS, Batch, DocumentRow, term_counts
 
 #: Table files and the registered reader for each.
 TABLE_READERS = {
@@ -51,18 +50,18 @@ def prepare(records: list[dict[str, str]]) -> Batch:
         count = 0
         for sentence in split_sentences(str(record["text"])):
             toks = tokens(sentence.text)
-            if any(t.isalnum() for t in toks):
+            if not NON_WORDS.issuperset(toks):
                 passages.append(sentence.text)
                 token_lists.append(toks)
                 count += 1
         if count:
             kept.append((record, count))
     blobs = [to_blob(sig) for sig in signatures(token_lists)]
+    all_canons = [" ".join(t) for t in token_lists]
     docs: list[DocumentRow] = []
-    total: Counter[str] = Counter()
     at = 0
     for record, count in kept:
-        canons = [" ".join(t) for t in token_lists[at : at + count]]
+        canons = all_canons[at : at + count]
         digest = hashlib.sha256("\n".join(canons).encode("utf-8")).hexdigest()
         docs.append(
             DocumentRow(
@@ -74,12 +73,10 @@ def prepare(records: list[dict[str, str]]) -> Batch:
                 passages=passages[at : at + count],
                 canons=canons,
                 minhashes=blobs[at : at + count],
-                terms=dict(term_counts(canons)),
             )
         )
-        total.update(docs[-1].terms)
         at += count
-    return Batch(docs, total)
+    return Batch(docs, term_counts(all_canons))
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, str]]:

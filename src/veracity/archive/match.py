@@ -33,7 +33,7 @@ from rapidfuzz.distance import LCSseq
 
 from ..text.normalize import tokens
 from .minhash import from_blobs, jaccard, signatures
-from .store import as_list, term_frequencies
+from .store import NON_WORDS, as_list, term_frequencies
 
 Status = Literal["supported", "added"]
 SUPPORTED: Status = "supported"
@@ -213,7 +213,7 @@ class Matcher:
 
     def lookup(self, sentences: Sequence[str]) -> list[SentenceProvenance]:
         token_lists = [tokens(s) for s in sentences]
-        vocab = sorted({t for toks in token_lists for t in toks if t.isalnum()})
+        vocab = sorted({t for toks in token_lists for t in toks} - NON_WORDS)
         df = term_frequencies(self.conn, vocab)
         total = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM sentences").fetchone()[0]
         postings: dict[str, np.ndarray] = {}

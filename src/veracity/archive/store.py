@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS sentences (
 );
 CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc);
 CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
-    canon, content='sentences', content_rowid='id', detail='column',
+    canon, content='sentences', content_rowid='id', detail='none',
     tokenize='unicode61 remove_diacritics 0'
 );
 CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
@@ -91,25 +91,20 @@ class DocumentRow:
     passages: list[str]
     canons: list[str]
     minhashes: list[bytes]
-    #: Sentences of this document holding each word token.
-    terms: dict[str, int]
 
 
 @dataclass(frozen=True)
 class Batch:
-    """Prepared documents and their summed term counts (summed where the CPU work is)."""
+    """Prepared documents and their term counts (counted where the CPU work is done)."""
 
     docs: list[DocumentRow]
     terms: Counter[str]
 
-    def without(self, skipped: Sequence[DocumentRow]) -> Counter[str]:
-        """Term counts of the batch less those of ``skipped`` documents."""
-        if not skipped:
+    def terms_of(self, kept: Sequence[DocumentRow]) -> Counter[str]:
+        """Term counts of the ``kept`` documents of this batch."""
+        if len(kept) == len(self.docs):
             return self.terms
-        counts = Counter(self.terms)
-        for doc in skipped:
-            counts.subtract(doc.terms)
-        return +counts
+        return term_counts(c for doc in kept for c in doc.canons)
 
 
 def _reason(err: sqlite3.Error, timeout: float) -> str:
@@ -186,11 +181,16 @@ def as_list(items: Iterable[object]) -> str:
     return json.dumps(list(items))
 
 
+#: The only canonical tokens that are not words (see ``veracity.text.normalize``);
+#: FTS5 does not index them.
+NON_WORDS = frozenset("!?")
+
+
 def term_counts(canons: Iterable[str]) -> Counter[str]:
-    """Sentences holding each word token (``!``/``?`` are not indexed by FTS5)."""
+    """How many of the sentences hold each word token."""
     counts: Counter[str] = Counter()
     for canon in canons:
-        counts.update({t for t in canon.split() if t.isalnum()})
+        counts.update(set(canon.split()) - NON_WORDS)
     return counts
 
 

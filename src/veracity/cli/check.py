@@ -19,10 +19,11 @@ def check(
     html: Path | None = None,
     model: Path | None = None,
     color: bool | None = None,
+    archive: Path | None = None,
 ) -> str:
     """Analyse ``source`` (a path or ``-``); return what the CLI prints."""
     document = read_input(source)
-    report = Analyzer.load(model).analyze(document)
+    report = Analyzer.load(model, archive_path=archive).analyze(document)
     if html is not None:
         atomic_write_text(html, render_html(report, document.text))
     if as_json:
@@ -46,8 +47,18 @@ def check(
 @click.option(
     "--color/--no-color", default=None, help="Force colours on or off (default: when a terminal)."
 )
+@click.option(
+    "--archive",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archive database: mark each sentence as supported by archived reporting, or added.",
+)
 def command(
-    source: str, as_json: bool, html: Path | None, model: Path | None, color: bool | None
+    source: str,
+    as_json: bool,
+    html: Path | None,
+    model: Path | None,
+    color: bool | None,
+    archive: Path | None,
 ) -> None:
     """Analyse an article (text, HTML or the one-sentence-per-line corpus form)."""
-    click.echo(check(source, as_json=as_json, html=html, model=model, color=color))
+    click.echo(check(source, as_json=as_json, html=html, model=model, color=color, archive=archive))
