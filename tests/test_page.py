@@ -13,27 +13,12 @@ from typing import Any
 
 import pytest
 
+from browser_support import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
 from service_support import article, make_analyzer, mixed_article, xss_articles
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VERDICTS = {"reliable", "unreliable", "uncertain"}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (os.access(CHROMIUM, os.X_OK) or shutil.which("chromium") == CHROMIUM),
-        reason=f"headless Chromium not found at {CHROMIUM} (apt-get install chromium)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed"
 )

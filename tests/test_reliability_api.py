@@ -150,11 +150,6 @@ def test_reliability_api_form_text_never_gives_5xx(client: TestClient, text: str
     assert resp.status_code in (303, 413, 422), (resp.status_code, resp.text[:300])
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="service/page.py builds DocumentIn(name=...) outside validation: a form name over "
-    "300 characters raises pydantic ValidationError -> 500",
-)
 def test_reliability_api_long_form_name_is_422(client: TestClient) -> None:
     form = {"text": "The mayor said the pier was safe.", "name": "n" * 301}
     resp = post(client, "/a", data=form, follow_redirects=False)

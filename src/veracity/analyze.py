@@ -88,7 +88,7 @@ class Analyzer:
         if archive_path is not None:
             from .archive import Archive
 
-            archive = Archive(archive_path)
+            archive = Archive(archive_path, create=False)
         return cls(load_model(model_dir), archive=archive)
 
     # -- verdict only ---------------------------------------------------

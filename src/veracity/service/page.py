@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
+from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from ..errors import E, InputError, VeracityError
@@ -69,6 +70,16 @@ async def _form_item(request: Request, settings: Settings) -> DocumentIn | Uploa
     return given[0]
 
 
+async def _checked_form_item(request: Request, settings: Settings) -> DocumentIn | Upload:
+    """:func:`_form_item`, with a field that fails validation as a coded input error."""
+    try:
+        return await _form_item(request, settings)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ())) or "form"
+        raise InputError(E.E013, field=field, reason=str(first.get("msg", "invalid"))) from None
+
+
 def page_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
@@ -92,7 +103,7 @@ def page_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRout
     @router.post("/a")
     async def submit(request: Request) -> Response:
         try:
-            item = await _form_item(request, settings)
+            item = await _checked_form_item(request, settings)
             result = (await runner.run(engine.run, [item]))[0]
             if isinstance(result, VeracityError):
                 raise result

@@ -47,7 +47,7 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
     ]
     if report.added_share is not None:
         lines.append(
-            f"added commentary (not in the archive): {report.added_share:.0%} of sentences"
+            f"added commentary (not in the archive): {report.added_share:.0%} of words"
         )
     if report.signals:
         lines += ["", style("signals (value | reliable articles p10-p90)", bold=True)]
