@@ -38,7 +38,7 @@ cell = st.text(st.characters(exclude_categories=["Cs"]), max_size=60)
 label = st.sampled_from(["1", "0", "fake", "REAL", " true ", "Unreliable", "pants-fire"])
 row = st.tuples(cell, cell, label, cell)
 json_value = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
     max_leaves=8,
 )

@@ -115,6 +115,9 @@ def csv_source(path: Path, text_column: str, id_column: str) -> Source:
                 )
             except pd.errors.EmptyDataError:
                 return
+            except pd.errors.ParserError as err:
+                reason = " ".join(str(err).split())
+                raise InputError(E.E013, field=f"CSV {path}", reason=reason) from None
             try:
                 for frame in reader:
                     columns = [str(c) for c in frame.columns]
@@ -137,10 +140,13 @@ def csv_source(path: Path, text_column: str, id_column: str) -> Source:
 def _jsonl_row(line: bytes, n: int, text_column: str, id_column: str) -> Row:
     try:
         item = json.loads(line.decode("utf-8"))
+    except RecursionError:
+        message = E.E013.value.format(field=f"line {n + 1}", reason="JSON nested too deeply")
+        return str(n), RowError(f"[{E.E013.name}] {message}")
     except UnicodeDecodeError:
         return str(n), RowError(f"[{E.E007.name}] {E.E007.value.format(what=f'line {n + 1}')}")
-    except json.JSONDecodeError as err:
-        reason = f"not valid JSON ({err.msg})"
+    except (json.JSONDecodeError, ValueError) as err:
+        reason = f"not valid JSON ({getattr(err, 'msg', err)})"
         message = E.E013.value.format(field=f"line {n + 1}", reason=reason)
         return str(n), RowError(f"[{E.E013.name}] {message}")
     if not isinstance(item, dict):

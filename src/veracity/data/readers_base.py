@@ -73,6 +73,8 @@ def finish(
         if col not in frame.columns:
             frame[col] = ""
     frame = validate_frame(frame, source=source, labelled=labelled)
+    if frame.empty:
+        return frame
     frame = frame.loc[frame["text"].str.strip() != ""].reset_index(drop=True)
     frame["id"] = unique_ids(frame["id"].tolist())
     return frame
