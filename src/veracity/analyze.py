@@ -20,7 +20,7 @@ import numpy as np
 from . import models  # noqa: F401  (registers the detectors)
 from .explain.contributions import sentence_contributions
 from .models.store import LoadedModel, load_model
-from .report import Match, ModelInfo, Provenance, Report, SentenceReport, Signal, Span
+from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, Span
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
 from .text.inputs import Document, document_from_text
 from .text.normalize import tokens
@@ -209,11 +209,5 @@ class Analyzer:
 
         found = self.archive.lookup([s.text for s in sentences])
         for s, prov in zip(sentences, found, strict=True):
-            s.provenance = Provenance(
-                prov.status,
-                [
-                    Match(m.doc_id, m.source, m.date, m.title, m.passage, round(m.similarity, 4))
-                    for m in prov.matches
-                ],
-            )
+            s.provenance = Provenance(prov.status, list(prov.matches))
         return round(added_share(found), 4)

@@ -31,6 +31,7 @@ from typing import Any, Literal
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
+from ..report import Match
 from ..text.normalize import tokens
 from .minhash import from_blobs, jaccard, signatures
 from .store import NON_WORDS, as_list, term_frequencies
@@ -67,18 +68,6 @@ GLUE_RUN = 3
 REPORT_FLOOR = 0.3
 #: Matches reported per sentence.
 MAX_MATCHES = 3
-
-
-@dataclass(frozen=True)
-class Match:
-    """An archived passage a sentence (partly) reproduces."""
-
-    doc_id: str
-    source: str
-    date: str
-    title: str
-    passage: str
-    similarity: float
 
 
 @dataclass(frozen=True)
@@ -282,7 +271,7 @@ class Matcher:
         if best < limit and len(toks) >= MIN_TOKENS:
             best = max(best, glued_coverage(toks, [c for _, c in scored]))
         matches = [
-            Match(c.doc_id, c.source, c.date, c.title, c.passage, sim)
+            Match(c.doc_id, c.source, c.date, c.title, c.passage, round(sim, 4))
             for sim, c in scored[:MAX_MATCHES]
             if sim >= REPORT_FLOOR
         ]
