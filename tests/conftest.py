@@ -10,6 +10,11 @@ from hypothesis import settings
 
 from veracity.config import data_root as _data_root
 
+# CI runs the property tests on a fixed, reproducible set of examples; locally they explore.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
+
 SKIP_REASON = "shared datasets not found (set VERACITY_DATA or place ../shared beside the checkout)"
 
 

@@ -18,15 +18,27 @@ WIRE = (
     "A spokeswoman for the authority told reporters that container traffic from Asia led the increase. "
     "The authority expects volumes to keep growing next year, according to its annual outlook."
 )
-COMMENTARY = "Honestly we all know these bureaucrats are hiding the real numbers from hard-working families!"
+COMMENTARY = (
+    "Honestly we all know these bureaucrats are hiding the real numbers from hard-working families!"
+)
 
 
 def test_provenance_report_marks_supported_and_added(tmp_path: Path) -> None:
     db = tmp_path / "archive.sqlite"
     with Archive(db) as archive:
         frame = pd.DataFrame(
-            [{"id": "wire-1", "title": "Port volumes", "text": WIRE, "label": "reliable",
-              "original_label": "", "corpus": "wire", "source": "wire service", "date": "2026-01-05"}]
+            [
+                {
+                    "id": "wire-1",
+                    "title": "Port volumes",
+                    "text": WIRE,
+                    "label": "reliable",
+                    "original_label": "",
+                    "corpus": "wire",
+                    "source": "wire service",
+                    "date": "2026-01-05",
+                }
+            ]
         )
         archive.add_frame(frame)
     article = tmp_path / "article.txt"
@@ -40,3 +52,28 @@ def test_provenance_report_marks_supported_and_added(tmp_path: Path) -> None:
     assert statuses[-1] == "added"
     assert report["sentences"][0]["provenance"]["matches"][0]["source"] == "wire service"
     assert 0.0 < report["added_share"] < 0.5
+
+
+def test_provenance_report_served_by_the_api_and_page(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from veracity.service.app import create_app
+    from veracity.service.settings import Settings
+
+    db = tmp_path / "archive.sqlite"
+    with Archive(db) as archive:
+        archive.add_frame(
+            pd.DataFrame(
+                [{"id": "wire-1", "text": WIRE, "source": "wire service", "date": "2026-01-05"}]
+            )
+        )
+    settings = Settings(db_path=tmp_path / "history.sqlite", archive_path=db)
+    with TestClient(create_app(settings)) as client:
+        resp = client.post("/v1/analyze", json={"text": WIRE + "\n\n" + COMMENTARY})
+        assert resp.status_code == 200, resp.text
+        report = resp.json()
+        assert [s["provenance"]["status"] for s in report["sentences"]][-1] == "added"
+        assert report["added_share"] is not None
+        page = client.get(f"/a/{report['id']}")
+        assert page.status_code == 200
+        assert "Added commentary" in page.text and "wire service" in page.text

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
 from click.testing import CliRunner
 
+from browser_support import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
 from veracity.cli.main import cli
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "wrapped_wire_story.txt"

@@ -16,6 +16,7 @@ def serve(
     allow_url: bool = False,
     model: Path | None = None,
     workers: int = 16,
+    archive: Path | None = None,
 ) -> None:
     """Build the app (loading the model once) and run it until interrupted."""
     import uvicorn
@@ -25,6 +26,7 @@ def serve(
     settings = Settings(
         db_path=db if db is not None else default_db_path(),
         model_dir=model,
+        archive_path=archive,
         allow_url=allow_url,
         workers=workers,
     )
@@ -52,8 +54,27 @@ def serve(
     type=click.IntRange(1, 64),
     help="Request threads (input preparation, URL fetches); analysis is batched in one more.",
 )
+@click.option(
+    "--archive",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archive database: reports mark sentences as supported by archived reporting, or added.",
+)
 def command(
-    host: str, port: int, db: Path | None, allow_url: bool, model: Path | None, workers: int
+    host: str,
+    port: int,
+    db: Path | None,
+    allow_url: bool,
+    model: Path | None,
+    workers: int,
+    archive: Path | None,
 ) -> None:
     """Serve the JSON API (/v1, docs at /docs) and the web page (/)."""
-    serve(host=host, port=port, db=db, allow_url=allow_url, model=model, workers=workers)
+    serve(
+        host=host,
+        port=port,
+        db=db,
+        allow_url=allow_url,
+        model=model,
+        workers=workers,
+        archive=archive,
+    )

@@ -34,7 +34,11 @@ def _version() -> str:
 
 def create_app(settings: Settings, analyzer: Analyzer | None = None) -> FastAPI:
     """The service app; ``analyzer`` defaults to ``Analyzer.load(settings.model_dir)``."""
-    analyzer = analyzer if analyzer is not None else Analyzer.load(settings.model_dir)
+    analyzer = (
+        analyzer
+        if analyzer is not None
+        else Analyzer.load(settings.model_dir, archive_path=settings.archive_path)
+    )
     history = History(settings.db_path)
     engine = Analyses(analyzer, history, settings)
     runner = Runner(settings.workers, settings.request_timeout)

@@ -32,6 +32,7 @@ class Settings:
 
     db_path: Path = field(default_factory=default_db_path)
     model_dir: Path | None = None
+    archive_path: Path | None = None
     max_body_bytes: int = 8 * MAX_INPUT_BYTES
     max_input_bytes: int = MAX_INPUT_BYTES
     max_batch: int = MAX_BATCH
