@@ -170,7 +170,6 @@ BATCH_REPRODUCERS = {
 }
 
 
-@pytest.mark.xfail(strict=False, reason="readers_generic lets non-coded errors escape")
 @pytest.mark.parametrize("case", sorted(GENERIC_REPRODUCERS))
 def test_reliability_readers_generic_reproducers_give_coded_errors(
     case: str, tmp_path: Path
@@ -182,7 +181,6 @@ def test_reliability_readers_generic_reproducers_give_coded_errors(
         (read_csv if name.endswith(".csv") else read_jsonl)(path)
 
 
-@pytest.mark.xfail(strict=False, reason="batch input readers let non-coded errors escape")
 @pytest.mark.parametrize("case", sorted(BATCH_REPRODUCERS))
 def test_reliability_readers_batch_reproducers_give_rows_or_coded_errors(
     case: str, tmp_path: Path

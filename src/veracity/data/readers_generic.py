@@ -104,7 +104,7 @@ def records_from_table(
     )
     if columns["id"] not in table.columns:
         frame["id"] = [f"{corpus}:{i}" for i in range(len(frame))]
-    raw = frame["label"].str.strip()
+    raw = frame["label"].astype(str).str.strip()
     frame["original_label"] = raw
     frame["corpus"] = corpus
     if labelled or raw.ne("").any():
@@ -135,7 +135,7 @@ def _reader(kind: str, loader: Callable[[Path], pd.DataFrame]) -> Callable[..., 
             table = loader(path)
         except (ValueError, UnicodeDecodeError, RecursionError, OSError) as err:
             raise DataError(E.E013, field=str(path), reason=f"unreadable {kind} ({err})") from None
-        if table.empty and not len(table.columns):
+        if table.empty:
             raise DataError(E.E002, what=path)
         return records_from_table(table, path, mapping, corpus, label_map, labelled)
 
