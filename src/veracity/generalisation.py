@@ -47,7 +47,7 @@ LEVERS = (
     Lever(
         "ngrams+style stacked",
         "n-gram margin and style profile stacked by a second model",
-        TrainConfig(detector="veracity.NgramStyle.v2"),
+        TrainConfig(detector="veracity.NgramStyle.v2", params={"style_weight": 1.0}),
     ),
     Lever(
         "masked",

@@ -172,31 +172,8 @@ class StackedStyle(NgramStyle):
     model, so prediction and per-sentence explanation are unchanged.
     """
 
-    def __init__(
-        self,
-        n_features: int = 2**20,
-        ngram_range: tuple[int, int] = (1, 2),
-        C: float = 1.0,
-        min_df: int = 2,
-        sublinear_tf: bool = True,
-        class_weight: str | None = "balanced",
-        calibration_folds: int = 5,
-        random_state: int = 0,
-        style_weight: float = 1.0,
-        meta_C: float = 1.0,
-    ) -> None:
-        super().__init__(
-            n_features=n_features,
-            ngram_range=ngram_range,
-            C=C,
-            min_df=min_df,
-            sublinear_tf=sublinear_tf,
-            class_weight=class_weight,
-            calibration_folds=calibration_folds,
-            random_state=random_state,
-            style_weight=style_weight,
-        )
-        self.meta_C = meta_C
+    #: Inverse regularisation of the second-stage model (a handful of features).
+    meta_C = 1.0
 
     def fit(
         self,
