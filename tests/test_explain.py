@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 
 from veracity.analyze import Analyzer
 from veracity.report import Report
+from veracity.text.normalize import canonical
 
 pytestmark = pytest.mark.data
 
-COMMENTARY = (
-    "we have all felt that he supports the islamic state terror group",
-    "seems he was right",
-    "lets hope an pray",
-)
+#: The seed's three commentary sentences named in issue 3, identified by the sha256
+#: (first 16 hex digits) of their canonical text, so none of the seed's text is copied here.
+COMMENTARY = ("5ab4eb1bf90c858e", "8ae7a24d66909382", "d3ead818415c4918")
+
+
+def _by_hash(report: Report, digest: str) -> list[int]:
+    return [
+        i
+        for i, s in enumerate(report.sentences)
+        if hashlib.sha256(canonical(s.text).encode()).hexdigest()[:16] == digest
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +53,7 @@ def test_explain_reuters_sentences_are_attributed_or_quotes(seed_report: Report)
 
 def test_explain_commentary_is_opinion_or_appeal(seed_report: Report) -> None:
     for needle in COMMENTARY:
-        hits = _find(seed_report, needle)
+        hits = _by_hash(seed_report, needle)
         assert len(hits) == 1, needle
         assert seed_report.sentences[hits[0]].role in ("opinion", "appeal")
 
@@ -69,7 +77,7 @@ def test_explain_commentary_pushes_harder_than_any_attributed_sentence(
     seed_report: Report, needle: str
 ) -> None:
     attributed = [s.contribution for s in seed_report.sentences if s.role in ("attributed", "quote")]
-    s = seed_report.sentences[_find(seed_report, needle)[0]]
+    s = seed_report.sentences[_by_hash(seed_report, needle)[0]]
     assert s.contribution > 0
     assert s.contribution > max(attributed), (needle, s.contribution, max(attributed))
 
