@@ -103,6 +103,15 @@ class NgramStyle(LinearNgram):
     def _scaled(self, style: np.ndarray) -> np.ndarray:
         return (style - self.style_mean_) / self.style_scale_ * self.style_weight
 
+    def _fit_style(self, texts: Sequence[str]) -> np.ndarray:
+        """Learn the style profile's mean and scale; return the raw profiles."""
+        style = self._style(texts)
+        self.style_mean_ = style.mean(axis=0)
+        scale = style.std(axis=0)
+        scale[scale == 0] = 1.0
+        self.style_scale_ = scale
+        return style
+
     def _features(self, counts: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
         style = self._scaled(self._style(texts))
         return sp.hstack([self._weight(counts), sp.csr_matrix(style)], format="csr")
@@ -115,11 +124,7 @@ class NgramStyle(LinearNgram):
         sample_weight: np.ndarray | None = None,
     ) -> NgramStyle:
         texts = list(X)
-        style = self._style(texts)
-        self.style_mean_ = style.mean(axis=0)
-        scale = style.std(axis=0)
-        scale[scale == 0] = 1.0
-        self.style_scale_ = scale
+        self._fit_style(texts)
         super().fit(texts, y, groups=groups, sample_weight=sample_weight)
         return self
 
@@ -189,11 +194,7 @@ class StackedStyle(NgramStyle):
             raise ValueError(f"StackedStyle needs two classes, got {list(self.classes_)}")
         target = (y_arr == self.classes_[1]).astype(int)
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        style = self._style(texts)
-        self.style_mean_ = style.mean(axis=0)
-        scale = style.std(axis=0)
-        scale[scale == 0] = 1.0
-        self.style_scale_ = scale
+        style = self._fit_style(texts)
         counts = self.counts(texts)
         self._fit_idf(counts)
         ngrams = self._weight(counts)
