@@ -97,14 +97,16 @@ class Analyzer:
         return np.asarray(self.detector.predict_proba(list(texts))[:, 1])
 
     def verdicts(self, texts: Sequence[str]) -> list[Verdict]:
-        texts = list(texts)
+        return self._score(list(texts))[0]
+
+    def _score(self, texts: list[str]) -> tuple[list[Verdict], Any, list[int]]:
+        """Verdicts, the n-gram counts and word counts (reused by the full report)."""
         counts = self.detector.counts(texts)
         margins = self.detector.margins(self.detector.features(texts, counts))
         proba = self.detector.calibrate(margins)
-        return [
-            self._verdict(float(p), counts[i], len(tokens(t)))
-            for i, (p, t) in enumerate(zip(proba, texts, strict=True))
-        ]
+        words = [len(tokens(t)) for t in texts]
+        verdicts = [self._verdict(float(p), counts[i], words[i]) for i, p in enumerate(proba)]
+        return verdicts, counts, words
 
     def _verdict(self, p: float, counts_row: Any, words: int) -> Verdict:
         lo, hi = self.band
@@ -132,8 +134,7 @@ class Analyzer:
             return []
         documents = [d if isinstance(d, Document) else document_from_text(d) for d in docs]
         texts = [d.text for d in documents]
-        verdicts = self.verdicts(texts)
-        counts = self.detector.counts(texts)
+        verdicts, counts, words = self._score(texts)
         scale = float(self.detector.calibration_[0])
         split = [split_sentences(t) for t in texts]
         sentence_signals = self.signals.analyze_many(list(zip(texts, split, strict=True)))
@@ -158,7 +159,7 @@ class Analyzer:
                     model=self.info,
                     input_name=doc.name,
                     input_kind=doc.kind,
-                    words=len(tokens(doc.text)),
+                    words=words[i],
                     probability=round(v.probability, 4),
                     verdict=v.verdict,
                     uncertain_band=self.band,
