@@ -133,9 +133,6 @@ def test_reliability_analyzer_batch_equals_one_by_one(analyzer: Analyzer, texts:
         assert a.to_dict() == b.to_dict()
 
 
-@pytest.mark.xfail(
-    strict=False, reason="analyze.py: analyze_many([]) raises StopIteration from sklearn"
-)
 def test_reliability_analyzer_empty_batch_gives_no_reports(analyzer: Analyzer) -> None:
     assert analyzer.analyze_many([]) == []
     assert len(analyzer.verdicts([])) == 0

@@ -275,11 +275,6 @@ def test_reliability_faults_stalled_and_oversized_requests_do_not_block_small_on
             sock.close()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="service/batcher.py runs every analysis on one thread: a small request waits "
-    "behind a large one (head-of-line blocking)",
-)
 def test_reliability_faults_large_analysis_does_not_block_small_ones(
     tmp_path: Path, model_dir: Path
 ) -> None:

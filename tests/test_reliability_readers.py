@@ -130,13 +130,6 @@ def test_reliability_readers_batch_jsonl_rows_are_values_or_row_errors(
         assert value == item.get("text")
 
 
-JUNK_REASON = (
-    "readers owned by data/batch: some malformed files raise pandas/json/Unicode errors "
-    "instead of a VeracityError (reproducers in the tests below)"
-)
-
-
-@pytest.mark.xfail(strict=False, reason=JUNK_REASON)
 @PROPERTY
 @given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".jsonl"]))
 def test_reliability_readers_junk_files_give_records_or_coded_error(
@@ -162,6 +155,7 @@ GENERIC_REPRODUCERS = {
 }
 BATCH_REPRODUCERS = {
     "unterminated quote (pandas ParserError)": ("in.csv", b'text,id\n"abc,1\n'),
+    "invalid UTF-8 in the CSV header (UnicodeEncodeError from pyarrow)": ("in.csv", b"\x80\n1\n"),
     "deeply nested JSON line (RecursionError)": ("in.jsonl", DEEP_JSON),
     "5000-digit id (ValueError from int conversion)": (
         "in.jsonl",

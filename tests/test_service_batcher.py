@@ -72,3 +72,20 @@ def test_service_batcher_close_stops_the_thread() -> None:
     assert batcher.submit([3]) == [3]
     batcher.close()
     assert not batcher._thread.is_alive()
+
+
+class _Abort(BaseException):
+    """Not an Exception: the kind that used to kill the batcher thread and strand its callers."""
+
+
+def test_service_batcher_base_exception_reaches_the_caller_and_thread_lives() -> None:
+    def fn(items: list[int]) -> list[int]:
+        if 0 in items:
+            raise _Abort
+        return items
+
+    batcher: Batcher[int, int] = Batcher(fn)
+    with pytest.raises(_Abort):
+        batcher.submit([0])
+    assert batcher.submit([5]) == [5]
+    batcher.close()

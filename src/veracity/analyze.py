@@ -97,7 +97,7 @@ class Analyzer:
         return np.asarray(self.detector.predict_proba(list(texts))[:, 1])
 
     def verdicts(self, texts: Sequence[str]) -> list[Verdict]:
-        return self._score(list(texts))[0]
+        return self._score(list(texts))[0] if texts else []
 
     def _score(self, texts: list[str]) -> tuple[list[Verdict], Any, list[int]]:
         """Verdicts, the n-gram counts and word counts (reused by the full report)."""

@@ -115,9 +115,8 @@ def csv_source(path: Path, text_column: str, id_column: str) -> Source:
                 )
             except pd.errors.EmptyDataError:
                 return
-            except pd.errors.ParserError as err:
-                reason = " ".join(str(err).split())
-                raise InputError(E.E013, field=f"CSV {path}", reason=reason) from None
+            except (pd.errors.ParserError, UnicodeError) as err:
+                raise _bad_csv(path, err) from None
             try:
                 for frame in reader:
                     columns = [str(c) for c in frame.columns]
@@ -130,11 +129,17 @@ def csv_source(path: Path, text_column: str, id_column: str) -> Source:
                     ]
                     start += len(rows)
                     yield Chunk(rows, min(handle.tell() / size, 1.0))
-            except pd.errors.ParserError as err:
-                reason = " ".join(str(err).split())
-                raise InputError(E.E013, field=f"CSV {path}", reason=reason) from None
+            except (pd.errors.ParserError, UnicodeError) as err:
+                raise _bad_csv(path, err) from None
 
     return Source(None, chunks)
+
+
+def _bad_csv(path: Path, err: Exception) -> InputError:
+    """A CSV pandas cannot parse; invalid UTF-8 reaches here only from the header row."""
+    if isinstance(err, UnicodeError):
+        return InputError(E.E013, field=f"CSV {path}", reason="the header row is not valid UTF-8")
+    return InputError(E.E013, field=f"CSV {path}", reason=" ".join(str(err).split()))
 
 
 def _jsonl_row(line: bytes, n: int, text_column: str, id_column: str) -> Row:

@@ -32,11 +32,13 @@ class _Job(Generic[T, R]):
 class Batcher(Generic[T, R]):
     """Run ``fn`` over the items of every caller waiting, one batch at a time."""
 
-    def __init__(self, fn: Callable[[list[T]], list[R]], max_items: int = 32) -> None:
+    def __init__(
+        self, fn: Callable[[list[T]], list[R]], max_items: int = 32, name: str = "veracity-batcher"
+    ) -> None:
         self.fn = fn
         self.max_items = max_items
         self._queue: queue.SimpleQueue[_Job[T, R] | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._loop, name="veracity-batcher", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self._thread.start()
 
     def submit(self, items: Sequence[T]) -> list[R]:
@@ -76,7 +78,7 @@ class Batcher(Generic[T, R]):
         items = [item for job in jobs for item in job.items]
         try:
             results = self.fn(items)
-        except Exception as err:
+        except BaseException as err:
             if len(jobs) == 1:
                 reason = RuntimeError(repr(err)) if isinstance(err, StopIteration) else err
                 jobs[0].future.set_exception(reason)

@@ -4,8 +4,11 @@
 its :class:`~veracity.service.store.History`.  Its methods block (fetching,
 analysing, SQLite), so the app calls them through its thread pool.  Inputs
 are turned into documents (and URLs fetched) in the calling thread; the
-analysis itself goes through one :class:`~veracity.service.batcher.Batcher`,
-so concurrent requests are analysed together.
+analysis itself goes through a :class:`~veracity.service.batcher.Batcher`,
+so concurrent requests are analysed together.  There are two batchers, two
+lanes: requests carrying more than ``Settings.bulk_chars`` of text (a huge
+article, a full batch) take the bulk lane, everything else the interactive
+lane, so a large analysis never holds up the small ones queued behind it.
 """
 
 from __future__ import annotations
@@ -61,8 +64,11 @@ class Analyses:
             timeout=settings.url_timeout,
             allow_private=settings.allow_private_urls,
         )
-        self.batcher: Batcher[Document | VeracityError, Result] = Batcher(
-            self.analyze, max_items=settings.max_batch
+        self.interactive: Batcher[Document | VeracityError, Result] = Batcher(
+            self.analyze, max_items=settings.max_batch, name="veracity-interactive"
+        )
+        self.bulk: Batcher[Document | VeracityError, Result] = Batcher(
+            self.analyze, max_items=settings.max_batch, name="veracity-bulk"
         )
 
     @property
@@ -105,7 +111,9 @@ class Analyses:
                 docs.append(item if isinstance(item, VeracityError) else self.document(item))
             except VeracityError as err:
                 docs.append(err)
-        return self.batcher.submit(docs)
+        size = sum(len(doc.text) for doc in docs if isinstance(doc, Document))
+        lane = self.bulk if size > self.settings.bulk_chars else self.interactive
+        return lane.submit(docs)
 
     def analyze(self, docs: Sequence[Document | VeracityError]) -> list[Result]:
         """Stored or fresh reports for ``docs`` (errors pass through); runs in the batcher."""
@@ -143,4 +151,5 @@ class Analyses:
         return self.history.recent(limit)
 
     def close(self) -> None:
-        self.batcher.close()
+        self.interactive.close()
+        self.bulk.close()

@@ -38,6 +38,9 @@ class Settings:
     max_batch: int = MAX_BATCH
     request_timeout: float = 30.0
     workers: int = 16
+    #: Requests with more text than this (characters, all documents together) are analysed in the
+    #: bulk lane, on a thread of their own, so they never delay the small requests.
+    bulk_chars: int = 100_000
     allow_url: bool = False
     allow_private_urls: bool = False
     url_max_bytes: int = MAX_INPUT_BYTES
@@ -51,6 +54,7 @@ class Settings:
             "max_batch": self.max_batch,
             "request_timeout": self.request_timeout,
             "workers": self.workers,
+            "bulk_chars": self.bulk_chars,
             "url_max_bytes": self.url_max_bytes,
             "url_timeout": self.url_timeout,
         }
