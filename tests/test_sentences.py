@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import veracity.text.sentences as sentences_module
 from veracity.text.sentences import PYSBD_MAX_RUN, Sentence, split_sentences
 
 # Invented text in the research-corpus form: lower-cased, tokenised, one
@@ -195,3 +196,11 @@ def test_sentences_seed_article_every_line_is_split(seed_path: Path) -> None:
         if line.strip():
             assert offset + len(line) - len(line.lstrip()) in starts
         offset += len(line)
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=400))
+def test_sentences_memo_gives_fresh_lists_equal_to_a_fresh_split(text: str) -> None:
+    first = split_sentences(text)
+    first.clear()
+    assert split_sentences(text) == sentences_module._split(text)

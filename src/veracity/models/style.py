@@ -51,18 +51,25 @@ def sentence_style(sentences: Sequence[str]) -> np.ndarray:
     return out
 
 
-@lru_cache(maxsize=65536)
-def _article_style(text: str) -> tuple[float, ...]:
+#: Longest text whose style profile is memoised (the memo holds at most 65,536 such texts).
+STYLE_MEMO_CHARS = 20_000
+
+
+def _style_profile(text: str) -> tuple[float, ...]:
     rows = sentence_style([s.text for s in split_sentences(text)])
     return tuple(rows.mean(axis=0)) if len(rows) else (0.0,) * len(STYLE_FEATURES)
+
+
+_memo_style = lru_cache(maxsize=65536)(_style_profile)
 
 
 def article_style(text: str) -> np.ndarray:
     """The article's style profile: the mean of its sentences' rows.
 
-    Memoised, because evaluation protocols refit on overlapping rows.
+    Memoised for texts up to :data:`STYLE_MEMO_CHARS`, because evaluation
+    protocols refit on overlapping rows.
     """
-    return np.array(_article_style(text))
+    return np.array(_memo_style(text) if len(text) <= STYLE_MEMO_CHARS else _style_profile(text))
 
 
 @detectors.register("veracity.NgramStyle.v1")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import lexicons as lx
 
@@ -146,6 +147,11 @@ def _continues_quote(text: str, prev: str | None, prev_role: RoleResult | None,
             and lx.TRAILING_ATTRIBUTION.search(nxt.lower().rstrip(" .\"'\u201d")) is not None)
 
 
+#: Articles up to this many characters keep their roles in a small memo: one analysis asks for
+#: the same article's roles three times (style profile, sentence credit, sentence signals).
+MEMO_CHARS = 20_000
+
+
 def assign_roles(texts: Sequence[str]) -> list[RoleResult]:
     """Roles of consecutive sentences of one article, with quote continuation.
 
@@ -153,6 +159,18 @@ def assign_roles(texts: Sequence[str]) -> list[RoleResult]:
     continuation), or right before a sentence that ends ", X told reporters",
     is the speaker's voice, not the author's: it becomes ``quote``.
     """
+    key = tuple(texts)
+    if sum(map(len, key)) <= MEMO_CHARS:
+        return list(_memo_roles(key))
+    return _assign_roles(key)
+
+
+@lru_cache(maxsize=1024)
+def _memo_roles(texts: tuple[str, ...]) -> tuple[RoleResult, ...]:
+    return tuple(_assign_roles(texts))
+
+
+def _assign_roles(texts: Sequence[str]) -> list[RoleResult]:
     results = [classify_role(t) for t in texts]
     n = len(texts)
     for i in range(n):
