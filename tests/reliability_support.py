@@ -35,12 +35,18 @@ def hang_guard(seconds: float = HANG_SECONDS) -> Iterator[None]:
         pytest.fail(f"still running after {seconds} s: treated as a hang")
 
     previous = signal.signal(signal.SIGALRM, _fail)
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)
+    started = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            # Re-arm the alarm that was pending before (pytest-timeout's per-test limit).
+            left = outer - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
 
 def free_port() -> int:

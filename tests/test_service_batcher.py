@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -31,11 +32,9 @@ def test_service_batcher_waiting_callers_share_one_call() -> None:
     batcher: Batcher[int, int] = Batcher(fn, max_items=32)
     with ThreadPoolExecutor(max_workers=6) as pool:
         first = pool.submit(batcher.submit, [0])
-        while not calls:
-            time.sleep(0.01)
+        _wait_until(lambda: bool(calls))
         rest = [pool.submit(batcher.submit, [i]) for i in range(1, 6)]
-        while batcher._queue.qsize() < 5:
-            time.sleep(0.01)
+        _wait_until(lambda: batcher._queue.qsize() >= 5)
         gate.set()
         assert first.result() == [0]
         assert [f.result() for f in rest] == [[i] for i in range(1, 6)]
@@ -43,10 +42,19 @@ def test_service_batcher_waiting_callers_share_one_call() -> None:
     assert calls == [[0], [1, 2, 3, 4, 5]]
 
 
+def _wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.01)
+
+
 def test_service_batcher_failing_item_fails_only_its_caller() -> None:
     gate = threading.Event()
+    started = threading.Event()
 
     def fn(items: list[int]) -> list[int]:
+        started.set()
         gate.wait(5)
         if -1 in items:
             raise ValueError("bad item")
@@ -55,10 +63,10 @@ def test_service_batcher_failing_item_fails_only_its_caller() -> None:
     batcher: Batcher[int, int] = Batcher(fn)
     with ThreadPoolExecutor(max_workers=4) as pool:
         blocker = pool.submit(batcher.submit, [7])
+        assert started.wait(10)
         good = pool.submit(batcher.submit, [1])
         bad = pool.submit(batcher.submit, [-1])
-        while batcher._queue.qsize() < 2:
-            time.sleep(0.01)
+        _wait_until(lambda: batcher._queue.qsize() >= 2)
         gate.set()
         assert blocker.result() == [7]
         assert good.result() == [1]
