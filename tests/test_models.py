@@ -121,3 +121,20 @@ def test_models_artifact_tokens_never_reach_features() -> None:
     with_artifact = hasher.transform(["washington reuters the senate voted"])
     without = hasher.transform(["washington the senate voted"])
     assert (with_artifact != without).nnz == 0
+
+
+def test_models_style_memo_only_inside_its_block() -> None:
+    from veracity.models import style
+
+    text = "The council said the pier reopens in May. We think it is a disgrace!"
+    assert style._memo is None
+    plain = style.article_style(text)
+    assert style._memo is None
+    with style.style_memo():
+        first = style.article_style(text)
+        with style.style_memo():
+            style.article_style(text + " More.")
+            assert style._memo is not None and len(style._memo) == 2
+        np.testing.assert_array_equal(style.article_style(text), first)
+    assert style._memo is None
+    np.testing.assert_array_equal(plain, first)

@@ -20,6 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from .models.metrics import binary_metrics
+from .models.style import style_memo
 from .models.train import LODO_CORPORA, TrainConfig, fit_frame
 
 PEER = "peer baseline (TF-IDF+LR, raw text)"
@@ -72,6 +73,7 @@ def predict_frame(model: Any, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarr
 FitFn = Callable[[pd.DataFrame], Any]
 
 
+@style_memo()
 def run_protocol(
     table: LodoTable,
     system: str,

@@ -18,6 +18,7 @@ from sklearn.metrics import f1_score
 
 from .evaluate import PEER, LodoTable, lodo, predict_frame
 from .models.metrics import binary_metrics, expected_calibration_error
+from .models.style import style_memo
 from .models.train import DEFAULT_CONFIG, LODO_CORPORA, TrainConfig, fit_frame
 
 
@@ -79,6 +80,7 @@ def corpus_median_threshold(table: LodoTable, system: str) -> dict[str, float]:
     return {"mean_macro_f1": float(np.mean(scores)), "worst_macro_f1": float(np.min(scores))}
 
 
+@style_memo()
 def lever_rows(
     root: Path, progress: Callable[[str], None] | None = None
 ) -> tuple[pd.DataFrame, dict[str, LodoTable]]:
@@ -105,6 +107,7 @@ def lever_rows(
     return pd.DataFrame(rows), tables
 
 
+@style_memo()
 def heatmap(root: Path, config: TrainConfig) -> pd.DataFrame:
     """Macro-F1 of a model trained on one corpus (rows) and tested on another (columns)."""
     from .data.pipeline import load_articles

@@ -10,8 +10,8 @@ research-corpus form and cased prose get the same values.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,8 +51,24 @@ def sentence_style(sentences: Sequence[str]) -> np.ndarray:
     return out
 
 
-#: Longest text whose style profile is memoised (the memo holds at most 65,536 such texts).
-STYLE_MEMO_CHARS = 20_000
+_memo: dict[str, tuple[float, ...]] | None = None
+
+
+@contextmanager
+def style_memo() -> Iterator[None]:
+    """Inside the block every text's style profile is computed once.
+
+    Evaluation protocols refit on overlapping rows, so they memoise; scoring
+    does not, because there every text is new and the memo would only grow.
+    Nested blocks share the outermost memo.
+    """
+    global _memo
+    outer = _memo
+    _memo = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _memo = outer
 
 
 def _style_profile(text: str) -> tuple[float, ...]:
@@ -60,16 +76,14 @@ def _style_profile(text: str) -> tuple[float, ...]:
     return tuple(rows.mean(axis=0)) if len(rows) else (0.0,) * len(STYLE_FEATURES)
 
 
-_memo_style = lru_cache(maxsize=65536)(_style_profile)
-
-
 def article_style(text: str) -> np.ndarray:
-    """The article's style profile: the mean of its sentences' rows.
-
-    Memoised for texts up to :data:`STYLE_MEMO_CHARS`, because evaluation
-    protocols refit on overlapping rows.
-    """
-    return np.array(_memo_style(text) if len(text) <= STYLE_MEMO_CHARS else _style_profile(text))
+    """The article's style profile: the mean of its sentences' rows (see :func:`style_memo`)."""
+    if _memo is None:
+        return np.array(_style_profile(text))
+    profile = _memo.get(text)
+    if profile is None:
+        profile = _memo[text] = _style_profile(text)
+    return np.array(profile)
 
 
 @detectors.register("veracity.NgramStyle.v1")
@@ -131,8 +145,9 @@ class NgramStyle(LinearNgram):
         sample_weight: np.ndarray | None = None,
     ) -> NgramStyle:
         texts = list(X)
-        self._fit_style(texts)
-        super().fit(texts, y, groups=groups, sample_weight=sample_weight)
+        with style_memo():
+            self._fit_style(texts)
+            super().fit(texts, y, groups=groups, sample_weight=sample_weight)
         return self
 
     def style_sentence_margins(self, sentences: Sequence[str]) -> np.ndarray:

@@ -1,0 +1,39 @@
+"""The loopback load test of ``benchmarks/bench_service.py``, short and bounded, inside the suite.
+
+It starts ``veracity serve`` with the bundled model, runs concurrent clients for a
+few seconds per phase (every request a fresh analysis, then the same article from
+history) and checks that every request was answered 200.  Latency is printed by
+the benchmark, never asserted: tests do not assert on time.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from reliability_support import hang_guard
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+pytestmark = pytest.mark.slow
+
+
+def test_reliability_load_concurrent_clients_get_no_errors(tmp_path: Path) -> None:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import bench_service
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    out = tmp_path / "load.json"
+    with hang_guard(180):
+        code = bench_service.main(["--clients", "8", "--seconds", "3", "--json", str(out)])
+    summary = json.loads(out.read_text(encoding="utf-8"))
+    phases = {p["phase"]: p for p in summary["phases"]}
+    assert set(phases) == {"uncached", "cached"}
+    for phase in phases.values():
+        assert phase["requests"] > 0, phase
+        assert phase["errors"] == 0, phase["error_kinds"]
+    assert code == 0
