@@ -12,6 +12,13 @@ import pytest
 from veracity.service.batcher import Batcher
 
 
+def _wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.01)
+
+
 def test_service_batcher_each_caller_gets_its_own_results() -> None:
     batcher: Batcher[int, int] = Batcher(lambda items: [i * 10 for i in items])
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -40,13 +47,6 @@ def test_service_batcher_waiting_callers_share_one_call() -> None:
         assert [f.result() for f in rest] == [[i] for i in range(1, 6)]
     batcher.close()
     assert calls == [[0], [1, 2, 3, 4, 5]]
-
-
-def _wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.01)
 
 
 def test_service_batcher_failing_item_fails_only_its_caller() -> None:

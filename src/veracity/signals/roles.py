@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..text.sentences import MEMO_CHARS
 from . import lexicons as lx
 
 ATTRIBUTED = "attributed"
@@ -147,17 +148,16 @@ def _continues_quote(text: str, prev: str | None, prev_role: RoleResult | None,
             and lx.TRAILING_ATTRIBUTION.search(nxt.lower().rstrip(" .\"'\u201d")) is not None)
 
 
-#: Articles up to this many characters keep their roles in a small memo: one analysis asks for
-#: the same article's roles three times (style profile, sentence credit, sentence signals).
-MEMO_CHARS = 20_000
-
-
 def assign_roles(texts: Sequence[str]) -> list[RoleResult]:
     """Roles of consecutive sentences of one article, with quote continuation.
 
     A first-person sentence right after "X said :" (or after such a
     continuation), or right before a sentence that ends ", X told reporters",
     is the speaker's voice, not the author's: it becomes ``quote``.
+
+    Articles up to :data:`~veracity.text.sentences.MEMO_CHARS` characters keep their
+    roles in a small memo: one analysis asks for the same article's roles three times
+    (style profile, sentence credit, sentence signals).
     """
     key = tuple(texts)
     if sum(map(len, key)) <= MEMO_CHARS:
