@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from veracity.config import DEFAULT_MODEL_DIR
@@ -186,6 +186,7 @@ def test_reliability_models_truncated_resigned_npz_is_model_error(cut: float) ->
 
 @settings(PROPERTY, max_examples=25)
 @given(where=st.floats(0, 1, exclude_max=True), flip=st.integers(1, 255))
+@example(where=0.5421143319470592, flip=8)  # a flipped bit in compressed data: zlib.error
 def test_reliability_models_corrupted_resigned_npz_is_model_error_or_loads(
     where: float, flip: int
 ) -> None:
@@ -200,8 +201,6 @@ def test_reliability_models_corrupted_resigned_npz_is_model_error_or_loads(
             assert err.code == "E010"
             return
     assert model.detector.coef_.ndim == 1
-
-
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ def _load_npz(path: Path, blob: bytes) -> dict[str, np.ndarray]:
             raise ValueError("not an npz archive")
         with loaded as npz:
             arrays = {key: npz[key] for key in npz.files}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError, zlib.error) as err:
         raise ModelError(E.E010, path=path, reason=str(err)) from None
     for key, value in arrays.items():
         if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
