@@ -9,7 +9,8 @@ server and prints requests/s, p50/p99 latency and errors:
 * ``cached``: every request sends the same article, answered from history.
 
 Usage: ``python benchmarks/bench_service.py [--clients 16] [--seconds 10]
-[--model DIR] [--json OUT]``.  Nothing leaves the machine.
+[--processes N] [--model DIR] [--json OUT]`` (``--processes`` defaults to one
+server process per core).  Nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -63,7 +64,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int, db: Path, model: Path | None, workers: int) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, db: Path, model: Path | None, workers: int, processes: int = 1
+) -> subprocess.Popen[bytes]:
     cmd = [
         sys.executable,
         "-m",
@@ -75,6 +78,8 @@ def start_server(port: int, db: Path, model: Path | None, workers: int) -> subpr
         str(db),
         "--workers",
         str(workers),
+        "--processes",
+        str(processes),
     ]
     if model is not None:
         cmd += ["--model", str(model)]
@@ -185,13 +190,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--words", type=int, default=600)
     parser.add_argument("--workers", type=int, default=16, help="request threads of the server")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="server processes (default: one per core)",
+    )
     parser.add_argument("--model", type=Path, default=None, help="model folder (default: bundled)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
     text = make_article(args.words)
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="veracity-bench-") as tmp:
-        proc = start_server(port, Path(tmp) / "history.sqlite", args.model, args.workers)
+        proc = start_server(
+            port, Path(tmp) / "history.sqlite", args.model, args.workers, args.processes
+        )
         try:
             warm = phase(port, "warm-up", Bodies(text, unique=True), 2, 1.0)
             results = [
@@ -203,10 +216,14 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         "words": len(text.split()),
         "cpus": os.cpu_count(),
+        "processes": args.processes,
         "warm_up_requests": warm["requests"],
         "phases": results,
     }
-    print(f"article: {summary['words']} words; cpus: {summary['cpus']}")
+    print(
+        f"article: {summary['words']} words; cpus: {summary['cpus']}; "
+        f"server processes: {summary['processes']}"
+    )
     print(
         f"{'phase':<9} {'clients':>7} {'req':>6} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'max ms':>7} {'errors':>6}"

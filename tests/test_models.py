@@ -138,3 +138,64 @@ def test_models_style_memo_only_inside_its_block() -> None:
         np.testing.assert_array_equal(style.article_style(text), first)
     assert style._memo is None
     np.testing.assert_array_equal(plain, first)
+
+
+@pytest.mark.parametrize("name", ["veracity.NgramStyle.v1", "veracity.MaskedStyle.v2"])
+def test_models_style_shares_sum_to_the_style_push(name: str) -> None:
+    from veracity.text.sentences import split_sentences
+
+    est = small(name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    text = UNRELIABLE[4] + " " + RELIABLE[0] + " Click here to subscribe to our newsletter."
+    sentences = [s.text for s in split_sentences(text)]
+    shares = est.style_sentence_margins(sentences)
+    w = est.coef_[est.n_features :]
+    push = est._scaled(est._style([text]))[0] @ w
+    assert len(shares) == len(sentences) == 3
+    assert shares.sum() == pytest.approx(push, rel=1e-6)
+
+
+def test_models_voice_profile_leaves_boilerplate_out() -> None:
+    from veracity.models.style import article_style
+    from veracity.models.voice import STYLE_V2
+
+    body = "The minister said on Monday that taxes would rise. It is a really bad idea!"
+    furniture = " Featured image via Getty Images. Click here to subscribe to our newsletter."
+    np.testing.assert_array_equal(
+        article_style(body, STYLE_V2), article_style(body + furniture, STYLE_V2)
+    )
+
+
+def test_models_voice_splits_cues_by_speaker() -> None:
+    from veracity.models.voice import VOICE_FEATURES, voice_rows
+
+    rows, weights = voice_rows(
+        ["The minister said it was a really bad year.", "It is a really bad idea."]
+    )
+    got = {f: rows[:, i].tolist() for i, f in enumerate(VOICE_FEATURES)}
+    assert got["role_attributed"] == [1.0, 0.0]
+    assert got["source_intensifier"] == [1.0, 0.0]
+    assert got["author_intensifier"] == [0.0, 1.0]
+    assert weights.tolist() == [0.5, 0.5]
+
+
+def test_models_voice_hashes_a_sources_words_apart() -> None:
+    from veracity.models.features import MaskedNgramHasher
+    from veracity.models.voice import voice_grams
+
+    grams = voice_grams(
+        MaskedNgramHasher(2**12),
+        ["The minister said taxes rise.", "Taxes rise.", "Click here to subscribe to our newsletter."],
+    )
+    assert "s:taxes rise" in grams[0] and "taxes rise" not in grams[0]
+    assert "taxes rise" in grams[1]
+    assert grams[2] == []
+
+
+def test_models_voice_sentence_credit_adds_up_to_the_margin() -> None:
+    from veracity.text.sentences import split_sentences
+
+    est = small("veracity.MaskedStyle.v2").fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    text = UNRELIABLE[4] + " " + RELIABLE[0] + " Click here to subscribe to our newsletter."
+    credit = est.explain_sentences(est.counts([text])[0], [s.text for s in split_sentences(text)])
+    total = sum(margin for margin, _ in credit)
+    assert total == pytest.approx(est.decision_function([text])[0] - est.intercept_, rel=1e-5)

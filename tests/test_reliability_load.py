@@ -1,6 +1,7 @@
 """The loopback load test of ``benchmarks/bench_service.py``, short and bounded, inside the suite.
 
-It starts ``veracity serve`` with the bundled model, runs concurrent clients for a
+It starts ``veracity serve --processes 2`` with the bundled model (two server
+processes sharing one history database), runs concurrent clients for a
 few seconds per phase (every request a fresh analysis, then the same article from
 history) and checks that every request was answered 200.  Latency is printed by
 the benchmark, never asserted: tests do not assert on time.
@@ -29,7 +30,9 @@ def test_reliability_load_concurrent_clients_get_no_errors(tmp_path: Path) -> No
         sys.path.remove(str(BENCHMARKS))
     out = tmp_path / "load.json"
     with hang_guard(180):
-        code = bench_service.main(["--clients", "8", "--seconds", "3", "--json", str(out)])
+        code = bench_service.main(
+            ["--clients", "8", "--seconds", "3", "--processes", "2", "--json", str(out)]
+        )
     summary = json.loads(out.read_text(encoding="utf-8"))
     phases = {p["phase"]: p for p in summary["phases"]}
     assert set(phases) == {"uncached", "cached"}

@@ -56,8 +56,14 @@ LEVERS = (
         TrainConfig(detector="veracity.MaskedNgram.v1", params={"C": 4.0}),
     ),
     Lever(
-        "masked+style (default)",
-        "topic-masked n-grams and style signals, C=4 (models/default_config.json)",
+        "masked+style",
+        "topic-masked n-grams and style signals, C=4",
+        TrainConfig(detector="veracity.MaskedStyle.v1", params={"C": 4.0, "style_weight": 1.0}),
+    ),
+    Lever(
+        "masked+style by voice (default)",
+        "as above, read by voice: a source's words hashed apart from the author's, style cues "
+        "split author/source, page furniture left out (models/default_config.json)",
         TrainConfig.from_file(DEFAULT_CONFIG),
     ),
 )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
-from ..service.settings import Settings, default_db_path
+from ..service.settings import SETTINGS_ENV, Settings, default_db_path
 
 
 def serve(
@@ -17,11 +18,20 @@ def serve(
     model: Path | None = None,
     workers: int = 16,
     archive: Path | None = None,
+    processes: int = 1,
 ) -> None:
-    """Build the app (loading the model once) and run it until interrupted."""
+    """Build the app (loading the model once) and run it until interrupted.
+
+    With ``processes`` > 1, uvicorn runs that many server processes on one
+    socket, each with its own analyser, sharing the history database (WAL);
+    the model and the database are opened here first, so a bad one fails in
+    one line before any process starts.
+    """
     import uvicorn
 
+    from ..analyze import Analyzer
     from ..service.app import create_app
+    from ..service.store import History
 
     settings = Settings(
         db_path=db if db is not None else default_db_path(),
@@ -30,7 +40,20 @@ def serve(
         allow_url=allow_url,
         workers=workers,
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if processes == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    Analyzer.load(settings.model_dir, archive_path=settings.archive_path)
+    History(settings.db_path).close()
+    os.environ[SETTINGS_ENV] = settings.to_json()
+    uvicorn.run(
+        "veracity.service.app:app_from_env",
+        factory=True,
+        workers=processes,
+        host=host,
+        port=port,
+        log_level="info",
+    )
 
 
 @click.command("serve")
@@ -55,6 +78,13 @@ def serve(
     help="Request threads (input preparation, URL fetches); analysis is batched in one more.",
 )
 @click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes, each analysing on its own core (set it to the number of cores).",
+)
+@click.option(
     "--archive",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Archive database: reports mark sentences as supported by archived reporting, or added.",
@@ -66,6 +96,7 @@ def command(
     allow_url: bool,
     model: Path | None,
     workers: int,
+    processes: int,
     archive: Path | None,
 ) -> None:
     """Serve the JSON API (/v1, docs at /docs) and the web page (/)."""
@@ -77,4 +108,5 @@ def command(
         model=model,
         workers=workers,
         archive=archive,
+        processes=processes,
     )

@@ -1,5 +1,5 @@
 """Article detectors; importing this package registers every detector."""
 
-from . import linear, masked, style
+from . import linear, masked, style, voice
 
-__all__ = ["linear", "masked", "style"]
+__all__ = ["linear", "masked", "style", "voice"]

@@ -10,8 +10,10 @@ research-corpus form and cased prose get the same values.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,6 +26,8 @@ from ..text.normalize import canonical
 from ..text.sentences import split_sentences
 from .linear import LinearNgram
 
+T = TypeVar("T")
+
 _LEXICAL = {
     "first_person": r"\b(?:i|we|our|us|my|me|ourselves)\b",
     "second_person": r"\b(?:you|your|yourself)\b",
@@ -34,8 +38,15 @@ _LEXICAL = {
     "number": r"\b0+\b",
     "attribution_verb": r"\b(?:said|says|told|according|stated|announced|added|reported)\b",
 }
-_PATTERNS = [re.compile(p) for p in _LEXICAL.values()]
-STYLE_FEATURES = tuple(f"role_{r}" for r in ROLES) + tuple(_LEXICAL)
+LEXICAL_CUES = tuple(_LEXICAL)
+_PATTERNS = tuple(re.compile(p) for p in _LEXICAL.values())
+STYLE_FEATURES = tuple(f"role_{r}" for r in ROLES) + LEXICAL_CUES
+
+
+def lexical_cues(text: str) -> np.ndarray:
+    """Presence (0/1) of each of :data:`LEXICAL_CUES` in one sentence."""
+    canon = canonical(text)
+    return np.array([1.0 if pat.search(canon) else 0.0 for pat in _PATTERNS])
 
 
 def sentence_style(sentences: Sequence[str]) -> np.ndarray:
@@ -45,18 +56,38 @@ def sentence_style(sentences: Sequence[str]) -> np.ndarray:
     k = len(ROLES)
     for i, (text, role) in enumerate(zip(sentences, roles, strict=True)):
         out[i, ROLES.index(role.role)] = 1.0
-        canon = canonical(text)
-        for j, pat in enumerate(_PATTERNS):
-            out[i, k + j] = 1.0 if pat.search(canon) else 0.0
+        out[i, k:] = lexical_cues(text)
     return out
 
 
-_memo: dict[str, tuple[float, ...]] | None = None
+def _rows_v1(sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    n = len(sentences)
+    return sentence_style(sentences), np.full(n, 1.0 / n) if n else np.zeros(0)
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    """One version of the style profile.
+
+    ``rows`` gives one feature row per sentence and each sentence's weight in
+    the article's profile (the profile is ``weights @ rows``; weights sum to 1,
+    or are all 0 when no sentence counts).
+    """
+
+    name: str
+    features: tuple[str, ...]
+    rows: Callable[[Sequence[str]], tuple[np.ndarray, np.ndarray]]
+
+
+#: Version 1: every sentence counts equally; cues are counted in every voice.
+STYLE_V1 = StyleSpec("v1", STYLE_FEATURES, _rows_v1)
+
+_memo: dict[tuple[str, str], Any] | None = None
 
 
 @contextmanager
 def style_memo() -> Iterator[None]:
-    """Inside the block every text's style profile is computed once.
+    """Inside the block each text's style profile (and other per-text work) is done once.
 
     Evaluation protocols refit on overlapping rows, so they memoise; scoring
     does not, because there every text is new and the memo would only grow.
@@ -71,24 +102,32 @@ def style_memo() -> Iterator[None]:
         _memo = outer
 
 
-def _style_profile(text: str) -> tuple[float, ...]:
-    rows = sentence_style([s.text for s in split_sentences(text)])
-    return tuple(rows.mean(axis=0)) if len(rows) else (0.0,) * len(STYLE_FEATURES)
-
-
-def article_style(text: str) -> np.ndarray:
-    """The article's style profile: the mean of its sentences' rows (see :func:`style_memo`)."""
+def memoised(kind: str, text: str, compute: Callable[[str], T]) -> T:
+    """``compute(text)``, kept under ``(kind, text)`` while a :func:`style_memo` is open."""
     if _memo is None:
-        return np.array(_style_profile(text))
-    profile = _memo.get(text)
-    if profile is None:
-        profile = _memo[text] = _style_profile(text)
-    return np.array(profile)
+        return compute(text)
+    key = (kind, text)
+    if key not in _memo:
+        _memo[key] = compute(text)
+    return cast(T, _memo[key])
+
+
+def _style_profile(text: str, spec: StyleSpec) -> tuple[float, ...]:
+    rows, weights = spec.rows([s.text for s in split_sentences(text)])
+    return tuple(weights @ rows) if len(rows) else (0.0,) * len(spec.features)
+
+
+def article_style(text: str, spec: StyleSpec = STYLE_V1) -> np.ndarray:
+    """The article's style profile under ``spec`` (see :func:`style_memo`)."""
+    return np.array(memoised(spec.name, text, lambda t: _style_profile(t, spec)))
 
 
 @detectors.register("veracity.NgramStyle.v1")
 class NgramStyle(LinearNgram):
     """:class:`LinearNgram` whose features also hold the article's style profile."""
+
+    #: Which style profile the detector reads (a subclass with another is another version).
+    spec: StyleSpec = STYLE_V1
 
     def __init__(
         self,
@@ -116,9 +155,9 @@ class NgramStyle(LinearNgram):
 
     def _style(self, texts: Sequence[str]) -> np.ndarray:
         return (
-            np.vstack([article_style(t) for t in texts])
+            np.vstack([article_style(t, self.spec) for t in texts])
             if texts
-            else np.zeros((0, len(STYLE_FEATURES)))
+            else np.zeros((0, len(self.spec.features)))
         )
 
     def _scaled(self, style: np.ndarray) -> np.ndarray:
@@ -151,12 +190,19 @@ class NgramStyle(LinearNgram):
         return self
 
     def style_sentence_margins(self, sentences: Sequence[str]) -> np.ndarray:
-        """Each sentence's share of the style part of the raw margin."""
+        """Each sentence's share of the style part of the raw margin.
+
+        Shares are taken against the training mean (``w · (f_s - mean)``,
+        weighted as in the profile), so they sum to how far the article's style
+        moves the margin away from the average training article's.  Uncentred
+        shares would depend on how the constant is split between the intercept
+        and the role one-hot, which sums to one in every sentence.
+        """
         if not sentences:
             return np.zeros(0)
-        rows = sentence_style(sentences) / len(sentences)
+        rows, weights = self.spec.rows(sentences)
         w = self.coef_[self.n_features :] * self.style_weight / self.style_scale_
-        return rows @ w
+        return np.asarray(weights * ((rows - self.style_mean_) @ w))
 
     def explain_sentences(
         self, counts_row: sp.csr_matrix, sentences: Sequence[str]
@@ -173,14 +219,14 @@ class NgramStyle(LinearNgram):
     def to_bundle(self) -> Bundle:
         bundle = super().to_bundle()
         bundle.arrays["style"] = {"mean": self.style_mean_, "scale": self.style_scale_}
-        bundle.data["style"] = {"features": list(STYLE_FEATURES)}
+        bundle.data["style"] = {"features": list(self.spec.features)}
         return bundle
 
     @classmethod
     def from_bundle(cls, bundle: Bundle) -> NgramStyle:
         model = super().from_bundle(bundle)
         assert isinstance(model, NgramStyle)
-        if bundle.data["style"]["features"] != list(STYLE_FEATURES):
+        if bundle.data["style"]["features"] != list(cls.spec.features):
             raise ValueError("style features differ from this version's")
         model.style_mean_ = bundle.arrays["style"]["mean"]
         model.style_scale_ = bundle.arrays["style"]["scale"]

@@ -8,6 +8,7 @@ the JSON API under ``/v1`` (:mod:`.api`), the page at ``/`` and ``/a/{id}``
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -21,7 +22,7 @@ from .engine import Analyses
 from .handlers import install_handlers
 from .limits import BodyLimit, Runner, SecurityHeaders
 from .page import docs_router, page_router
-from .settings import Settings
+from .settings import SETTINGS_ENV, Settings
 from .store import History
 
 
@@ -68,3 +69,8 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app of one server process of ``veracity serve --processes N`` (settings from the env)."""
+    return create_app(Settings.from_json(os.environ[SETTINGS_ENV]))

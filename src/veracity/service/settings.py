@@ -7,12 +7,17 @@ database defaults to ``$VERACITY_HISTORY`` or
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ..config import MAX_INPUT_BYTES
 from ..errors import E, InputError
+
+#: Environment variable that hands the settings to the server processes of ``serve --processes N``.
+SETTINGS_ENV = "VERACITY_SERVE_SETTINGS"
+_PATHS = ("db_path", "model_dir", "archive_path")
 
 #: Largest batch ``POST /v1/analyze/batch`` accepts.
 MAX_BATCH = 100
@@ -65,3 +70,16 @@ class Settings:
             raise InputError(E.E013, field="Settings.url_max_redirects", reason="must be >= 0")
         if self.max_batch > MAX_BATCH:
             raise InputError(E.E013, field="Settings.max_batch", reason=f"at most {MAX_BATCH}")
+
+    def to_json(self) -> str:
+        """The settings as JSON (paths as strings); :meth:`from_json` reads it back."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in values.items()})
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        raw = json.loads(text)
+        for name in _PATHS:
+            if raw.get(name) is not None:
+                raw[name] = Path(raw[name])
+        return cls(**raw)

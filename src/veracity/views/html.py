@@ -12,6 +12,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..report import Report, SentenceReport, Span
+from .terminal import TERMS_NOTE
 
 ROLE_LABELS = {
     "attributed": "attributed reporting",
@@ -82,7 +83,12 @@ def render_html(report: Report, text: str) -> str:
     return (
         _env()
         .get_template("report.html.j2")
-        .render(report=report, blocks=article_blocks(report, text), role_labels=ROLE_LABELS)
+        .render(
+            report=report,
+            blocks=article_blocks(report, text),
+            role_labels=ROLE_LABELS,
+            terms_note=TERMS_NOTE,
+        )
     )
 
 
@@ -91,5 +97,10 @@ def render_fragment(report: Report, text: str) -> str:
     return (
         _env()
         .get_template("fragment.html.j2")
-        .render(report=report, blocks=article_blocks(report, text), role_labels=ROLE_LABELS)
+        .render(
+            report=report,
+            blocks=article_blocks(report, text),
+            role_labels=ROLE_LABELS,
+            terms_note=TERMS_NOTE,
+        )
     )

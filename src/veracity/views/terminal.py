@@ -22,6 +22,13 @@ ROLE_STYLE: dict[str, dict[str, object]] = {
 VERDICT_STYLE = {"reliable": "green", "unreliable": "red", "uncertain": "yellow"}
 
 
+#: How to read the n-grams listed under "words" (shared with the HTML report).
+TERMS_NOTE = (
+    "words: m: a pattern with content words shown as _; "
+    "s: in a source's words (attributed or quoted)"
+)
+
+
 def _bar(share: float, width: int = 10) -> str:
     n = min(width, round(abs(share) * width * 2))
     return ("+" if share > 0 else "-") * n if n else "·"
@@ -80,5 +87,5 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
                 "      words: " + ", ".join(f"{t.term} ({t.weight:+.2f})" for t in s.terms)
             )
     legend = "  ".join(style(role, **st) for role, st in ROLE_STYLE.items())
-    lines += ["", f"legend: {legend}", report.notice]
+    lines += ["", f"legend: {legend}", TERMS_NOTE, report.notice]
     return "\n".join(lines)
