@@ -218,7 +218,7 @@ def levers_markdown(rows: pd.DataFrame, transductive: dict[str, float], command:
         "",
         "Targets (issue 4): mean LODO macro-F1 >= 0.75, no corpus below 0.60, in-domain >= 0.90, ECE <= 0.05.",
         "Not tried yet: character n-grams, named-entity masking, dropping corpus-predictive features, "
-        "static embeddings. Figures: `docs/figures/reliability.png`, `docs/figures/lodo_heatmap.png`, "
+        "static embeddings. Figures: `docs/figures/reliability.png`, `docs/figures/lodo_heatmap.png` "
         "(train on one corpus, test on another; its diagonal is in-sample, not held out), "
         "`docs/figures/coverage.png`.",
     ]

@@ -75,7 +75,7 @@ def serve(
     default=16,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Request threads (input preparation, URL fetches); analysis is batched in one more.",
+    help="Request threads per process (input preparation, URL fetches); analysis runs in two more.",
 )
 @click.option(
     "--processes",
