@@ -195,14 +195,18 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         weights = self.ngram_weights(counts_row)
         hasher = self._hasher()
         out = []
-        for text in sentences:
+        for grams in self._sentence_grams(hasher, sentences):
             per_gram: dict[str, float] = {}
-            for gram in hasher.ngrams(tokens(text)):
+            for gram in grams:
                 w = weights.get(hasher.index(gram), 0.0)
                 if w:
                     per_gram[gram] = per_gram.get(gram, 0.0) + w
             out.append((sum(per_gram.values()), per_gram))
         return out
+
+    def _sentence_grams(self, hasher: NgramHasher, sentences: Sequence[str]) -> list[list[str]]:
+        """The n-grams each sentence holds, as the features count them."""
+        return [hasher.ngrams(tokens(text)) for text in sentences]
 
     # -- persistence ----------------------------------------------------
     def to_bundle(self) -> Bundle:

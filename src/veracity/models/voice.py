@@ -100,19 +100,5 @@ class MaskedVoice(MaskedStyle):
             return sp.csr_matrix((0, self.n_features), dtype=np.float32)
         return sp.vstack(rows, format="csr")
 
-    def explain_sentences(
-        self, counts_row: sp.csr_matrix, sentences: Sequence[str]
-    ) -> list[tuple[float, dict[str, float]]]:
-        """Each sentence's n-gram credit (with its voice) plus its share of the style part."""
-        weights = self.ngram_weights(counts_row)
-        hasher = self._hasher()
-        style = self.style_sentence_margins(sentences)
-        out = []
-        for grams, extra in zip(voice_grams(hasher, sentences), style, strict=True):
-            per_gram: dict[str, float] = {}
-            for gram in grams:
-                w = weights.get(hasher.index(gram), 0.0)
-                if w:
-                    per_gram[gram] = per_gram.get(gram, 0.0) + w
-            out.append((sum(per_gram.values()) + float(extra), per_gram))
-        return out
+    def _sentence_grams(self, hasher: NgramHasher, sentences: Sequence[str]) -> list[list[str]]:
+        return voice_grams(hasher, sentences)
