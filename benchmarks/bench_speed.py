@@ -394,7 +394,10 @@ def table(res: Results) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = _args(argv)
-    text = table(run(args))
+    res = run(args)
+    options = [a for a in (sys.argv[1:] if argv is None else argv) if a != str(args.write)]
+    res.setup["options of this run"] = " ".join(o for o in options if o != "--write") or "defaults"
+    text = table(res)
     print(text)
     if args.write is not None:
         update_section(args.write, "speed", text)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from veracity.data.schema import RELIABLE, UNRELIABLE, Record, to_frame
-from veracity.data.splits import group_keys, lodo_splits, source_disjoint_split
+from veracity.data.splits import group_keys, lodo_splits, pinned_rows, source_disjoint_split
 from veracity.errors import NotFoundError, VeracityError
 
 
@@ -89,3 +89,10 @@ def test_splits_lodo_holds_out_each_corpus(frame: pd.DataFrame) -> None:
     assert [h for h, _, _ in lodo_splits(frame, ["beta"])] == ["beta"]
     with pytest.raises(NotFoundError):
         list(lodo_splits(frame, ["nope"]))
+
+
+def test_splits_pinned_rows_are_corpora_with_a_single_publisher_label(frame: pd.DataFrame) -> None:
+    pinned = pinned_rows(frame)
+    assert set(frame.loc[pinned, "corpus"]) == {"solo"}
+    train, test = source_disjoint_split(frame, test_size=0.25, seed=3)
+    assert not pinned[test].any()

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone, is_classifier
+from sklearn.utils import murmurhash3_32
 
 import veracity.models  # noqa: F401  (registers the detectors)
 from veracity.errors import ModelError
-from veracity.models.features import NgramHasher
+from veracity.estimator import NotFittedError
+from veracity.models.features import (
+    ARTIFACT_TOKENS,
+    MASK,
+    MaskedNgramHasher,
+    NgramHasher,
+    mask_topic,
+)
 from veracity.models.store import load_model, save_model
 from veracity.registry import detectors
+from veracity.text.hashing import hash_counts
 
 RELIABLE = [
     "The ministry said in a statement on Tuesday that the budget would rise by two percent.",
@@ -124,20 +137,32 @@ def test_models_artifact_tokens_never_reach_features() -> None:
 
 
 def test_models_style_memo_only_inside_its_block() -> None:
-    from veracity.models import style
+    from veracity.models import memo, style
 
     text = "The council said the pier reopens in May. We think it is a disgrace!"
-    assert style._memo is None
+    assert memo._memo is None
     plain = style.article_style(text)
-    assert style._memo is None
-    with style.style_memo():
+    assert memo._memo is None
+    with memo.style_memo():
         first = style.article_style(text)
-        with style.style_memo():
+        with memo.style_memo():
             style.article_style(text + " More.")
-            assert style._memo is not None and len(style._memo) == 2
+            assert memo._memo is not None and len(memo._memo) == 2
         np.testing.assert_array_equal(style.article_style(text), first)
-    assert style._memo is None
+    assert memo._memo is None
     np.testing.assert_array_equal(plain, first)
+
+
+def test_models_memoised_counts_equal_fresh_counts() -> None:
+    from veracity.models import memo
+
+    est = small("veracity.MaskedStyle.v2").fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    batch = [TEXTS[0], TEXTS[-1], TEXTS[0]]
+    fresh = est.counts(batch)
+    with memo.style_memo():
+        est.counts(batch[1:2])
+        memoised = est.counts(batch)
+    assert (fresh != memoised).nnz == 0 and fresh.shape == memoised.shape
 
 
 @pytest.mark.parametrize("name", ["veracity.NgramStyle.v1", "veracity.MaskedStyle.v2"])
@@ -179,7 +204,6 @@ def test_models_voice_splits_cues_by_speaker() -> None:
 
 
 def test_models_voice_hashes_a_sources_words_apart() -> None:
-    from veracity.models.features import MaskedNgramHasher
     from veracity.models.voice import voice_grams
 
     grams = voice_grams(
@@ -188,7 +212,7 @@ def test_models_voice_hashes_a_sources_words_apart() -> None:
     )
     assert "s:taxes rise" in grams[0] and "taxes rise" not in grams[0]
     assert "taxes rise" in grams[1]
-    assert grams[2] == []
+    assert grams[2] == ()
 
 
 def test_models_voice_sentence_credit_adds_up_to_the_margin() -> None:
@@ -199,3 +223,90 @@ def test_models_voice_sentence_credit_adds_up_to_the_margin() -> None:
     credit = est.explain_sentences(est.counts([text])[0], [s.text for s in split_sentences(text)])
     total = sum(margin for margin, _ in credit)
     assert total == pytest.approx(est.decision_function([text])[0] - est.intercept_, rel=1e-5)
+
+
+def _imbalanced() -> tuple[list[str], list[str], np.ndarray]:
+    texts = RELIABLE * 3 + UNRELIABLE
+    labels = ["reliable"] * len(RELIABLE) * 3 + ["unreliable"] * len(UNRELIABLE)
+    weight = np.array([1 / 18] * 18 + [1 / 6] * 6)
+    return texts, labels, weight / weight.mean()
+
+
+def test_models_sampled_prior_reports_the_sample_mix_and_keeps_the_decision() -> None:
+    texts, labels, weight = _imbalanced()
+    fitted = {
+        prior: detectors.get("veracity.LinearNgram.v1")(
+            n_features=2**12, min_df=1, calibration_folds=3, calibration_prior=prior
+        ).fit(texts, labels, sample_weight=weight)
+        for prior in ("weighted", "sampled")
+    }
+    weighted, sampled = fitted["weighted"], fitted["sampled"]
+    assert weighted.threshold_ == pytest.approx(0.5)
+    assert sampled.threshold_ < 0.5
+    p_weighted = weighted.predict_proba(TEXTS)[:, 1]
+    p_sampled = sampled.predict_proba(TEXTS)[:, 1]
+    assert sampled.from_balanced(np.array([0.5]))[0] == pytest.approx(sampled.threshold_)
+    np.testing.assert_allclose(sampled.from_balanced(p_weighted), p_sampled, rtol=1e-6)
+    assert list(sampled.predict(TEXTS)) == list(weighted.predict(TEXTS))
+
+
+def test_models_pinned_rows_are_never_held_out_for_calibration() -> None:
+    texts, labels, _ = _imbalanced()
+    est = small("veracity.LinearNgram.v1").fit(texts, labels)  # type: ignore[attr-defined]
+    pinned = np.zeros(len(texts), dtype=bool)
+    pinned[:6] = True
+    target = (np.asarray(labels) == "unreliable").astype(int)
+    groups = [f"g{i % 8}" for i in range(len(texts))]
+    margins = est._oof_margins(est._weight(est.counts(texts)), target, groups, None, pinned)
+    assert np.isnan(margins[pinned]).all() and not np.isnan(margins[~pinned]).any()
+    refit = small("veracity.LinearNgram.v1").fit(texts, labels, groups=groups, pinned=pinned)  # type: ignore[attr-defined]
+    assert 0.0 < refit.threshold_ < 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=30))
+def test_models_hasher_index_matches_murmurhash(grams: list[str]) -> None:
+    hasher = NgramHasher(n_features=2**10)
+    for gram in grams:
+        assert hasher.index(gram) == abs(murmurhash3_32(gram, seed=0)) % 2**10
+    row = hash_counts([grams], 2**10)
+    assert set(row.indices.tolist()) == {hasher.index(g) for g in grams}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["the", "not", "!", "0", "war", "reuters", "_", "said", "we"]), max_size=40))
+def test_models_masked_ngrams_keep_windows_with_a_function_word(toks: list[str]) -> None:
+    masked = mask_topic([t for t in toks if t not in ARTIFACT_TOKENS])
+    expected = [
+        f"m:{' '.join(masked[i : i + n])}"
+        for n in range(2, 5)
+        for i in range(len(masked) - n + 1)
+        if " ".join(masked[i : i + n]).count(MASK) < n
+    ]
+    assert MaskedNgramHasher(n_features=2**10)._masked(toks) == expected
+
+
+def test_models_are_scikit_learn_classifiers_without_importing_it_to_score(
+    detector_name: str,
+) -> None:
+    est = small(detector_name)
+    assert is_classifier(est)
+    assert est.set_params(C=2.0) is est and est.get_params()["C"] == 2.0  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="invalid parameter"):
+        est.set_params(bogus=1)  # type: ignore[attr-defined]
+    with pytest.raises(NotFittedError):
+        est.predict_proba(TEXTS)  # type: ignore[attr-defined]
+    assert est.fit(TEXTS, LABELS).score(TEXTS, LABELS) == 1.0  # type: ignore[attr-defined]
+    assert f"{type(est).__name__}(" in repr(est)
+
+
+def test_models_scoring_never_imports_scikit_learn(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(" ".join(RELIABLE + UNRELIABLE), encoding="utf-8")
+    code = (
+        "import sys; from veracity.cli.check import check; "
+        f"check({str(article)!r}); "
+        "print(sorted(m for m in ('sklearn', 'pandas', 'pyarrow') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pysbd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import veracity.text.sentences as sentences_module
-from veracity.text.sentences import PYSBD_MAX_RUN, Sentence, split_sentences
+from veracity.text.sentences import PYSBD_MAX_RUN, Sentence, span_ends, split_sentences
 
 # Invented text in the research-corpus form: lower-cased, tokenised, one
 # sentence per line, with sentences glued at a period the way scraped corpora
@@ -204,3 +205,29 @@ def test_sentences_memo_gives_fresh_lists_equal_to_a_fresh_split(text: str) -> N
     first = split_sentences(text)
     first.clear()
     assert split_sentences(text) == sentences_module._split(text)
+
+
+def _pysbd_char_span_ends(text: str) -> list[int]:
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return [span.start + len(span.sent.rstrip()) for span in segmenter.segment(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(WORDY_TEXT, st.text(alphabet=" .a!?\n\"'ab", max_size=80)))
+def test_sentences_span_ends_match_pysbd_char_spans(text: str) -> None:
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    sents = segmenter.processor(text).process() if text else []
+    assert span_ends(text, sents) == _pysbd_char_span_ends(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dr. Smith arrived. He said no. He said no.",
+        "aa. aa. aa.  aaa.",
+        "It rose 3.5 percent in the U.S. on Monday. Then it fell.",
+    ],
+)
+def test_sentences_span_ends_match_pysbd_on_repeats_and_abbreviations(text: str) -> None:
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    assert span_ends(text, segmenter.processor(text).process()) == _pysbd_char_span_ends(text)

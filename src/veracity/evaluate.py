@@ -9,7 +9,9 @@ veracity's choices change.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
+from .models.memo import keep_memo, style_memo
 from .models.metrics import binary_metrics
-from .models.style import style_memo
 from .models.train import LODO_CORPORA, TrainConfig, fit_frame
 
 PEER = "peer baseline (TF-IDF+LR, raw text)"
@@ -32,10 +34,22 @@ class LodoTable:
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     predictions: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    thresholds: dict[tuple[str, str], float] = field(default_factory=dict)
 
-    def add(self, system: str, held_out: str, y: np.ndarray, proba: np.ndarray) -> None:
+    def add(
+        self, system: str, held_out: str, y: np.ndarray, proba: np.ndarray, threshold: float = 0.5
+    ) -> None:
+        """Record one held-out set; macro-F1 is taken at the model's own ``threshold``."""
         self.predictions[(system, held_out)] = (y, proba)
-        self.rows.append({"system": system, "held_out": held_out, **binary_metrics(y, proba)})
+        self.thresholds[(system, held_out)] = threshold
+        metrics = binary_metrics(y, proba, threshold=threshold)
+        self.rows.append({"system": system, "held_out": held_out, **metrics})
+
+    def extend(self, other: LodoTable) -> None:
+        """Add every row of ``other`` (another system's rows)."""
+        self.rows.extend(other.rows)
+        self.predictions.update(other.predictions)
+        self.thresholds.update(other.thresholds)
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)
@@ -64,13 +78,30 @@ def baseline_fit(frame: pd.DataFrame) -> Any:
     return pipe.fit(frame["text"].tolist(), (frame["label"] == "unreliable").astype(int))
 
 
-def predict_frame(model: Any, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Gold labels (1 = unreliable) and P(unreliable) for a record frame."""
+def predict_frame(model: Any, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, float]:
+    """Gold labels (1 = unreliable), P(unreliable) and the model's decision threshold."""
     proba = np.asarray(model.predict_proba(frame["text"].tolist())[:, 1])
-    return (frame["label"] == "unreliable").to_numpy().astype(int), proba
+    threshold = float(getattr(model, "threshold_", 0.5))
+    return (frame["label"] == "unreliable").to_numpy().astype(int), proba, threshold
 
 
 FitFn = Callable[[pd.DataFrame], Any]
+
+
+def protocol_splits(
+    frame: pd.DataFrame, held_out: tuple[str, ...] = LODO_CORPORA, seed: int = 0
+) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """``(name, train positions, test positions)``: each held-out corpus, then "in-domain"."""
+    from .data.splits import source_disjoint_split
+
+    corpus = frame["corpus"].to_numpy()
+    out = [
+        (c, np.flatnonzero(corpus != c), np.flatnonzero(corpus == c))
+        for c in held_out
+        if (corpus == c).any()
+    ]
+    tr, te = source_disjoint_split(frame, test_size=0.2, seed=seed)
+    return [*out, ("in-domain", tr, te)]
 
 
 @style_memo()
@@ -84,19 +115,19 @@ def run_protocol(
     progress: Callable[[str], None] | None = None,
 ) -> None:
     """Add the LODO rows and the in-domain source-disjoint row for one system."""
-    from .data.splits import source_disjoint_split
-
-    for corpus in held_out:
-        test_mask = frame["corpus"] == corpus
-        if not test_mask.any():
-            continue
+    for name, tr, te in protocol_splits(frame, held_out, seed):
         if progress:
-            progress(f"{system}: holding out {corpus}")
-        model = fit(frame[~test_mask])
-        table.add(system, corpus, *predict_frame(model, frame[test_mask]))
-    tr, te = source_disjoint_split(frame, test_size=0.2, seed=seed)
-    train, test = frame.iloc[tr], frame.iloc[te]
-    table.add(system, "in-domain", *predict_frame(fit(train), test))
+            progress(f"{system}: holding out {name}")
+        table.add(system, name, *predict_frame(fit(frame.iloc[tr]), frame.iloc[te]))
+
+
+def _split_job(root: Path, config: TrainConfig, name: str) -> tuple[np.ndarray, np.ndarray, float]:
+    """One row of the protocol for ``config``, run in a worker process."""
+    from .data.pipeline import load_articles
+
+    frame, _ = load_articles(root, corpora=config.corpora, scrub=config.scrub, dedup=config.dedup)
+    _, tr, te = next(s for s in protocol_splits(frame, seed=config.seed) if s[0] == name)
+    return predict_frame(fit_frame(config, frame.iloc[tr]), frame.iloc[te])
 
 
 def lodo(
@@ -104,35 +135,46 @@ def lodo(
     config: TrainConfig,
     with_baseline: bool = True,
     progress: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> LodoTable:
-    """The LODO table for ``config`` (and the peer baseline on raw text)."""
+    """The LODO table for ``config`` (and the peer baseline on raw text).
+
+    With ``workers > 1`` the held-out rows are fitted in that many processes,
+    each keeping its own feature memo; the table is the same.
+    """
     from .data.pipeline import load_articles
 
     table = LodoTable()
+    system = f"veracity ({config.detector})"
     frame, _ = load_articles(root, corpora=config.corpora, scrub=config.scrub, dedup=config.dedup)
-    run_protocol(
-        table,
-        f"veracity ({config.detector})",
-        frame,
-        lambda f: fit_frame(config, f),
-        seed=config.seed,
-        progress=progress,
-    )
-    if with_baseline:
-        raw, _ = load_articles(root, corpora=config.corpora, scrub=False, dedup=False)
-        raw = (
-            raw[raw["text"].str.split().str.len() >= 30]
-            .drop_duplicates("text")
-            .reset_index(drop=True)
-        )
+    if workers <= 1:
         run_protocol(
-            table,
-            PEER,
-            raw,
-            baseline_fit,
-            seed=config.seed,
-            progress=progress,
+            table, system, frame, lambda f: fit_frame(config, f), seed=config.seed, progress=progress
         )
+    else:
+        names = [name for name, _, _ in protocol_splits(frame, seed=config.seed)]
+        context = get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=keep_memo) as pool:
+            futures = [pool.submit(_split_job, root, config, name) for name in names]
+            for name, future in zip(names, futures, strict=True):
+                table.add(system, name, *future.result())
+                if progress:
+                    progress(f"{system}: held out {name}")
+    if with_baseline:
+        table.extend(peer_lodo(root, config, progress=progress))
+    return table
+
+
+def peer_lodo(
+    root: Path, config: TrainConfig, progress: Callable[[str], None] | None = None
+) -> LodoTable:
+    """The peer baseline's LODO rows: raw, unscrubbed text, exact duplicates dropped."""
+    from .data.pipeline import load_articles
+
+    table = LodoTable()
+    raw, _ = load_articles(root, corpora=config.corpora, scrub=False, dedup=False)
+    raw = raw[raw["text"].str.split().str.len() >= 30].drop_duplicates("text").reset_index(drop=True)
+    run_protocol(table, PEER, raw, baseline_fit, seed=config.seed, progress=progress)
     return table
 
 

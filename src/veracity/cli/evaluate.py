@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,27 +15,42 @@ from ..mdsections import update_section
 from ..models.train import DEFAULT_CONFIG, TrainConfig
 from ..registry import tasks
 
+if TYPE_CHECKING:
+    from ..evaluate import LodoTable
+
 LODO_COMMAND = "veracity evaluate --protocol lodo --write BENCHMARKS.md"
 
 
 def lodo_markdown(config_path: Path | None, with_baseline: bool = True) -> str:
     """Run LODO and return the Markdown section for BENCHMARKS.md."""
-    from ..evaluate import lodo, markdown_table
+    from ..batch.engine import available_cores
+    from ..evaluate import lodo
 
     config = TrainConfig.from_file(config_path or DEFAULT_CONFIG)
     table = lodo(
-        data_root(), config, with_baseline=with_baseline, progress=lambda m: click.echo(m, err=True)
+        data_root(),
+        config,
+        with_baseline=with_baseline,
+        progress=lambda m: click.echo(m, err=True),
+        workers=available_cores(),
     )
     cmd = LODO_COMMAND + (f" --config {config_path}" if config_path else "")
+    return lodo_section(table, cmd)
+
+
+def lodo_section(table: LodoTable, command: str) -> str:
+    """The "lodo" section of BENCHMARKS.md for a finished table."""
+    from ..evaluate import markdown_table
+
     return "\n".join(
         [
             "## Leave-one-corpus-out (LODO)",
             "",
-            f"Regenerate: `{cmd}` (needs `../shared` or `$VERACITY_DATA`).",
+            f"Regenerate: `{command}` (needs `../shared` or `$VERACITY_DATA`).",
             "",
             "Each row trains on every other article corpus and tests on the one held out; "
-            "threshold 0.5 on the calibrated probability. The last row is an in-domain figure "
-            "on a source-disjoint 80/20 split (no publisher on both sides). "
+            "the verdict threshold is the model's own (see the model card). The last row is an "
+            "in-domain figure on a source-disjoint 80/20 split (no publisher on both sides). "
             "Published figures for training on one corpus and testing on another are roughly "
             "0.50-0.66 accuracy (the Hoy & Koulouri replication of ISOT -> Fake-or-Real averages 0.53); "
             "the peer row is the TF-IDF + logistic regression detector most public projects ship, "
@@ -47,24 +64,21 @@ def lodo_markdown(config_path: Path | None, with_baseline: bool = True) -> str:
 LEVERS_COMMAND = "veracity evaluate --protocol levers --write BENCHMARKS.md --figures docs/figures"
 
 
-def levers_markdown_and_figures(figures: Path | None) -> str:
-    """Run every lever under LODO; draw the figures of the default lever."""
-    from ..generalisation import (
-        DEFAULT_LEVER,
-        corpus_median_threshold,
-        draw_figures,
-        heatmap,
-        lever_rows,
-        levers_markdown,
-    )
+def levers_sections(figures: Path | None) -> dict[str, str]:
+    """Run every lever under LODO on all cores: the "levers" and "lodo" sections, and figures."""
+    from ..batch.engine import available_cores
+    from ..generalisation import corpus_median_threshold, draw_figures, lever_study, levers_markdown
 
-    root = data_root()
-    rows, tables = lever_rows(root, progress=lambda m: click.echo(m, err=True))
-    name = DEFAULT_LEVER.name
-    system = next(iter(tables[name].summary()["system"]))
+    start, workers = time.perf_counter(), available_cores()
+    study = lever_study(data_root(), workers=workers, progress=lambda m: click.echo(m, err=True))
+    table, system = study.default_table()
     if figures is not None:
-        draw_figures(tables[name], system, heatmap(root, DEFAULT_LEVER.config), figures)
-    return levers_markdown(rows, corpus_median_threshold(tables[name], system), LEVERS_COMMAND)
+        draw_figures(table, system, study.heat, figures)
+    minutes = (time.perf_counter() - start) / 60
+    levers = levers_markdown(
+        study.rows(), corpus_median_threshold(table, system), LEVERS_COMMAND, minutes, workers
+    )
+    return {"levers": levers, "lodo": lodo_section(table, LEVERS_COMMAND)}
 
 
 SENTENCE_TASKS = ("ptc_si", "ptc_tc", "subjectivity", "claimbuster", "babe")
@@ -151,10 +165,10 @@ def command(
     if bool(protocol) == bool(task):
         raise InputError(E.E013, field="--protocol/--task", reason="give exactly one of them")
     if protocol == "levers":
-        section = levers_markdown_and_figures(figures)
-        click.echo(section)
-        if write:
-            update_section(write, "levers", section)
+        for name, section in levers_sections(figures).items():
+            click.echo(section)
+            if write:
+                update_section(write, name, section)
         return
     if protocol == "lodo":
         section = lodo_markdown(config_path, with_baseline=not no_baseline)

@@ -18,14 +18,16 @@ def run_train(config_path: Path | None, out: Path, with_lodo: bool = False) -> L
     root = data_root()
     extra = None
     if with_lodo:
+        from ..batch.engine import available_cores
         from ..evaluate import lodo
 
-        table = lodo(root, config, with_baseline=False)
+        table = lodo(root, config, with_baseline=False, workers=available_cores())
         summary = table.summary().iloc[0]
         extra = {
             "lodo": {
                 "mean_macro_f1": round(float(summary["mean_macro_f1"]), 4),
                 "worst_macro_f1": round(float(summary["worst_macro_f1"]), 4),
+                "in_domain_macro_f1": round(float(summary["in_domain_macro_f1"]), 4),
                 "per_corpus": {
                     r["held_out"]: {
                         k: round(float(r[k]), 4) for k in ("macro_f1", "roc_auc", "brier", "ece")

@@ -87,6 +87,21 @@ def source_disjoint_split(
     return np.flatnonzero(~in_test), np.flatnonzero(in_test)
 
 
+def pinned_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows of corpora that a publisher-disjoint split keeps wholly on the training side.
+
+    A corpus in which every row of some label comes from one publisher (ISOT:
+    all reliable rows are ``reuters``) cannot be held out by publisher without
+    taking that label's only source away; :func:`source_disjoint_split` leaves
+    it on the train side, and so do calibration folds built to match it.
+    """
+    table = pd.DataFrame({"corpus": frame["corpus"].to_numpy(), "key": group_keys(frame)})
+    table["label"] = frame["label"].to_numpy()
+    groups = table.groupby(["corpus", "label"])["key"].nunique()
+    single = {corpus for (corpus, _), n in groups.items() if n == 1}
+    return table["corpus"].isin(single).to_numpy()
+
+
 def lodo_splits(
     frame: pd.DataFrame, corpora: Sequence[str] | None = None
 ) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:

@@ -1,20 +1,22 @@
 """Hashed word n-gram features over the canonical token stream.
 
 The hasher is stateless: its configuration is a few integers, so a model
-stores it as JSON.  :func:`ngram_index` reproduces exactly the column that
-scikit-learn's ``HashingVectorizer`` gives an n-gram, which lets explanations
-map a sentence's n-grams back to model weights.
+stores it as JSON.  Columns are exactly those scikit-learn's
+``HashingVectorizer`` (no alternate sign) gives the same n-grams, computed
+without importing scikit-learn; :meth:`NgramHasher.index` maps one n-gram to its
+column, which lets explanations map a sentence's n-grams back to model weights.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
-import numpy as np
+import mmh3
 import scipy.sparse as sp
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
-from sklearn.utils import murmurhash3_32
+
+from ..text.hashing import hash_counts
+from .stopwords import ENGLISH_STOP_WORDS
 
 #: Tokens that name a corpus's publisher or its page furniture.  They are
 #: removed from every feature stream, so no model can key on them even where
@@ -47,30 +49,16 @@ ARTIFACT_TOKENS = frozenset(
 )
 
 
-def _split(text: str) -> list[str]:
-    return text.split()
-
-
 class NgramHasher:
     """Counts hashed word n-grams of canonical (space-joined token) text."""
 
     def __init__(self, n_features: int = 2**20, ngram_range: tuple[int, int] = (1, 2)) -> None:
         self.n_features = n_features
         self.ngram_range = ngram_range
-        self._hv = HashingVectorizer(
-            n_features=n_features,
-            tokenizer=_split,
-            token_pattern=None,
-            lowercase=False,
-            ngram_range=ngram_range,
-            alternate_sign=False,
-            norm=None,
-            dtype=np.float32,
-        )
 
     def transform(self, canonical_texts: Iterable[str]) -> sp.csr_matrix:
         """Raw n-gram counts, one row per text (artifact tokens removed)."""
-        return self._hv.transform(strip_artifacts(t) for t in canonical_texts)
+        return hash_counts([self.ngrams(t.split()) for t in canonical_texts], self.n_features)
 
     def ngrams(self, toks: Sequence[str]) -> list[str]:
         """The n-grams of one token list, in the hasher's own order."""
@@ -83,14 +71,20 @@ class NgramHasher:
 
     def index(self, ngram: str) -> int:
         """Column of ``ngram``; identical to ``HashingVectorizer``'s."""
-        return abs(murmurhash3_32(ngram, seed=0)) % self.n_features
+        return abs(mmh3.hash(ngram, 0)) % self.n_features
 
     def config(self) -> dict[str, object]:
         return {"n_features": self.n_features, "ngram_range": list(self.ngram_range)}
 
+    def _key(self) -> tuple[str, str]:
+        return type(self).__qualname__, repr(self.config())
 
-def strip_artifacts(canonical_text: str) -> str:
-    return " ".join(t for t in canonical_text.split() if t not in ARTIFACT_TOKENS)
+    def __eq__(self, other: object) -> bool:
+        """Hashers with the same class and configuration give the same n-grams."""
+        return isinstance(other, NgramHasher) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 #: Words kept by topic masking: English function words, plus "!", "?" and numbers.
@@ -120,28 +114,21 @@ class MaskedNgramHasher(NgramHasher):
         self.masked_range = masked_range
 
     def _masked(self, toks: Sequence[str]) -> list[str]:
-        masked = mask_topic(t for t in toks if t not in ARTIFACT_TOKENS)  # type: ignore[arg-type]
+        """Masked n-grams that keep at least one function word (all-``_`` ones say nothing)."""
+        masked = mask_topic([t for t in toks if t not in ARTIFACT_TOKENS])
+        kept = [0, *accumulate(t != MASK for t in masked)]
         lo, hi = self.masked_range
         out: list[str] = []
         for n in range(lo, hi + 1):
-            grams = (" ".join(masked[i : i + n]) for i in range(len(masked) - n + 1))
-            out.extend(f"m:{g}" for g in grams if g.count(MASK) < n)
+            out.extend(
+                "m:" + " ".join(masked[i : i + n])
+                for i in range(len(masked) - n + 1)
+                if kept[i + n] > kept[i]
+            )
         return out
-
-    def transform(self, canonical_texts: Iterable[str]) -> sp.csr_matrix:
-        texts = list(canonical_texts)
-        words = super().transform(texts)
-        masked = self._fh.transform(self._masked(t.split()) for t in texts)
-        return (words + masked).tocsr()
 
     def ngrams(self, toks: Sequence[str]) -> list[str]:
         return super().ngrams(toks) + self._masked(toks)
-
-    @property
-    def _fh(self) -> FeatureHasher:
-        return FeatureHasher(
-            n_features=self.n_features, input_type="string", alternate_sign=False, dtype=np.float32
-        )
 
     def config(self) -> dict[str, object]:
         return {**super().config(), "masked_range": list(self.masked_range)}

@@ -5,6 +5,13 @@ A scikit-learn estimator: ``__init__`` stores arguments, ``fit`` returns
 ``classes_``.  Probabilities are Platt-calibrated on out-of-fold margins;
 when ``groups`` (publishers or corpora) are passed to :meth:`fit`, the folds
 keep each group on one side, so the calibration reflects unseen sources.
+
+Two calibrations are fitted on the same margins.  With row weights (equal
+weight per corpus and label, say) the classes are equally likely; on the
+training rows as sampled they have their own mix.  ``calibration_prior``
+chooses which one :meth:`predict_proba` reports; the decision threshold
+``threshold_`` is always the probability at which the weighted calibration
+gives even odds, so the verdict does not depend on that choice.
 """
 
 from __future__ import annotations
@@ -14,15 +21,17 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, StratifiedKFold
-from sklearn.utils.validation import check_is_fitted
 
+from ..estimator import ClassifierEstimator, check_fitted
 from ..persist import Bundle
 from ..registry import detectors
+from ..text.hashing import hash_columns
 from ..text.normalize import canonical, tokens
 from .features import NgramHasher
+from .memo import memoised_rows
+
+#: What the reported probability is calibrated to: the row weights' class mix or the sample's.
+CALIBRATION_PRIORS = ("weighted", "sampled")
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -30,7 +39,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 @detectors.register("veracity.LinearNgram.v1")
-class LinearNgram(ClassifierMixin, BaseEstimator):
+class LinearNgram(ClassifierEstimator):
     """Calibrated linear detector over hashed canonical word n-grams."""
 
     def __init__(
@@ -43,6 +52,7 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         class_weight: str | None = "balanced",
         calibration_folds: int = 5,
         random_state: int = 0,
+        calibration_prior: str = "weighted",
     ) -> None:
         self.n_features = n_features
         self.ngram_range = ngram_range
@@ -52,6 +62,7 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.calibration_folds = calibration_folds
         self.random_state = random_state
+        self.calibration_prior = calibration_prior
 
     # -- features -------------------------------------------------------
     def _hasher(self) -> NgramHasher:
@@ -70,11 +81,17 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         return x
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self._hasher().transform(canonical(t) for t in texts)
+        """Raw n-gram counts, one row per text (memoised inside a ``style_memo``)."""
+        hasher = self._hasher()
+        return memoised_rows(
+            f"counts:{hasher._key()}",
+            texts,
+            lambda batch: hasher.transform(canonical(t) for t in batch),
+        )
 
     def features(self, texts: Sequence[str], counts: sp.csr_matrix | None = None) -> sp.csr_matrix:
         """The model's input rows; pass ``counts`` when already computed."""
-        check_is_fitted(self, "idf_")
+        check_fitted(self, "idf_")
         texts = list(texts)
         return self._features(self.counts(texts) if counts is None else counts, texts)
 
@@ -88,12 +105,18 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         y: Sequence[str],
         groups: Sequence[str] | None = None,
         sample_weight: np.ndarray | None = None,
+        pinned: np.ndarray | None = None,
     ) -> LinearNgram:
         """Fit on texts ``X`` and labels ``y``.
 
         ``groups`` keeps publishers together in the calibration folds;
-        ``sample_weight`` re-weights rows (e.g. equal weight per corpus and label).
+        ``sample_weight`` re-weights rows (e.g. equal weight per corpus and label);
+        ``pinned`` marks rows that stay on the training side of every calibration
+        fold (a corpus whose label lives in one publisher cannot be held out by
+        publisher, just as the in-domain split keeps it on the training side).
         """
+        if self.calibration_prior not in CALIBRATION_PRIORS:
+            raise ValueError(f"calibration_prior must be one of {CALIBRATION_PRIORS}")
         y_arr = np.asarray(y)
         self.classes_ = np.unique(y_arr)
         if len(self.classes_) != 2:
@@ -104,13 +127,43 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         feats = self._features(counts, texts)
         target = (y_arr == self.classes_[1]).astype(int)
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        margins = self._oof_margins(feats, target, groups, weight)
-        platt = LogisticRegression(C=1e4).fit(margins.reshape(-1, 1), target, sample_weight=weight)
-        self.calibration_ = np.array([platt.coef_[0, 0], platt.intercept_[0]], dtype=np.float64)
+        margins = self._oof_margins(feats, target, groups, weight, pinned)
+        self._fit_calibration(margins, target, weight)
         clf = self._linear().fit(feats, target, sample_weight=weight)
         self.coef_ = clf.coef_.ravel().astype(np.float32)
         self.intercept_ = float(clf.intercept_[0])
         return self
+
+    def _fit_calibration(
+        self, margins: np.ndarray, target: np.ndarray, weight: np.ndarray | None
+    ) -> None:
+        """Platt scaling of the held-out margins (``nan``: pinned rows, left out)."""
+        from sklearn.linear_model import LogisticRegression
+
+        held = ~np.isnan(margins)
+        if len(np.unique(target[held])) < 2:
+            held[:] = True
+            margins = np.nan_to_num(margins)
+        m, t = margins[held].reshape(-1, 1), target[held]
+        w = None if weight is None else weight[held]
+        weighted = LogisticRegression(C=1e4).fit(m, t, sample_weight=w)
+        self.balanced_calibration_ = np.array(
+            [weighted.coef_[0, 0], weighted.intercept_[0]], dtype=np.float64
+        )
+        if self.calibration_prior == "sampled":
+            sampled = LogisticRegression(C=1e4).fit(m, t)
+            self.calibration_ = np.array(
+                [sampled.coef_[0, 0], sampled.intercept_[0]], dtype=np.float64
+            )
+        else:
+            self.calibration_ = self.balanced_calibration_.copy()
+        self.threshold_ = float(self.from_balanced(np.array([0.5]))[0])
+
+    def from_balanced(self, p: np.ndarray) -> np.ndarray:
+        """The reported probability at which the weighted calibration says ``p``."""
+        a, b = self.balanced_calibration_
+        p = np.clip(np.asarray(p, dtype=float), 1e-9, 1 - 1e-9)
+        return self.calibrate((np.log(p / (1 - p)) - b) / a)
 
     def _fit_idf(self, counts: sp.csr_matrix) -> None:
         n = counts.shape[0]
@@ -119,7 +172,10 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         idf[df < self.min_df] = 0.0
         self.idf_ = idf.astype(np.float32)
 
-    def _linear(self) -> LogisticRegression:
+    def _linear(self) -> Any:
+        """A fresh scikit-learn ``LogisticRegression`` (imported here: fitting needs it, scoring not)."""
+        from sklearn.linear_model import LogisticRegression
+
         return LogisticRegression(
             C=self.C,
             class_weight=self.class_weight,
@@ -134,8 +190,12 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         target: np.ndarray,
         groups: Sequence[str] | None,
         weight: np.ndarray | None,
+        pinned: np.ndarray | None = None,
     ) -> np.ndarray:
-        margins = np.zeros(feats.shape[0])
+        """Out-of-fold margins; ``nan`` for ``pinned`` rows, which are never held out."""
+        from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+        margins = np.full(feats.shape[0], np.nan)
         if groups is not None and len(set(groups)) >= self.calibration_folds:
             splits = GroupKFold(self.calibration_folds).split(feats, target, np.asarray(groups))
         else:
@@ -143,7 +203,12 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
                 self.calibration_folds, shuffle=True, random_state=self.random_state
             )
             splits = skf.split(feats, target)
+        stay = np.zeros(feats.shape[0], bool) if pinned is None else np.asarray(pinned, bool)
         for tr, te in splits:
+            tr = np.union1d(tr, te[stay[te]])
+            te = te[~stay[te]]
+            if len(te) == 0:
+                continue
             w = None if weight is None else weight[tr]
             clf = self._linear().fit(feats[tr], target[tr], sample_weight=w)
             margins[te] = clf.decision_function(feats[te])
@@ -154,7 +219,7 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         return self.margins(self.features(X))
 
     def margins(self, feats: sp.csr_matrix) -> np.ndarray:
-        check_is_fitted(self, "coef_")
+        check_fitted(self, "coef_")
         return np.asarray(feats @ self.coef_).ravel() + self.intercept_
 
     def calibrate(self, margins: np.ndarray) -> np.ndarray:
@@ -167,22 +232,23 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         return np.column_stack([1.0 - p, p])
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
-        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+        return self.classes_[(self.predict_proba(X)[:, 1] >= self.threshold_).astype(int)]
 
     # -- explanation ----------------------------------------------------
-    def ngram_weights(self, counts_row: sp.csr_matrix) -> dict[int, float]:
-        """Per-column contribution to the margin, per single occurrence.
+    def occurrence_weights(self, counts_row: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted columns of the row, and each one's contribution per single occurrence.
 
         Column j contributes ``coef_j * x_j`` to the margin; dividing by the
         count spreads that over its occurrences, so sentences can be credited
         in proportion to the occurrences they hold.
         """
-        feats = self._weight(counts_row)
-        count = dict(zip(counts_row.indices.tolist(), counts_row.data.tolist(), strict=True))
-        return {
-            int(j): float(self.coef_[j] * xj / count[int(j)])
-            for j, xj in zip(feats.indices, feats.data, strict=True)
-        }
+        row = counts_row.tocsr()
+        row.sum_duplicates()
+        feats = self._weight(row)
+        cols = row.indices.astype(np.int64)
+        x = np.zeros(len(cols), dtype=np.float32)
+        x[np.searchsorted(cols, feats.indices)] = feats.data
+        return cols, self.coef_[cols] * x / row.data
 
     def explain_sentences(
         self, counts_row: sp.csr_matrix, sentences: Sequence[str]
@@ -190,27 +256,35 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
         """Each sentence's push on the raw margin, and the n-grams that carry it.
 
         A sentence is credited with the n-gram occurrences it holds (see
-        :meth:`ngram_weights`); n-grams that straddle two sentences go uncredited.
+        :meth:`occurrence_weights`); n-grams that straddle two sentences go uncredited.
         """
-        weights = self.ngram_weights(counts_row)
-        hasher = self._hasher()
+        cols, weights = self.occurrence_weights(counts_row)
+        grams_per = self._sentence_grams(self._hasher(), sentences)
+        hashed = hash_columns([g for grams in grams_per for g in grams], self.n_features)
+        occ = [0.0] * len(hashed)
+        if len(cols):
+            at = np.minimum(np.searchsorted(cols, hashed), len(cols) - 1)
+            occ = np.where(cols[at] == hashed, weights[at], 0.0).tolist()
         out = []
-        for grams in self._sentence_grams(hasher, sentences):
+        k = 0
+        for grams in grams_per:
             per_gram: dict[str, float] = {}
-            for gram in grams:
-                w = weights.get(hasher.index(gram), 0.0)
+            for gram, w in zip(grams, occ[k : k + len(grams)], strict=True):
                 if w:
                     per_gram[gram] = per_gram.get(gram, 0.0) + w
+            k += len(grams)
             out.append((sum(per_gram.values()), per_gram))
         return out
 
-    def _sentence_grams(self, hasher: NgramHasher, sentences: Sequence[str]) -> list[list[str]]:
+    def _sentence_grams(
+        self, hasher: NgramHasher, sentences: Sequence[str]
+    ) -> Sequence[Sequence[str]]:
         """The n-grams each sentence holds, as the features count them."""
         return [hasher.ngrams(tokens(text)) for text in sentences]
 
     # -- persistence ----------------------------------------------------
     def to_bundle(self) -> Bundle:
-        check_is_fitted(self, "coef_")
+        check_fitted(self, "coef_")
         return Bundle(
             arrays={"linear": {"coef": self.coef_, "idf": self.idf_}},
             data={
@@ -219,6 +293,8 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
                     "classes": [str(c) for c in self.classes_],
                     "intercept": self.intercept_,
                     "calibration": self.calibration_.tolist(),
+                    "balanced_calibration": self.balanced_calibration_.tolist(),
+                    "threshold": self.threshold_,
                 }
             },
         )
@@ -237,6 +313,10 @@ class LinearNgram(ClassifierMixin, BaseEstimator):
             raise ValueError("array shapes do not match the model's n_features")
         model.intercept_ = float(meta["intercept"])
         model.calibration_ = np.array(meta["calibration"], dtype=np.float64)
+        model.balanced_calibration_ = np.array(
+            meta.get("balanced_calibration", meta["calibration"]), dtype=np.float64
+        )
+        model.threshold_ = float(meta.get("threshold", 0.5))
         return model
 
 

@@ -78,7 +78,16 @@ def render_card(card: dict[str, Any]) -> str:
         f"- Created: {card.get('created')}",
         f"- Built by: `{card.get('command')}`",
         f"- Label map: {json.dumps(card.get('label_map'))}",
-        f"- Uncertain band: {card.get('uncertain_band')}",
+        f"- Uncertain band: {card.get('uncertain_band')} (P(unreliable) inside it is 'uncertain')",
+        *(
+            [
+                f"- Decision threshold: {card['threshold']} (where the training labels, weighted "
+                "equally per corpus, are equally likely; the probability itself follows the "
+                "training mix, so it is calibrated in-domain)"
+            ]
+            if "threshold" in card
+            else []
+        ),
         "",
         "## Data",
         "",

@@ -10,14 +10,11 @@ research-corpus form and cased prose get the same values.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
 
 from ..persist import Bundle
 from ..registry import detectors
@@ -25,8 +22,7 @@ from ..signals.roles import ROLES, assign_roles
 from ..text.normalize import canonical
 from ..text.sentences import split_sentences
 from .linear import LinearNgram
-
-T = TypeVar("T")
+from .memo import memoised, style_memo
 
 _LEXICAL = {
     "first_person": r"\b(?:i|we|our|us|my|me|ourselves)\b",
@@ -82,36 +78,6 @@ class StyleSpec:
 #: Version 1: every sentence counts equally; cues are counted in every voice.
 STYLE_V1 = StyleSpec("v1", STYLE_FEATURES, _rows_v1)
 
-_memo: dict[tuple[str, str], Any] | None = None
-
-
-@contextmanager
-def style_memo() -> Iterator[None]:
-    """Inside the block each text's style profile (and other per-text work) is done once.
-
-    Evaluation protocols refit on overlapping rows, so they memoise; scoring
-    does not, because there every text is new and the memo would only grow.
-    Nested blocks share the outermost memo.
-    """
-    global _memo
-    outer = _memo
-    _memo = {} if outer is None else outer
-    try:
-        yield
-    finally:
-        _memo = outer
-
-
-def memoised(kind: str, text: str, compute: Callable[[str], T]) -> T:
-    """``compute(text)``, kept under ``(kind, text)`` while a :func:`style_memo` is open."""
-    if _memo is None:
-        return compute(text)
-    key = (kind, text)
-    if key not in _memo:
-        _memo[key] = compute(text)
-    return cast(T, _memo[key])
-
-
 def _style_profile(text: str, spec: StyleSpec) -> tuple[float, ...]:
     rows, weights = spec.rows([s.text for s in split_sentences(text)])
     return tuple(weights @ rows) if len(rows) else (0.0,) * len(spec.features)
@@ -139,6 +105,7 @@ class NgramStyle(LinearNgram):
         class_weight: str | None = "balanced",
         calibration_folds: int = 5,
         random_state: int = 0,
+        calibration_prior: str = "weighted",
         style_weight: float = 0.3,
     ) -> None:
         super().__init__(
@@ -150,6 +117,7 @@ class NgramStyle(LinearNgram):
             class_weight=class_weight,
             calibration_folds=calibration_folds,
             random_state=random_state,
+            calibration_prior=calibration_prior,
         )
         self.style_weight = style_weight
 
@@ -182,11 +150,12 @@ class NgramStyle(LinearNgram):
         y: Sequence[str],
         groups: Sequence[str] | None = None,
         sample_weight: np.ndarray | None = None,
+        pinned: np.ndarray | None = None,
     ) -> NgramStyle:
         texts = list(X)
         with style_memo():
             self._fit_style(texts)
-            super().fit(texts, y, groups=groups, sample_weight=sample_weight)
+            super().fit(texts, y, groups=groups, sample_weight=sample_weight, pinned=pinned)
         return self
 
     def style_sentence_margins(self, sentences: Sequence[str]) -> np.ndarray:
@@ -254,6 +223,7 @@ class StackedStyle(NgramStyle):
         y: Sequence[str],
         groups: Sequence[str] | None = None,
         sample_weight: np.ndarray | None = None,
+        pinned: np.ndarray | None = None,
     ) -> StackedStyle:
         texts = list(X)
         y_arr = np.asarray(y)
@@ -266,13 +236,20 @@ class StackedStyle(NgramStyle):
         counts = self.counts(texts)
         self._fit_idf(counts)
         ngrams = self._weight(counts)
-        oof = self._oof_margins(ngrams, target, groups, weight)
+        oof = self._oof_margins(ngrams, target, groups, weight, pinned)
+        held = ~np.isnan(oof)
         base = self._linear().fit(ngrams, target, sample_weight=weight)
+        from sklearn.linear_model import LogisticRegression
+
         meta = LogisticRegression(C=self.meta_C, max_iter=1000).fit(
-            np.column_stack([oof, self._scaled(style)]), target, sample_weight=weight
+            np.column_stack([oof, self._scaled(style)])[held],
+            target[held],
+            sample_weight=None if weight is None else weight[held],
         )
         w0 = float(meta.coef_[0, 0])
         self.coef_ = np.concatenate([base.coef_.ravel() * w0, meta.coef_[0, 1:]]).astype(np.float32)
         self.intercept_ = float(w0 * base.intercept_[0] + meta.intercept_[0])
         self.calibration_ = np.array([1.0, 0.0])
+        self.balanced_calibration_ = self.calibration_.copy()
+        self.threshold_ = 0.5
         return self

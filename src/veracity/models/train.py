@@ -41,6 +41,8 @@ LIMITS = [
     "Articles under about 30 words, or far from the training data, are returned as 'uncertain'.",
     "Satire and hyperpartisan opinion are not separate classes.",
     "Cross-corpus accuracy is far below in-domain accuracy: see the LODO figures.",
+    "P(unreliable) is calibrated to the training mix of reliable and unreliable articles; "
+    "on a feed where unreliable articles are rarer or commoner it reads high or low.",
 ]
 
 
@@ -59,6 +61,12 @@ class TrainConfig(BaseModel):
     test_size: float = 0.2
     balance: bool = True
     calibration_groups: Literal["source", "corpus"] = "source"
+    #: "sampled": probabilities follow the training rows' own label mix, so they are
+    #: calibrated in-domain; "weighted": they follow the balanced row weights (both
+    #: labels equally likely).  The verdict threshold is the same either way.
+    calibration_prior: Literal["weighted", "sampled"] = "sampled"
+    #: On the balanced scale (both labels equally likely); the card holds it as
+    #: reported probabilities (see :meth:`~veracity.models.linear.LinearNgram.from_balanced`).
     uncertain_band: tuple[float, float] = (0.35, 0.65)
     min_coverage: float = 0.5
 
@@ -85,7 +93,8 @@ class TrainConfig(BaseModel):
 
     def build(self) -> Any:
         """A fresh, unfitted detector."""
-        params = {"random_state": self.seed, **self.params}
+        params = {"random_state": self.seed, "calibration_prior": self.calibration_prior}
+        params.update(self.params)
         return detectors.get(self.detector)(**params)
 
 
@@ -115,24 +124,39 @@ def fit_frame(config: TrainConfig, frame: pd.DataFrame) -> Any:
 
     The calibration folds keep a group on one side: a publisher (else the row),
     or with ``calibration_groups="corpus"`` a whole corpus, so out-of-fold
-    margins reflect how the n-grams transfer to a corpus never seen.
+    margins reflect how the n-grams transfer to a corpus never seen.  With
+    publisher groups, a corpus whose label lives in one publisher is never held
+    out (see :func:`~veracity.data.splits.pinned_rows`), as in the in-domain split.
     """
+    from ..data.splits import pinned_rows
+
+    pinned = None
     if config.calibration_groups == "corpus":
         groups = frame["corpus"].tolist()
     else:
         groups = (
             frame["corpus"] + "/" + frame["source"].where(frame["source"] != "", frame["id"])
         ).tolist()
+        pinned = pinned_rows(frame)
     weight = balanced_weights(frame) if config.balance else None
     return config.build().fit(
-        frame["text"].tolist(), frame["label"].tolist(), groups=groups, sample_weight=weight
+        frame["text"].tolist(),
+        frame["label"].tolist(),
+        groups=groups,
+        sample_weight=weight,
+        pinned=pinned,
     )
 
 
 def score_frame(detector: Any, frame: pd.DataFrame) -> dict[str, float]:
     proba = detector.predict_proba(frame["text"].tolist())[:, 1]
     y = (frame["label"] == "unreliable").to_numpy().astype(int)
-    return binary_metrics(y, proba)
+    return binary_metrics(y, proba, threshold=detector.threshold_)
+
+
+def probability_band(detector: Any, band: tuple[float, float]) -> list[float]:
+    """The config's uncertain band (balanced scale) as the detector's reported probabilities."""
+    return [round(float(p), 4) for p in detector.from_balanced(np.array(band))]
 
 
 def train(
@@ -166,7 +190,8 @@ def train(
             "rows": {c: {k: int(v) for k, v in row.items()} for c, row in counts.iterrows()},
         },
         "label_map": {"reliable": 0, "unreliable": 1},
-        "uncertain_band": list(config.uncertain_band),
+        "uncertain_band": probability_band(detector, config.uncertain_band),
+        "threshold": round(float(detector.threshold_), 4),
         "min_coverage": config.min_coverage,
         "metrics": metrics,
         "limits": LIMITS,

@@ -21,19 +21,21 @@ intercept.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction import FeatureHasher
 
 from ..registry import detectors
 from ..signals.roles import ROLES, assign_roles
+from ..text.hashing import hash_counts
 from ..text.normalize import tokens
 from ..text.sentences import split_sentences
 from .features import NgramHasher
 from .masked import MaskedStyle
-from .style import LEXICAL_CUES, StyleSpec, lexical_cues, memoised
+from .memo import memoised_rows
+from .style import LEXICAL_CUES, StyleSpec, lexical_cues
 
 #: Roles in which the words are a source's, not the author's.
 SOURCE_ROLES = frozenset({"attributed", "quote"})
@@ -68,16 +70,25 @@ def _article_grams(hasher: NgramHasher, text: str) -> list[str]:
     return list(chain.from_iterable(voice_grams(hasher, [s.text for s in split_sentences(text)])))
 
 
-def voice_grams(hasher: NgramHasher, sentences: Sequence[str]) -> list[list[str]]:
-    """Each sentence's n-grams; a source's words are prefixed ``s:``, page furniture has none."""
-    out: list[list[str]] = []
+def voice_grams(hasher: NgramHasher, sentences: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """Each sentence's n-grams; a source's words are prefixed ``s:``, page furniture has none.
+
+    The last few articles' n-grams are kept: a full report needs them twice
+    (the counts, then the per-sentence credit).
+    """
+    return _recent_grams(hasher, tuple(sentences))
+
+
+@lru_cache(maxsize=128)
+def _recent_grams(hasher: NgramHasher, sentences: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    out: list[tuple[str, ...]] = []
     for text, role in zip(sentences, assign_roles(list(sentences)), strict=True):
         if role.role == "boilerplate":
-            out.append([])
+            out.append(())
             continue
         grams = hasher.ngrams(tokens(text))
-        out.append([f"s:{g}" for g in grams] if role.role in SOURCE_ROLES else grams)
-    return out
+        out.append(tuple(f"s:{g}" for g in grams) if role.role in SOURCE_ROLES else tuple(grams))
+    return tuple(out)
 
 
 @detectors.register("veracity.MaskedStyle.v2")
@@ -89,16 +100,15 @@ class MaskedVoice(MaskedStyle):
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Raw voice n-gram counts, one row per text (memoised inside a ``style_memo``)."""
         hasher = self._hasher()
-        fh = FeatureHasher(
-            n_features=self.n_features, input_type="string", alternate_sign=False, dtype=np.float32
+        return memoised_rows(
+            f"voice_counts:{hasher._key()}",
+            texts,
+            lambda batch: hash_counts(
+                [_article_grams(hasher, t) for t in batch], self.n_features
+            ),
         )
-        kind = f"voice_counts:{hasher.config()}"
-        rows = [
-            memoised(kind, t, lambda t: fh.transform([_article_grams(hasher, t)])) for t in texts
-        ]
-        if not rows:
-            return sp.csr_matrix((0, self.n_features), dtype=np.float32)
-        return sp.vstack(rows, format="csr")
 
-    def _sentence_grams(self, hasher: NgramHasher, sentences: Sequence[str]) -> list[list[str]]:
+    def _sentence_grams(
+        self, hasher: NgramHasher, sentences: Sequence[str]
+    ) -> Sequence[Sequence[str]]:
         return voice_grams(hasher, sentences)

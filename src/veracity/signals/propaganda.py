@@ -19,11 +19,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import LogisticRegression
 
-from .sentence_models import SPACE_SPLIT, probabilities
+from ..estimator import ClassifierEstimator, Estimator
+from ..text.hashing import SPACE_SPLIT, NgramVectorizer
+from .sentence_models import probabilities
 from .tokens import token_hashes, token_offsets
 
 LOADED_LANGUAGE = "Loaded_Language"
@@ -77,7 +76,7 @@ def merge_runs(positive: np.ndarray, sentence_ids: np.ndarray, gap: int) -> list
     return runs
 
 
-class SpanTagger(BaseEstimator):
+class SpanTagger(Estimator):
     """Token-level propaganda tagger over hashed context features."""
 
     def __init__(self, bits: int = 18, C: float = 0.5, threshold: float = 0.5, gap: int = 1,
@@ -90,6 +89,8 @@ class SpanTagger(BaseEstimator):
         self.random_state = random_state
 
     def fit(self, index: np.ndarray, sentence_logit: np.ndarray, y: np.ndarray) -> SpanTagger:
+        from sklearn.linear_model import LogisticRegression
+
         clf = LogisticRegression(C=self.C, solver="liblinear", max_iter=self.max_iter,
                                  random_state=self.random_state)
         clf.fit(token_matrix(index, sentence_logit, self.bits), y)
@@ -138,7 +139,7 @@ def span_context(span: str, sentence: str, canonical_text: str) -> SpanContext:
     return SpanContext(span, sentence, canonical_text.count(span) if span else 0)
 
 
-class TechniqueClassifier(ClassifierMixin, BaseEstimator):
+class TechniqueClassifier(ClassifierEstimator):
     """Multinomial logistic regression over span n-grams, sentence words and shape."""
 
     def __init__(self, n_features: int = 2**17, C: float = 2.0, max_iter: int = 3000,
@@ -151,12 +152,9 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
     def _matrix(self, items: Sequence[SpanContext]) -> sp.csr_matrix:
         n = self.n_features
         spans = [it.span for it in items]
-        words = HashingVectorizer(n_features=n, ngram_range=(1, 2), token_pattern=SPACE_SPLIT,
-                                  lowercase=False, alternate_sign=False)
-        chars = HashingVectorizer(n_features=n, analyzer="char_wb", ngram_range=(3, 5),
-                                  lowercase=False, alternate_sign=False)
-        sentence = HashingVectorizer(n_features=n, token_pattern=SPACE_SPLIT, lowercase=False,
-                                     alternate_sign=False)
+        words = NgramVectorizer(n, (1, 2), token_pattern=SPACE_SPLIT)
+        chars = NgramVectorizer(n, (3, 5), analyzer="char_wb")
+        sentence = NgramVectorizer(n, token_pattern=SPACE_SPLIT)
         lengths = np.asarray([len(s.split()) for s in spans], dtype=np.float64)
         sent_len = np.asarray([max(len(it.sentence.split()), 1) for it in items],
                               dtype=np.float64)
@@ -172,6 +170,8 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         return sp.hstack(parts, format="csr", dtype=np.float32)
 
     def fit(self, items: Sequence[SpanContext], y: Sequence[str]) -> TechniqueClassifier:
+        from sklearn.linear_model import LogisticRegression
+
         clf = LogisticRegression(C=self.C, max_iter=self.max_iter, random_state=self.random_state)
         clf.fit(self._matrix(items), np.asarray(y))
         self.classes_ = clf.classes_

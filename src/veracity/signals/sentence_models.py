@@ -1,6 +1,7 @@
 """A fast linear sentence classifier over hashed n-grams of canonical text.
 
-:class:`SentenceLinear` is a scikit-learn estimator: ``HashingVectorizer`` over
+:class:`SentenceLinear` is a scikit-learn estimator: hashed n-grams (placed as
+scikit-learn's ``HashingVectorizer`` places them, :mod:`veracity.text.hashing`) over
 :func:`veracity.text.normalize.canonical` (word n-grams, optional char
 n-grams) + ``LogisticRegression``.  Prediction does not go through sklearn:
 the learnt weights are one sparse ``n_features x n_classes`` matrix, so many
@@ -20,31 +21,26 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from ..errors import E, ModelError
+from ..estimator import ClassifierEstimator
 from ..persist import Bundle, load_folder, save_folder
 from ..registry import sentence_models
+from ..text.hashing import SPACE_SPLIT, NgramVectorizer
 from ..text.normalize import canonical
 
 NAME = "veracity.SentenceLinear.v1"
 VECTOR_KEYS = ("n_features", "ngram_range", "char_ngram_range")
-#: Canonical text is tokens joined by single spaces.
-SPACE_SPLIT = r"[^ ]+"
 
 
-def make_vectorizers(config: dict[str, Any]) -> list[HashingVectorizer]:
+def make_vectorizers(config: dict[str, Any]) -> list[NgramVectorizer]:
     """The hashing vectorisers for a config (word n-grams, then char n-grams if any)."""
     n = int(config["n_features"])
     lo, hi = config["ngram_range"]
-    out = [HashingVectorizer(n_features=n, ngram_range=(lo, hi), token_pattern=SPACE_SPLIT,
-                             lowercase=False, alternate_sign=False, norm="l2")]
+    out = [NgramVectorizer(n, (lo, hi), token_pattern=SPACE_SPLIT)]
     if config.get("char_ngram_range"):
         clo, chi = config["char_ngram_range"]
-        out.append(HashingVectorizer(n_features=n, analyzer="char_wb", ngram_range=(clo, chi),
-                                     lowercase=False, alternate_sign=False, norm="l2"))
+        out.append(NgramVectorizer(n, (clo, chi), analyzer="char_wb"))
     return out
 
 
@@ -76,7 +72,7 @@ def probabilities(scores: np.ndarray) -> np.ndarray:
 
 
 @sentence_models.register(NAME)
-class SentenceLinear(ClassifierMixin, BaseEstimator):
+class SentenceLinear(ClassifierEstimator):
     """Hashed word (and char) n-grams of canonical text + logistic regression."""
 
     def __init__(self, n_features: int = 2**18, ngram_range: tuple[int, int] = (1, 2),
@@ -99,6 +95,8 @@ class SentenceLinear(ClassifierMixin, BaseEstimator):
         }
 
     def fit(self, X: Sequence[str], y: Sequence[Any]) -> SentenceLinear:
+        from sklearn.linear_model import LogisticRegression
+
         matrix = transform(self._config(), X)
         clf = LogisticRegression(C=self.C, class_weight=self.class_weight,
                                  max_iter=self.max_iter, random_state=self.random_state)

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import f1_score
 
 from ..registry import tasks
 from ..text.sentences import Sentence
@@ -38,6 +37,8 @@ def _analyzer(folder: Path | None) -> SignalAnalyzer:
 
 def _binary_task(name: str, signal: str, data: corpora.Labelled, folder: Path | None,
                  average: str) -> dict[str, Any]:
+    from sklearn.metrics import f1_score  # evaluation only: scoring never imports scikit-learn
+
     analyzer = _analyzer(folder)
     texts, labels = data
     started = time.perf_counter()

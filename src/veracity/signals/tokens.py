@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+import mmh3
 import numpy as np
-from sklearn.utils import murmurhash3_32
 
 from ..text.normalize import tokens
 
@@ -51,6 +51,6 @@ def token_hashes(toks: list[str]) -> np.ndarray:
         if h is None:
             if len(cache) >= _HASH_CACHE_MAX:
                 cache.clear()
-            h = cache[tok] = int(murmurhash3_32(tok, seed=0, positive=True))
+            h = cache[tok] = mmh3.hash(tok, 0, signed=False)
         out[i] = h
     return out

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TRANSLATE = str.maketrans(
     {
@@ -97,6 +98,22 @@ def tokens(text: str) -> list[str]:
     ``20160`` both give ``0000``), a mixed token keeps its shape (``covid19``
     gives ``covid00``).
     """
+    if len(text) <= MEMO_TOKEN_CHARS:
+        return list(_memo_tokens(text))
+    return _tokens(text)
+
+
+#: Texts up to this many characters (a sentence) keep their tokens in a small memo: an
+#: analysis tokenises each sentence several times (n-grams, style cues, signals).
+MEMO_TOKEN_CHARS = 2_000
+
+
+@lru_cache(maxsize=4096)
+def _memo_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_tokens(text))
+
+
+def _tokens(text: str) -> list[str]:
     folded = unicodedata.normalize("NFKC", clean(text)).casefold()
     folded = unicodedata.normalize("NFKC", folded).translate(_TRANSLATE)
     return [t if t.isalpha() else _fold_digits(t) for t in _TOKEN.findall(folded)]

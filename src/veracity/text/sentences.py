@@ -306,4 +306,28 @@ def _pysbd_ends(piece: str) -> list[int]:
     # A Segmenter keeps the text it is working on, so one per call keeps this
     # thread-safe; building one costs well under a microsecond.
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
-    return sorted(span.start + len(span.sent.rstrip()) for span in segmenter.segment(piece))
+    return sorted(span_ends(piece, segmenter.processor(piece).process()))
+
+
+def span_ends(text: str, sentences: list[str]) -> list[int]:
+    """Where each of pysbd's sentences ends in ``text`` (trailing space excluded).
+
+    The same matching as pysbd's ``char_span`` (each sentence plus the space
+    after it, first occurrence ending past the previous one), without the
+    regular expression it compiles for every sentence, which took a third of
+    the time of a split.
+    """
+    ends: list[int] = []
+    prior = 0
+    for sent in sentences:
+        pos = 0
+        while (i := text.find(sent, pos)) >= 0:
+            e = i + len(sent)
+            while e < len(text) and text[e].isspace():
+                e += 1
+            if e > prior:
+                ends.append(i + len(text[i:e].rstrip()))
+                prior = e
+                break
+            pos = e if e > i else i + 1
+    return ends
