@@ -25,7 +25,7 @@ SPACE_SPLIT = r"[^ ]+"
 
 def hash_columns(grams: Sequence[str], n_features: int) -> np.ndarray:
     """The column of each string."""
-    return np.abs(np.fromiter((mmh3.hash(g, 0) for g in grams), np.int64, len(grams))) % n_features
+    return np.abs(np.fromiter(map(mmh3.hash, grams), np.int64, len(grams))) % n_features
 
 
 def hash_counts(
