@@ -34,6 +34,14 @@ from .memo import memoised_rows
 CALIBRATION_PRIORS = ("weighted", "sampled")
 
 
+def _platt(margins: np.ndarray, target: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
+    """``[slope, intercept]`` of a logistic fit of ``target`` on ``margins``."""
+    from sklearn.linear_model import LogisticRegression
+
+    fit = LogisticRegression(C=1e4).fit(margins.reshape(-1, 1), target, sample_weight=weight)
+    return np.array([fit.coef_[0, 0], fit.intercept_[0]], dtype=np.float64)
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
@@ -138,23 +146,14 @@ class LinearNgram(ClassifierEstimator):
         self, margins: np.ndarray, target: np.ndarray, weight: np.ndarray | None
     ) -> None:
         """Platt scaling of the held-out margins (``nan``: pinned rows, left out)."""
-        from sklearn.linear_model import LogisticRegression
-
         held = ~np.isnan(margins)
         if len(np.unique(target[held])) < 2:
             held[:] = True
             margins = np.nan_to_num(margins)
-        m, t = margins[held].reshape(-1, 1), target[held]
-        w = None if weight is None else weight[held]
-        weighted = LogisticRegression(C=1e4).fit(m, t, sample_weight=w)
-        self.balanced_calibration_ = np.array(
-            [weighted.coef_[0, 0], weighted.intercept_[0]], dtype=np.float64
-        )
+        m, t = margins[held], target[held]
+        self.balanced_calibration_ = _platt(m, t, None if weight is None else weight[held])
         if self.calibration_prior == "sampled":
-            sampled = LogisticRegression(C=1e4).fit(m, t)
-            self.calibration_ = np.array(
-                [sampled.coef_[0, 0], sampled.intercept_[0]], dtype=np.float64
-            )
+            self.calibration_ = _platt(m, t, None)
         else:
             self.calibration_ = self.balanced_calibration_.copy()
         self.threshold_ = float(self.from_balanced(np.array([0.5]))[0])
