@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
 
-import mmh3
 import scipy.sparse as sp
 
-from ..text.hashing import hash_counts
+from ..text.hashing import hash_columns, hash_counts
 from .stopwords import ENGLISH_STOP_WORDS
 
 #: Tokens that name a corpus's publisher or its page furniture.  They are
@@ -71,7 +70,7 @@ class NgramHasher:
 
     def index(self, ngram: str) -> int:
         """Column of ``ngram``; identical to ``HashingVectorizer``'s."""
-        return abs(mmh3.hash(ngram, 0)) % self.n_features
+        return int(hash_columns([ngram], self.n_features)[0])
 
     def config(self) -> dict[str, object]:
         return {"n_features": self.n_features, "ngram_range": list(self.ngram_range)}
