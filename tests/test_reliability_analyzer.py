@@ -194,3 +194,21 @@ def test_reliability_analyzer_size_limit_and_empty_input(analyzer: Analyzer) -> 
     assert empty.value.code == "E002"
     at_limit = analyzer.analyze("a" * MAX_INPUT_BYTES)
     assert at_limit.sentences[0].end == MAX_INPUT_BYTES
+
+
+def test_reliability_analyzer_chunked_batch_equals_one_by_one(
+    analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import veracity.analyze
+
+    monkeypatch.setattr(veracity.analyze, "REPORT_CHUNK", 2)
+    texts = [
+        f"The mayor said on day {i} that the bridge would reopen. We think it never will! "
+        "Officials declined to comment." for i in range(5)
+    ]
+    together = analyzer.analyze_many(texts)
+    alone = [analyzer.analyze(text) for text in texts]
+    assert len(together) == 5
+    for a, b in zip(together, alone, strict=True):
+        a.created = b.created
+        assert a.to_dict() == b.to_dict()

@@ -28,6 +28,9 @@ from .text.sentences import split_sentences
 
 #: Articles shorter than this many words get the verdict "uncertain".
 MIN_WORDS = 30
+#: Articles per full-report chunk: a chunk's voice n-grams, taken for the verdict, are
+#: still at hand for the sentence credit (see ``models.voice.RECENT_ARTICLES``).
+REPORT_CHUNK = 64
 
 SIGNAL_DESCRIPTIONS = {
     "attributed_share": "share of sentences that name their source (X said, according to)",
@@ -130,8 +133,14 @@ class Analyzer:
         return self.analyze_many([doc])[0]
 
     def analyze_many(self, docs: Sequence[Document | str]) -> list[Report]:
-        if not docs:
-            return []
+        """Full reports, in chunks of :data:`REPORT_CHUNK` (each article is read once per chunk)."""
+        return [
+            report
+            for start in range(0, len(docs), REPORT_CHUNK)
+            for report in self._analyze_chunk(docs[start : start + REPORT_CHUNK])
+        ]
+
+    def _analyze_chunk(self, docs: Sequence[Document | str]) -> list[Report]:
         documents = [d if isinstance(d, Document) else document_from_text(d) for d in docs]
         texts = [d.text for d in documents]
         verdicts, counts, words = self._score(texts)

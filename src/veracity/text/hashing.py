@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 import mmh3
 import numpy as np
@@ -31,20 +32,20 @@ def hash_columns(grams: Sequence[str], n_features: int) -> np.ndarray:
 def hash_counts(
     gram_lists: Iterable[Sequence[str]], n_features: int, dtype: type = np.float32
 ) -> sp.csr_matrix:
-    """Counts of hashed strings, one row per list (scikit-learn's ``FeatureHasher``)."""
-    indptr = [0]
-    columns: list[np.ndarray] = []
-    data: list[np.ndarray] = []
-    for grams in gram_lists:
-        cols, counts = np.unique(hash_columns(grams, n_features), return_counts=True)
-        columns.append(cols.astype(np.int32))
-        data.append(counts.astype(dtype))
-        indptr.append(indptr[-1] + len(cols))
-    if not columns:
-        return sp.csr_matrix((0, n_features), dtype=dtype)
+    """Counts of hashed strings, one row per list (scikit-learn's ``FeatureHasher``).
+
+    Every string of every list is hashed in one pass and the (row, column)
+    pairs are counted in one ``np.unique``, instead of one call per row.
+    """
+    lists = list(gram_lists)
+    lengths = np.fromiter(map(len, lists), np.int64, len(lists))
+    columns = hash_columns(list(chain.from_iterable(lists)), n_features)
+    keys = np.repeat(np.arange(len(lists), dtype=np.int64), lengths) * n_features + columns
+    keys, counts = np.unique(keys, return_counts=True)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(keys // n_features, minlength=len(lists)))])
     return sp.csr_matrix(
-        (np.concatenate(data), np.concatenate(columns), np.array(indptr)),
-        shape=(len(indptr) - 1, n_features),
+        (counts.astype(dtype), (keys % n_features).astype(np.int32), indptr),
+        shape=(len(lists), n_features),
     )
 
 
