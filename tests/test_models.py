@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone, is_classifier
@@ -125,7 +126,9 @@ def test_models_missing_card_fails_clearly(tmp_path: Path) -> None:
 def test_models_hasher_index_matches_vectoriser() -> None:
     hasher = NgramHasher(n_features=2**16)
     row = hasher.transform(["obama s fault lies here"])
-    expected = sorted({hasher.index(g) for g in hasher.ngrams(["obama", "s", "fault", "lies", "here"])})
+    expected = sorted(
+        {hasher.index(g) for g in hasher.ngrams(["obama", "s", "fault", "lies", "here"])}
+    )
     assert sorted(row.indices.tolist()) == expected
 
 
@@ -147,7 +150,8 @@ def test_models_style_memo_only_inside_its_block() -> None:
         first = style.article_style(text)
         with memo.style_memo():
             style.article_style(text + " More.")
-            assert memo._memo is not None and len(memo._memo) == 2
+            assert memo._memo is not None
+            assert sorted(kind for kind, _ in memo._memo) == ["sentences", "sentences", "v1", "v1"]
         np.testing.assert_array_equal(style.article_style(text), first)
     assert memo._memo is None
     np.testing.assert_array_equal(plain, first)
@@ -208,7 +212,11 @@ def test_models_voice_hashes_a_sources_words_apart() -> None:
 
     grams = voice_grams(
         MaskedNgramHasher(2**12),
-        ["The minister said taxes rise.", "Taxes rise.", "Click here to subscribe to our newsletter."],
+        [
+            "The minister said taxes rise.",
+            "Taxes rise.",
+            "Click here to subscribe to our newsletter.",
+        ],
     )
     assert "s:taxes rise" in grams[0] and "taxes rise" not in grams[0]
     assert "taxes rise" in grams[1]
@@ -274,7 +282,11 @@ def test_models_hasher_index_matches_murmurhash(grams: list[str]) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["the", "not", "!", "0", "war", "reuters", "_", "said", "we"]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(["the", "not", "!", "0", "war", "reuters", "_", "said", "we"]), max_size=40
+    )
+)
 def test_models_masked_ngrams_keep_windows_with_a_function_word(toks: list[str]) -> None:
     masked = mask_topic([t for t in toks if t not in ARTIFACT_TOKENS])
     expected = [
@@ -310,3 +322,69 @@ def test_models_scoring_never_imports_scikit_learn(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_models_solver_fits_the_same_model_on_occupied_columns() -> None:
+    """Fitting on the occupied columns only gives the full-width fit's weights."""
+    from veracity.models.linear import LinearNgram
+
+    rng = np.random.default_rng(0)
+    dense = rng.random((60, 40)) * (rng.random((60, 40)) < 0.2)
+    dense[:, 5] = 0.0
+    feats = sp.csr_matrix(dense)
+    feats.data[:3] = 0.0
+    target = (dense[:, 1] + dense[:, 2] > dense[:, 3]).astype(int)
+    weight = rng.random(60) + 0.5
+    model = LinearNgram(C=2.0)
+    coef, intercept = model._solve(feats, target, weight)
+    full = model._linear().fit(feats, target, sample_weight=weight)
+    assert coef.shape == (40,) and coef[5] == 0.0
+    np.testing.assert_allclose(coef, full.coef_.ravel(), atol=1e-6)
+    assert intercept == pytest.approx(full.intercept_[0], abs=1e-6)
+
+
+def test_models_min_corpora_drops_ngrams_held_by_one_corpus() -> None:
+    from veracity.models.features import NgramHasher
+    from veracity.models.linear import LinearNgram
+
+    texts = [
+        "the senate voted on the budget",
+        "the senate voted again today",
+        "zorblat says the senate lied",
+        "zorblat says they lied again",
+    ] * 2
+    labels = ["reliable", "reliable", "unreliable", "unreliable"] * 2
+    corpora = ["one"] * 4 + ["two"] * 4
+    corpora[2] = corpora[3] = "one"
+    texts[6] = texts[7] = "they lied about the senate"
+    model = LinearNgram(n_features=2**12, min_df=1, min_corpora=2, calibration_folds=2)
+    model.fit(texts, labels, corpora=corpora)
+    hasher = NgramHasher(2**12)
+    assert model.idf_[hasher.index("zorblat")] == 0.0
+    assert model.idf_[hasher.index("senate")] > 0.0 and model.idf_[hasher.index("lied")] > 0.0
+    one = LinearNgram(n_features=2**12, min_df=1, min_corpora=2, calibration_folds=2)
+    one.fit(texts, labels, corpora=["one"] * len(texts))
+    assert one.idf_[hasher.index("zorblat")] > 0.0
+    with pytest.raises(ValueError, match="corpora"):
+        LinearNgram(min_corpora=2).fit(texts, labels)
+
+
+def test_models_calibration_holds_out_every_row_when_pinning_leaves_one_class() -> None:
+    texts, labels, _ = _imbalanced()
+    reliable = np.asarray(labels) == "reliable"
+    groups = [("one" if r else f"g{i}") for i, r in enumerate(reliable)]
+    pinned = np.ones(len(texts), dtype=bool)
+    est = small("veracity.LinearNgram.v1").fit(texts, labels, groups=groups, pinned=pinned)  # type: ignore[attr-defined]
+    target = reliable.astype(int) ^ 1
+    margins = est._oof_margins(est._weight(est.counts(texts)), target, groups, None, pinned)
+    assert not np.isnan(margins).any()
+    assert np.isfinite(est.threshold_) and 0.0 < est.threshold_ < 1.0
+    assert np.isfinite(est.predict_proba(texts)).all()
+
+
+def test_models_calibration_skips_folds_that_train_on_one_class() -> None:
+    texts, labels, _ = _imbalanced()
+    reliable = np.asarray(labels) == "reliable"
+    groups = [("one" if r else f"g{i}") for i, r in enumerate(reliable)]
+    est = small("veracity.LinearNgram.v1").fit(texts, labels, groups=groups)  # type: ignore[attr-defined]
+    assert np.isfinite(est.threshold_) and 0.0 < est.threshold_ < 1.0

@@ -42,6 +42,43 @@ def _platt(margins: np.ndarray, target: np.ndarray, weight: np.ndarray | None) -
     return np.array([fit.coef_[0, 0], fit.intercept_[0]], dtype=np.float64)
 
 
+def _occupied(feats: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
+    """``feats`` cut down to the columns that hold a value, and those columns.
+
+    An L2-regularised logistic regression gives an empty column a weight of
+    exactly 0, so fitting on the occupied columns finds the same model; the
+    solver's vector work then scales with the vocabulary seen (about half a
+    million columns) instead of the hashing space, which makes it about three
+    times faster.
+    """
+    feats = feats.tocsr()
+    if not feats.data.all():
+        feats = sp.csr_matrix(feats, copy=True)
+        feats.eliminate_zeros()
+    used = np.flatnonzero(np.bincount(feats.indices, minlength=feats.shape[1]))
+    position = np.zeros(feats.shape[1], dtype=feats.indices.dtype)
+    position[used] = np.arange(len(used), dtype=position.dtype)
+    compact = sp.csr_matrix(
+        (feats.data, position[feats.indices], feats.indptr), shape=(feats.shape[0], len(used))
+    )
+    return compact, used
+
+
+def corpus_support(counts: sp.csr_matrix, corpora: Sequence[str], min_df: int) -> np.ndarray:
+    """For each column, how many corpora hold it in at least ``min_df`` rows.
+
+    A feature seen in one corpus only cannot tell that corpus's label from the
+    corpus itself (its publishers' house style, its topic, its years), which
+    is what fails to transfer to the next corpus.
+    """
+    names = np.asarray(corpora)
+    support = np.zeros(counts.shape[1], dtype=np.int64)
+    for name in np.unique(names):
+        rows = counts[np.flatnonzero(names == name)]
+        support += np.bincount(rows.indices, minlength=counts.shape[1]) >= min_df
+    return support
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
@@ -61,6 +98,7 @@ class LinearNgram(ClassifierEstimator):
         calibration_folds: int = 5,
         random_state: int = 0,
         calibration_prior: str = "weighted",
+        min_corpora: int = 1,
     ) -> None:
         self.n_features = n_features
         self.ngram_range = ngram_range
@@ -71,6 +109,7 @@ class LinearNgram(ClassifierEstimator):
         self.calibration_folds = calibration_folds
         self.random_state = random_state
         self.calibration_prior = calibration_prior
+        self.min_corpora = min_corpora
 
     # -- features -------------------------------------------------------
     def _hasher(self) -> NgramHasher:
@@ -82,6 +121,7 @@ class LinearNgram(ClassifierEstimator):
         if self.sublinear_tf:
             np.log1p(x.data, out=x.data)
         x = x.multiply(self.idf_).tocsr()
+        x.eliminate_zeros()
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         x = sp.csr_matrix(x, dtype=np.float32)
@@ -114,6 +154,7 @@ class LinearNgram(ClassifierEstimator):
         groups: Sequence[str] | None = None,
         sample_weight: np.ndarray | None = None,
         pinned: np.ndarray | None = None,
+        corpora: Sequence[str] | None = None,
     ) -> LinearNgram:
         """Fit on texts ``X`` and labels ``y``.
 
@@ -131,15 +172,14 @@ class LinearNgram(ClassifierEstimator):
             raise ValueError(f"LinearNgram needs two classes, got {list(self.classes_)}")
         texts = list(X)
         counts = self.counts(texts)
-        self._fit_idf(counts)
+        self._fit_idf(counts, corpora)
         feats = self._features(counts, texts)
         target = (y_arr == self.classes_[1]).astype(int)
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         margins = self._oof_margins(feats, target, groups, weight, pinned)
         self._fit_calibration(margins, target, weight)
-        clf = self._linear().fit(feats, target, sample_weight=weight)
-        self.coef_ = clf.coef_.ravel().astype(np.float32)
-        self.intercept_ = float(clf.intercept_[0])
+        coef, self.intercept_ = self._solve(feats, target, weight)
+        self.coef_ = coef.astype(np.float32)
         return self
 
     def _fit_calibration(
@@ -147,9 +187,6 @@ class LinearNgram(ClassifierEstimator):
     ) -> None:
         """Platt scaling of the held-out margins (``nan``: pinned rows, left out)."""
         held = ~np.isnan(margins)
-        if len(np.unique(target[held])) < 2:
-            held[:] = True
-            margins = np.nan_to_num(margins)
         m, t = margins[held], target[held]
         self.balanced_calibration_ = _platt(m, t, None if weight is None else weight[held])
         if self.calibration_prior == "sampled":
@@ -164,12 +201,32 @@ class LinearNgram(ClassifierEstimator):
         p = np.clip(np.asarray(p, dtype=float), 1e-9, 1 - 1e-9)
         return self.calibrate((np.log(p / (1 - p)) - b) / a)
 
-    def _fit_idf(self, counts: sp.csr_matrix) -> None:
+    def _fit_idf(self, counts: sp.csr_matrix, corpora: Sequence[str] | None = None) -> None:
+        """IDF weights; 0 drops a column (rarer than ``min_df``, or in too few corpora).
+
+        A column must be held by ``min_corpora`` corpora, or by all of them when
+        fewer are given (a model of one corpus keeps its whole vocabulary).
+        """
         n = counts.shape[0]
         df = np.bincount(counts.indices, minlength=self.n_features)
         idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
         idf[df < self.min_df] = 0.0
+        if self.min_corpora > 1:
+            if corpora is None:
+                raise ValueError("min_corpora > 1 needs each row's corpus (fit's corpora=)")
+            need = min(self.min_corpora, len(set(corpora)))
+            idf[corpus_support(counts, corpora, self.min_df) < need] = 0.0
         self.idf_ = idf.astype(np.float32)
+
+    def _solve(
+        self, feats: sp.csr_matrix, target: np.ndarray, weight: np.ndarray | None
+    ) -> tuple[np.ndarray, float]:
+        """Coefficients over all of ``feats``'s columns and the intercept of :meth:`_linear`."""
+        compact, used = _occupied(feats)
+        clf = self._linear().fit(compact, target, sample_weight=weight)
+        coef = np.zeros(feats.shape[1], dtype=np.float64)
+        coef[used] = clf.coef_.ravel()
+        return coef, float(clf.intercept_[0])
 
     def _linear(self) -> Any:
         """A fresh scikit-learn ``LogisticRegression`` (imported here: fitting needs it, scoring not)."""
@@ -191,7 +248,13 @@ class LinearNgram(ClassifierEstimator):
         weight: np.ndarray | None,
         pinned: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Out-of-fold margins; ``nan`` for ``pinned`` rows, which are never held out."""
+        """Out-of-fold margins; ``nan`` for ``pinned`` rows, which are never held out.
+
+        A fold whose training side holds one class only is skipped (its rows stay
+        ``nan``).  When the held-out rows would not hold both classes (one corpus
+        whose label lives in one publisher, say), every row is held out once in
+        stratified folds.
+        """
         from sklearn.model_selection import GroupKFold, StratifiedKFold
 
         margins = np.full(feats.shape[0], np.nan)
@@ -206,11 +269,13 @@ class LinearNgram(ClassifierEstimator):
         for tr, te in splits:
             tr = np.union1d(tr, te[stay[te]])
             te = te[~stay[te]]
-            if len(te) == 0:
+            if len(te) == 0 or len(np.unique(target[tr])) < 2:
                 continue
             w = None if weight is None else weight[tr]
-            clf = self._linear().fit(feats[tr], target[tr], sample_weight=w)
-            margins[te] = clf.decision_function(feats[te])
+            coef, intercept = self._solve(feats[tr], target[tr], w)
+            margins[te] = feats[te] @ coef + intercept
+        if len(np.unique(target[~np.isnan(margins)])) < 2 and (groups is not None or pinned is not None):
+            return self._oof_margins(feats, target, None, weight)
         return margins
 
     # -- prediction -----------------------------------------------------

@@ -78,8 +78,14 @@ class StyleSpec:
 #: Version 1: every sentence counts equally; cues are counted in every voice.
 STYLE_V1 = StyleSpec("v1", STYLE_FEATURES, _rows_v1)
 
+
+def sentence_texts(text: str) -> tuple[str, ...]:
+    """The article's sentences (split once per text while a :func:`style_memo` is open)."""
+    return memoised("sentences", text, lambda t: tuple(s.text for s in split_sentences(t)))
+
+
 def _style_profile(text: str, spec: StyleSpec) -> tuple[float, ...]:
-    rows, weights = spec.rows([s.text for s in split_sentences(text)])
+    rows, weights = spec.rows(sentence_texts(text))
     return tuple(weights @ rows) if len(rows) else (0.0,) * len(spec.features)
 
 
@@ -106,6 +112,7 @@ class NgramStyle(LinearNgram):
         calibration_folds: int = 5,
         random_state: int = 0,
         calibration_prior: str = "weighted",
+        min_corpora: int = 1,
         style_weight: float = 0.3,
     ) -> None:
         super().__init__(
@@ -118,6 +125,7 @@ class NgramStyle(LinearNgram):
             calibration_folds=calibration_folds,
             random_state=random_state,
             calibration_prior=calibration_prior,
+            min_corpora=min_corpora,
         )
         self.style_weight = style_weight
 
@@ -151,11 +159,19 @@ class NgramStyle(LinearNgram):
         groups: Sequence[str] | None = None,
         sample_weight: np.ndarray | None = None,
         pinned: np.ndarray | None = None,
+        corpora: Sequence[str] | None = None,
     ) -> NgramStyle:
         texts = list(X)
         with style_memo():
             self._fit_style(texts)
-            super().fit(texts, y, groups=groups, sample_weight=sample_weight, pinned=pinned)
+            super().fit(
+                texts,
+                y,
+                groups=groups,
+                sample_weight=sample_weight,
+                pinned=pinned,
+                corpora=corpora,
+            )
         return self
 
     def style_sentence_margins(self, sentences: Sequence[str]) -> np.ndarray:
@@ -224,6 +240,7 @@ class StackedStyle(NgramStyle):
         groups: Sequence[str] | None = None,
         sample_weight: np.ndarray | None = None,
         pinned: np.ndarray | None = None,
+        corpora: Sequence[str] | None = None,
     ) -> StackedStyle:
         texts = list(X)
         y_arr = np.asarray(y)
@@ -234,11 +251,11 @@ class StackedStyle(NgramStyle):
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         style = self._fit_style(texts)
         counts = self.counts(texts)
-        self._fit_idf(counts)
+        self._fit_idf(counts, corpora)
         ngrams = self._weight(counts)
         oof = self._oof_margins(ngrams, target, groups, weight, pinned)
         held = ~np.isnan(oof)
-        base = self._linear().fit(ngrams, target, sample_weight=weight)
+        base_coef, base_intercept = self._solve(ngrams, target, weight)
         from sklearn.linear_model import LogisticRegression
 
         meta = LogisticRegression(C=self.meta_C, max_iter=1000).fit(
@@ -247,8 +264,8 @@ class StackedStyle(NgramStyle):
             sample_weight=None if weight is None else weight[held],
         )
         w0 = float(meta.coef_[0, 0])
-        self.coef_ = np.concatenate([base.coef_.ravel() * w0, meta.coef_[0, 1:]]).astype(np.float32)
-        self.intercept_ = float(w0 * base.intercept_[0] + meta.intercept_[0])
+        self.coef_ = np.concatenate([base_coef * w0, meta.coef_[0, 1:]]).astype(np.float32)
+        self.intercept_ = float(w0 * base_intercept + meta.intercept_[0])
         self.calibration_ = np.array([1.0, 0.0])
         self.balanced_calibration_ = self.calibration_.copy()
         self.threshold_ = 0.5

@@ -61,6 +61,8 @@ class TrainConfig(BaseModel):
     test_size: float = 0.2
     balance: bool = True
     calibration_groups: Literal["source", "corpus"] = "source"
+    #: Publisher-disjoint folds for the out-of-fold margins the calibration is fitted on.
+    calibration_folds: int = Field(default=3, ge=2)
     #: "sampled": probabilities follow the training rows' own label mix, so they are
     #: calibrated in-domain; "weighted": they follow the balanced row weights (both
     #: labels equally likely).  The verdict threshold is the same either way.
@@ -93,7 +95,11 @@ class TrainConfig(BaseModel):
 
     def build(self) -> Any:
         """A fresh, unfitted detector."""
-        params = {"random_state": self.seed, "calibration_prior": self.calibration_prior}
+        params: dict[str, Any] = {
+            "random_state": self.seed,
+            "calibration_prior": self.calibration_prior,
+            "calibration_folds": self.calibration_folds,
+        }
         params.update(self.params)
         return detectors.get(self.detector)(**params)
 
@@ -145,6 +151,7 @@ def fit_frame(config: TrainConfig, frame: pd.DataFrame) -> Any:
         groups=groups,
         sample_weight=weight,
         pinned=pinned,
+        corpora=frame["corpus"].tolist(),
     )
 
 

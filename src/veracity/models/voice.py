@@ -31,11 +31,10 @@ from ..registry import detectors
 from ..signals.roles import ROLES, assign_roles
 from ..text.hashing import hash_counts
 from ..text.normalize import tokens
-from ..text.sentences import split_sentences
 from .features import NgramHasher
 from .masked import MaskedStyle
 from .memo import memoised_rows
-from .style import LEXICAL_CUES, StyleSpec, lexical_cues
+from .style import LEXICAL_CUES, StyleSpec, lexical_cues, sentence_texts
 
 #: Roles in which the words are a source's, not the author's.
 SOURCE_ROLES = frozenset({"attributed", "quote"})
@@ -67,7 +66,7 @@ STYLE_V2 = StyleSpec("v2", VOICE_FEATURES, voice_rows)
 
 
 def _article_grams(hasher: NgramHasher, text: str) -> list[str]:
-    return list(chain.from_iterable(voice_grams(hasher, [s.text for s in split_sentences(text)])))
+    return list(chain.from_iterable(voice_grams(hasher, sentence_texts(text))))
 
 
 def voice_grams(hasher: NgramHasher, sentences: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -79,7 +78,11 @@ def voice_grams(hasher: NgramHasher, sentences: Sequence[str]) -> tuple[tuple[st
     return _recent_grams(hasher, tuple(sentences))
 
 
-@lru_cache(maxsize=128)
+#: How many articles' n-grams :func:`voice_grams` keeps (a full-report chunk fits).
+RECENT_ARTICLES = 128
+
+
+@lru_cache(maxsize=RECENT_ARTICLES)
 def _recent_grams(hasher: NgramHasher, sentences: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     out: list[tuple[str, ...]] = []
     for text, role in zip(sentences, assign_roles(list(sentences)), strict=True):
