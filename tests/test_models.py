@@ -169,7 +169,14 @@ def test_models_memoised_counts_equal_fresh_counts() -> None:
     assert (fresh != memoised).nnz == 0 and fresh.shape == memoised.shape
 
 
-@pytest.mark.parametrize("name", ["veracity.NgramStyle.v1", "veracity.MaskedStyle.v2"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "veracity.NgramStyle.v1",
+        "veracity.MaskedStyle.v2",
+        "veracity.NgramEmbed.v1",
+    ],
+)
 def test_models_style_shares_sum_to_the_style_push(name: str) -> None:
     from veracity.text.sentences import split_sentences
 
@@ -223,10 +230,28 @@ def test_models_voice_hashes_a_sources_words_apart() -> None:
     assert grams[2] == ()
 
 
-def test_models_voice_sentence_credit_adds_up_to_the_margin() -> None:
+def test_models_shared_voice_counts_a_sources_words_both_ways() -> None:
+    from veracity.models.voice import voice_grams
+
+    sentences = ["The minister said taxes rise.", "Taxes rise.", "Click here to subscribe."]
+    apart = voice_grams(MaskedNgramHasher(2**12), sentences)
+    shared = voice_grams(MaskedNgramHasher(2**12), sentences, shared=True)
+    assert "s:taxes rise" in shared[0] and "taxes rise" in shared[0]
+    assert set(shared[0]) == set(apart[0]) | {g.removeprefix("s:") for g in apart[0]}
+    assert shared[1:] == apart[1:]
+    est = small("veracity.VoiceEmbed.v1")
+    assert est._sentence_grams(est._hasher(), sentences) == voice_grams(
+        NgramHasher(2**12), sentences, shared=True
+    )
+    flat = [g for grams in voice_grams(NgramHasher(2**12), sentences, shared=True) for g in grams]
+    assert (est.counts([" ".join(sentences)]) != hash_counts([flat], 2**12)).nnz == 0
+
+
+@pytest.mark.parametrize("name", ["veracity.MaskedStyle.v2", "veracity.VoiceEmbed.v1"])
+def test_models_voice_sentence_credit_adds_up_to_the_margin(name: str) -> None:
     from veracity.text.sentences import split_sentences
 
-    est = small("veracity.MaskedStyle.v2").fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    est = small(name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
     text = UNRELIABLE[4] + " " + RELIABLE[0] + " Click here to subscribe to our newsletter."
     credit = est.explain_sentences(est.counts([text])[0], [s.text for s in split_sentences(text)])
     total = sum(margin for margin, _ in credit)
@@ -240,22 +265,32 @@ def _imbalanced() -> tuple[list[str], list[str], np.ndarray]:
     return texts, labels, weight / weight.mean()
 
 
-def test_models_sampled_prior_reports_the_sample_mix_and_keeps_the_decision() -> None:
+@pytest.mark.parametrize("name", ["veracity.LinearNgram.v1", "veracity.NgramStyle.v2"])
+def test_models_sampled_prior_keeps_the_decision(name: str) -> None:
     texts, labels, weight = _imbalanced()
     fitted = {
-        prior: detectors.get("veracity.LinearNgram.v1")(
+        prior: detectors.get(name)(
             n_features=2**12, min_df=1, calibration_folds=3, calibration_prior=prior
         ).fit(texts, labels, sample_weight=weight)
         for prior in ("weighted", "sampled")
     }
     weighted, sampled = fitted["weighted"], fitted["sampled"]
     assert weighted.threshold_ == pytest.approx(0.5)
-    assert sampled.threshold_ < 0.5
+    assert sampled.calibration_prior == "sampled"
+    assert not np.allclose(sampled.calibration_, weighted.calibration_)
     p_weighted = weighted.predict_proba(TEXTS)[:, 1]
     p_sampled = sampled.predict_proba(TEXTS)[:, 1]
     assert sampled.from_balanced(np.array([0.5]))[0] == pytest.approx(sampled.threshold_)
     np.testing.assert_allclose(sampled.from_balanced(p_weighted), p_sampled, rtol=1e-6)
     assert list(sampled.predict(TEXTS)) == list(weighted.predict(TEXTS))
+
+
+def test_models_sampled_prior_lowers_the_threshold_of_a_reliable_heavy_sample() -> None:
+    texts, labels, weight = _imbalanced()
+    est = detectors.get("veracity.LinearNgram.v1")(
+        n_features=2**12, min_df=1, calibration_folds=3, calibration_prior="sampled"
+    ).fit(texts, labels, sample_weight=weight)
+    assert est.threshold_ < 0.5
 
 
 def test_models_pinned_rows_are_never_held_out_for_calibration() -> None:

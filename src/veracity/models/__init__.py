@@ -1,5 +1,5 @@
 """Article detectors; importing this package registers every detector."""
 
-from . import linear, masked, style, voice
+from . import chars, linear, masked, semantic, style, voice
 
-__all__ = ["linear", "masked", "style", "voice"]
+__all__ = ["chars", "linear", "masked", "semantic", "style", "voice"]

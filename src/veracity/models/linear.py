@@ -34,7 +34,7 @@ from .memo import memoised_rows
 CALIBRATION_PRIORS = ("weighted", "sampled")
 
 
-def _platt(margins: np.ndarray, target: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
+def platt(margins: np.ndarray, target: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
     """``[slope, intercept]`` of a logistic fit of ``target`` on ``margins``."""
     from sklearn.linear_model import LogisticRegression
 
@@ -188,9 +188,9 @@ class LinearNgram(ClassifierEstimator):
         """Platt scaling of the held-out margins (``nan``: pinned rows, left out)."""
         held = ~np.isnan(margins)
         m, t = margins[held], target[held]
-        self.balanced_calibration_ = _platt(m, t, None if weight is None else weight[held])
+        self.balanced_calibration_ = platt(m, t, None if weight is None else weight[held])
         if self.calibration_prior == "sampled":
-            self.calibration_ = _platt(m, t, None)
+            self.calibration_ = platt(m, t, None)
         else:
             self.calibration_ = self.balanced_calibration_.copy()
         self.threshold_ = float(self.from_balanced(np.array([0.5]))[0])

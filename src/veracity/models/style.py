@@ -21,7 +21,7 @@ from ..registry import detectors
 from ..signals.roles import ROLES, assign_roles
 from ..text.normalize import canonical
 from ..text.sentences import split_sentences
-from .linear import LinearNgram
+from .linear import LinearNgram, platt
 from .memo import memoised, style_memo
 
 _LEXICAL = {
@@ -227,7 +227,10 @@ class StackedStyle(NgramStyle):
     alone, its out-of-fold margin becomes one feature beside the style profile,
     and a second logistic regression (with the same row weights) sets the
     balance and the calibration.  The result is folded back into one linear
-    model, so prediction and per-sentence explanation are unchanged.
+    model, so prediction and per-sentence explanation are unchanged.  With
+    ``calibration_prior="sampled"`` the reported probability is re-fitted to
+    the training rows' own label mix, and the threshold stays where the
+    weighted second stage gives even odds.
     """
 
     #: Inverse regularisation of the second-stage model (a handful of features).
@@ -266,7 +269,10 @@ class StackedStyle(NgramStyle):
         w0 = float(meta.coef_[0, 0])
         self.coef_ = np.concatenate([base_coef * w0, meta.coef_[0, 1:]]).astype(np.float32)
         self.intercept_ = float(w0 * base_intercept + meta.intercept_[0])
-        self.calibration_ = np.array([1.0, 0.0])
-        self.balanced_calibration_ = self.calibration_.copy()
-        self.threshold_ = 0.5
+        self.balanced_calibration_ = np.array([1.0, 0.0])
+        self.calibration_ = self.balanced_calibration_.copy()
+        if self.calibration_prior == "sampled":
+            stacked = meta.decision_function(np.column_stack([oof, self._scaled(style)])[held])
+            self.calibration_ = platt(stacked, target[held], None)
+        self.threshold_ = float(self.from_balanced(np.array([0.5]))[0])
         return self

@@ -13,6 +13,12 @@ credibility signal).  Version 2 reads it sentence by sentence, by role:
 - each lexical style cue is counted twice, in the author's voice (claims,
   opinion, appeals, questions) and in a source's voice.
 
+A subclass may set ``shared_source_grams`` to count a source's n-grams twice:
+once as plain n-grams, shared with the author's, and once prefixed ``s:``.
+The plain column then learns what a phrase says wherever it appears (what
+transfers to the next corpus) and the ``s:`` column how much a source saying
+it differs (``veracity.VoiceEmbed.v1``).
+
 No n-gram straddles two sentences, so the per-sentence credit of
 :meth:`MaskedVoice.explain_sentences` adds up exactly to the margin less the
 intercept.
@@ -65,17 +71,20 @@ def voice_rows(sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 STYLE_V2 = StyleSpec("v2", VOICE_FEATURES, voice_rows)
 
 
-def _article_grams(hasher: NgramHasher, text: str) -> list[str]:
-    return list(chain.from_iterable(voice_grams(hasher, sentence_texts(text))))
+def _article_grams(hasher: NgramHasher, text: str, shared: bool = False) -> list[str]:
+    return list(chain.from_iterable(voice_grams(hasher, sentence_texts(text), shared)))
 
 
-def voice_grams(hasher: NgramHasher, sentences: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+def voice_grams(
+    hasher: NgramHasher, sentences: Sequence[str], shared: bool = False
+) -> tuple[tuple[str, ...], ...]:
     """Each sentence's n-grams; a source's words are prefixed ``s:``, page furniture has none.
 
-    The last few articles' n-grams are kept: a full report needs them twice
-    (the counts, then the per-sentence credit).
+    With ``shared`` a source's n-grams are also counted unprefixed.  The last
+    few articles' n-grams are kept: a full report needs them twice (the
+    counts, then the per-sentence credit).
     """
-    return _recent_grams(hasher, tuple(sentences))
+    return _recent_grams(hasher, tuple(sentences), shared)
 
 
 #: How many articles' n-grams :func:`voice_grams` keeps (a full-report chunk fits).
@@ -83,14 +92,19 @@ RECENT_ARTICLES = 128
 
 
 @lru_cache(maxsize=RECENT_ARTICLES)
-def _recent_grams(hasher: NgramHasher, sentences: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+def _recent_grams(
+    hasher: NgramHasher, sentences: tuple[str, ...], shared: bool
+) -> tuple[tuple[str, ...], ...]:
     out: list[tuple[str, ...]] = []
     for text, role in zip(sentences, assign_roles(list(sentences)), strict=True):
         if role.role == "boilerplate":
             out.append(())
             continue
-        grams = hasher.ngrams(tokens(text))
-        out.append(tuple(f"s:{g}" for g in grams) if role.role in SOURCE_ROLES else tuple(grams))
+        grams = tuple(hasher.ngrams(tokens(text)))
+        if role.role in SOURCE_ROLES:
+            apart = tuple(f"s:{g}" for g in grams)
+            grams = grams + apart if shared else apart
+        out.append(grams)
     return tuple(out)
 
 
@@ -99,19 +113,21 @@ class MaskedVoice(MaskedStyle):
     """:class:`MaskedStyle` with n-grams and style profile split by voice (see module doc)."""
 
     spec = STYLE_V2
+    #: Whether a source's n-grams are also counted as plain n-grams.
+    shared_source_grams = False
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Raw voice n-gram counts, one row per text (memoised inside a ``style_memo``)."""
-        hasher = self._hasher()
+        hasher, shared = self._hasher(), self.shared_source_grams
         return memoised_rows(
-            f"voice_counts:{hasher._key()}",
+            f"voice_counts:{shared}:{hasher._key()}",
             texts,
             lambda batch: hash_counts(
-                [_article_grams(hasher, t) for t in batch], self.n_features
+                [_article_grams(hasher, t, shared) for t in batch], self.n_features
             ),
         )
 
     def _sentence_grams(
         self, hasher: NgramHasher, sentences: Sequence[str]
     ) -> Sequence[Sequence[str]]:
-        return voice_grams(hasher, sentences)
+        return voice_grams(hasher, sentences, self.shared_source_grams)

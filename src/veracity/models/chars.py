@@ -1,0 +1,44 @@
+"""``veracity.CharNgram.v1``: word n-grams plus character n-grams.
+
+Character 3-5-grams inside word boundaries (scikit-learn's ``char_wb``) see
+spelling, morphology and punctuation habits below the word: "-ly" adverbs,
+"!!!", "n't", a publisher's odd transliteration.  They are a classic lever for
+style transfer, and are reported as a row of the generalisation study.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..registry import detectors
+from ..text.hashing import char_wb_ngrams
+from .features import ARTIFACT_TOKENS, NgramHasher
+from .linear import LinearNgram
+
+
+class CharNgramHasher(NgramHasher):
+    """Word n-grams plus character n-grams of the same tokens (prefixed ``c:``)."""
+
+    def __init__(
+        self,
+        n_features: int = 2**20,
+        ngram_range: tuple[int, int] = (1, 2),
+        char_range: tuple[int, int] = (3, 5),
+    ) -> None:
+        super().__init__(n_features, ngram_range)
+        self.char_range = char_range
+
+    def ngrams(self, toks: Sequence[str]) -> list[str]:
+        kept = " ".join(t for t in toks if t not in ARTIFACT_TOKENS)
+        return super().ngrams(toks) + ["c:" + g for g in char_wb_ngrams(kept, self.char_range)]
+
+    def config(self) -> dict[str, object]:
+        return {**super().config(), "char_range": list(self.char_range)}
+
+
+@detectors.register("veracity.CharNgram.v1")
+class CharNgram(LinearNgram):
+    """:class:`LinearNgram` over word n-grams and character 3-5-grams."""
+
+    def _hasher(self) -> NgramHasher:
+        return CharNgramHasher(self.n_features, tuple(self.ngram_range))  # type: ignore[arg-type]
