@@ -85,7 +85,7 @@ def read_card(folder: Path) -> dict[str, Any]:
     return card
 
 
-def _verified_bytes(folder: Path, name: str, expected: str) -> bytes:
+def verified_bytes(folder: Path, name: str, expected: str) -> bytes:
     path = folder / name
     if not path.is_file():
         raise ModelError(E.E009, path=folder, what=name)
@@ -96,7 +96,7 @@ def _verified_bytes(folder: Path, name: str, expected: str) -> bytes:
     return blob
 
 
-def _load_npz(path: Path, blob: bytes) -> dict[str, np.ndarray]:
+def load_npz(path: Path, blob: bytes) -> dict[str, np.ndarray]:
     try:
         loaded = np.load(io.BytesIO(blob), allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
@@ -111,7 +111,7 @@ def _load_npz(path: Path, blob: bytes) -> dict[str, np.ndarray]:
     return arrays
 
 
-def _load_json(path: Path, blob: bytes) -> Any:
+def load_json(path: Path, blob: bytes) -> Any:
     try:
         return json.loads(blob.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
@@ -129,9 +129,9 @@ def load_folder(folder: Path) -> Bundle:
             raise ModelError(E.E010, path=folder / CARD, reason=f"file entry {name!r} leaves the folder")
         if ext not in ("npz", "json"):
             raise ModelError(E.E010, path=folder / name, reason="unknown file type")
-        blob = _verified_bytes(folder, name, str(expected))
+        blob = verified_bytes(folder, name, str(expected))
         if ext == "npz":
-            bundle.arrays[stem] = _load_npz(folder / name, blob)
+            bundle.arrays[stem] = load_npz(folder / name, blob)
         else:
-            bundle.data[stem] = _load_json(folder / name, blob)
+            bundle.data[stem] = load_json(folder / name, blob)
     return bundle

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..config import PACKAGE_DIR
 from ..errors import E, ModelError
-from ..persist import _load_json, _load_npz, _verified_bytes
+from ..persist import load_json, load_npz, verified_bytes
 
 #: The bundled asset; its card is the ``.json`` file of the same stem.
 BUNDLED_NPZ = PACKAGE_DIR / "models" / "static" / "minilm_static.npz"
@@ -167,11 +167,11 @@ class StaticEmbedder:
         card_path = npz.with_suffix(".json")
         if not card_path.is_file():
             raise ModelError(E.E009, path=npz.parent, what=card_path.name)
-        card = _load_json(card_path, card_path.read_bytes())
+        card = load_json(card_path, card_path.read_bytes())
         files = card.get("files") if isinstance(card, dict) else None
         if not isinstance(files, dict) or not isinstance(files.get(npz.name), str):
             raise ModelError(E.E010, path=card_path, reason=f"no sha256 for {npz.name}")
-        arrays = _load_npz(npz, _verified_bytes(npz.parent, npz.name, files[npz.name]))
+        arrays = load_npz(npz, verified_bytes(npz.parent, npz.name, files[npz.name]))
         try:
             q, scales, raw = arrays["vectors"], arrays["scales"], arrays["vocab"]
             vocab = raw.astype(np.uint8).tobytes().decode("utf-8").split("\n")
