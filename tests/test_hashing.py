@@ -16,7 +16,8 @@ from veracity.models.features import (
     NgramHasher,
 )
 from veracity.models.stopwords import ENGLISH_STOP_WORDS as OURS
-from veracity.text.hashing import SPACE_SPLIT, NgramVectorizer, hash_counts
+from veracity.text.grams import GramTable
+from veracity.text.hashing import SPACE_SPLIT, NgramVectorizer, count_table
 
 WORDS = st.sampled_from(["the", "war", "said", "!", "0000", "ünïcode", "a", "it's", "reuters", "x"])
 TEXTS = st.lists(st.lists(WORDS, max_size=30).map(" ".join), min_size=1, max_size=6)
@@ -40,7 +41,7 @@ def test_hashing_counts_match_feature_hasher(gram_lists: list[list[str]]) -> Non
     expected = FeatureHasher(
         n_features=2**10, input_type="string", alternate_sign=False, dtype=np.float32
     ).transform(gram_lists)
-    _same(hash_counts(gram_lists, 2**10), expected)
+    _same(count_table(GramTable.from_strings(gram_lists), 2**10), expected)
 
 
 @settings(max_examples=150, deadline=None)

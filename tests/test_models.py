@@ -26,7 +26,8 @@ from veracity.models.features import (
 )
 from veracity.models.store import load_model, save_model
 from veracity.registry import detectors
-from veracity.text.hashing import hash_counts
+from veracity.text.grams import GramTable
+from veracity.text.hashing import count_table
 
 RELIABLE = [
     "The ministry said in a statement on Tuesday that the budget would rise by two percent.",
@@ -231,7 +232,7 @@ def test_models_voice_hashes_a_sources_words_apart() -> None:
 
 
 def test_models_shared_voice_counts_a_sources_words_both_ways() -> None:
-    from veracity.models.voice import voice_grams
+    from veracity.models.voice import voice_grams, voice_segments
 
     sentences = ["The minister said taxes rise.", "Taxes rise.", "Click here to subscribe."]
     apart = voice_grams(MaskedNgramHasher(2**12), sentences)
@@ -240,11 +241,10 @@ def test_models_shared_voice_counts_a_sources_words_both_ways() -> None:
     assert set(shared[0]) == set(apart[0]) | {g.removeprefix("s:") for g in apart[0]}
     assert shared[1:] == apart[1:]
     est = small("veracity.VoiceEmbed.v1")
-    assert est._sentence_grams(est._hasher(), sentences) == voice_grams(
-        NgramHasher(2**12), sentences, shared=True
-    )
+    assert est._sentence_runs(sentences) == voice_segments(sentences, shared=True)
     flat = [g for grams in voice_grams(NgramHasher(2**12), sentences, shared=True) for g in grams]
-    assert (est.counts([" ".join(sentences)]) != hash_counts([flat], 2**12)).nnz == 0
+    expected = count_table(GramTable.from_strings([flat]), 2**12)
+    assert (est.counts([" ".join(sentences)]) != expected).nnz == 0
 
 
 @pytest.mark.parametrize("name", ["veracity.MaskedStyle.v2", "veracity.VoiceEmbed.v1"])
@@ -312,7 +312,7 @@ def test_models_hasher_index_matches_murmurhash(grams: list[str]) -> None:
     hasher = NgramHasher(n_features=2**10)
     for gram in grams:
         assert hasher.index(gram) == abs(murmurhash3_32(gram, seed=0)) % 2**10
-    row = hash_counts([grams], 2**10)
+    row = count_table(GramTable.from_strings([grams]), 2**10)
     assert set(row.indices.tolist()) == {hasher.index(g) for g in grams}
 
 
@@ -423,3 +423,32 @@ def test_models_calibration_skips_folds_that_train_on_one_class() -> None:
     groups = [("one" if r else f"g{i}") for i, r in enumerate(reliable)]
     est = small("veracity.LinearNgram.v1").fit(texts, labels, groups=groups)  # type: ignore[attr-defined]
     assert np.isfinite(est.threshold_) and 0.0 < est.threshold_ < 1.0
+
+
+#: The lexical cues as regular expressions over canonical text (their first form).
+_CUE_PATTERNS = {
+    "first_person": r"\b(?:i|we|our|us|my|me|ourselves)\b",
+    "second_person": r"\b(?:you|your|yourself)\b",
+    "exclamation": r"!",
+    "hedge": r"\b(?:seems?|apparently|allegedly|perhaps|maybe|might|supposedly|rumou?red)\b",
+    "intensifier": r"\b(?:very|really|totally|absolutely|completely|truly|obviously|clearly|literally)\b",
+    "absolutist": r"\b(?:always|never|everyone|everybody|nobody|nothing|all|every|entire)\b",
+    "number": r"\b0+\b",
+    "attribution_verb": r"\b(?:said|says|told|according|stated|announced|added|reported)\b",
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["I", "we're", "You", "seems", "Rumoured", "really!", "ALL", "2016", "x9", "0.5", "said:",
+     "nobody's", "us-led", "évery", "1,000", "_all_", "¡", "?", "according"]
+) | st.text(max_size=8), max_size=12).map(" ".join))
+def test_models_lexical_cues_match_their_patterns(text: str) -> None:
+    import re
+
+    from veracity.models.style import LEXICAL_CUES, lexical_cues
+    from veracity.text.normalize import canonical
+
+    canon = canonical(text)
+    expected = [1.0 if re.search(_CUE_PATTERNS[c], canon) else 0.0 for c in LEXICAL_CUES]
+    assert lexical_cues(text).tolist() == expected

@@ -148,11 +148,11 @@ class Analyzer:
         split = [split_sentences(t) for t in texts]
         sentence_signals = self.signals.analyze_many(list(zip(texts, split, strict=True)))
         created = datetime.now(UTC).isoformat(timespec="seconds")
+        credit = sentence_contributions(
+            self.detector, counts, [[s.text for s in sents] for sents in split], scale
+        )
         reports = []
-        for i, doc in enumerate(documents):
-            contribs = sentence_contributions(
-                self.detector, counts[i], [s.text for s in split[i]], scale
-            )
+        for i, (doc, contribs) in enumerate(zip(documents, credit, strict=True)):
             total = sum(abs(c.logit) for c in contribs) or 1.0
             sentences = [
                 self._sentence(s, sig, c, total)

@@ -21,11 +21,18 @@ class Contribution:
 
 
 def sentence_contributions(
-    detector: Any, counts_row: Any, sentences: Sequence[str], scale: float, top: int = 4
-) -> list[Contribution]:
-    """Per-sentence push in log-odds (``scale`` maps raw margin to log-odds)."""
-    out = []
-    for margin, grams in detector.explain_sentences(counts_row, sentences):
-        best = sorted(grams.items(), key=lambda kv: -abs(kv[1]))[:top]
-        out.append(Contribution(margin * scale, [Term(g, round(v * scale, 4)) for g, v in best]))
-    return out
+    detector: Any,
+    counts: Any,
+    sentences: Sequence[Sequence[str]],
+    scale: float,
+    top: int = 4,
+) -> list[list[Contribution]]:
+    """Per article (a row of ``counts``), each sentence's push in log-odds (``scale`` maps
+    the raw margin to log-odds) and its ``top`` strongest n-grams."""
+    return [
+        [
+            Contribution(margin * scale, [Term(g, round(v * scale, 4)) for g, v in grams.items()])
+            for margin, grams in article
+        ]
+        for article in detector.explain_many(counts, sentences, top)
+    ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..registry import detectors
+from ..text.grams import GramTable
 from ..text.hashing import char_wb_ngrams
 from .features import ARTIFACT_TOKENS, NgramHasher
 from .linear import LinearNgram
@@ -31,6 +32,12 @@ class CharNgramHasher(NgramHasher):
     def ngrams(self, toks: Sequence[str]) -> list[str]:
         kept = " ".join(t for t in toks if t not in ARTIFACT_TOKENS)
         return super().ngrams(toks) + ["c:" + g for g in char_wb_ngrams(kept, self.char_range)]
+
+    def table(self, segments: Sequence[Sequence[str]], prefixes: Sequence[str]) -> GramTable:
+        """Character n-grams are not spans of the joined tokens: hashed string by string."""
+        return GramTable.from_strings(
+            [[p + g for g in self.ngrams(s)] for s, p in zip(segments, prefixes, strict=True)]
+        )
 
     def config(self) -> dict[str, object]:
         return {**super().config(), "char_range": list(self.char_range)}

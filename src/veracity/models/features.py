@@ -14,7 +14,8 @@ from itertools import accumulate
 
 import scipy.sparse as sp
 
-from ..text.hashing import hash_columns, hash_counts
+from ..text.grams import GramTable, gram_table
+from ..text.hashing import count_table, hash_columns
 from .stopwords import ENGLISH_STOP_WORDS
 
 #: Tokens that name a corpus's publisher or its page furniture.  They are
@@ -48,6 +49,10 @@ ARTIFACT_TOKENS = frozenset(
 )
 
 
+#: Token lists hashed in one numpy pass: a few dozen articles keep its arrays in cache.
+TABLE_CHUNK = 32
+
+
 class NgramHasher:
     """Counts hashed word n-grams of canonical (space-joined token) text."""
 
@@ -57,11 +62,22 @@ class NgramHasher:
 
     def transform(self, canonical_texts: Iterable[str]) -> sp.csr_matrix:
         """Raw n-gram counts, one row per text (artifact tokens removed)."""
-        return hash_counts([self.ngrams(t.split()) for t in canonical_texts], self.n_features)
+        segments = [t.split() for t in canonical_texts]
+        chunks = (segments[lo : lo + TABLE_CHUNK] for lo in range(0, len(segments), TABLE_CHUNK))
+        blocks = [count_table(self.table(c, [""] * len(c)), self.n_features) for c in chunks]
+        return sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, self.n_features))
+
+    def table(self, segments: Sequence[Sequence[str]], prefixes: Sequence[str]) -> GramTable:
+        """Every n-gram of each token list, prefixed with its prefix, hashed in one pass.
+
+        Occurrence for occurrence the same n-grams as :meth:`ngrams` (see
+        :mod:`veracity.text.grams`), without making their strings.
+        """
+        return gram_table([_kept(s) for s in segments], prefixes, self.ngram_range)
 
     def ngrams(self, toks: Sequence[str]) -> list[str]:
         """The n-grams of one token list, in the hasher's own order."""
-        toks = [t for t in toks if t not in ARTIFACT_TOKENS]
+        toks = _kept(toks)
         lo, hi = self.ngram_range
         out: list[str] = []
         for n in range(lo, hi + 1):
@@ -84,6 +100,10 @@ class NgramHasher:
 
     def __hash__(self) -> int:
         return hash(self._key())
+
+
+def _kept(toks: Sequence[str]) -> list[str]:
+    return [t for t in toks if t not in ARTIFACT_TOKENS]
 
 
 #: Words kept by topic masking: English function words, plus "!", "?" and numbers.
@@ -114,7 +134,7 @@ class MaskedNgramHasher(NgramHasher):
 
     def _masked(self, toks: Sequence[str]) -> list[str]:
         """Masked n-grams that keep at least one function word (all-``_`` ones say nothing)."""
-        masked = mask_topic([t for t in toks if t not in ARTIFACT_TOKENS])
+        masked = mask_topic(_kept(toks))
         kept = [0, *accumulate(t != MASK for t in masked)]
         lo, hi = self.masked_range
         out: list[str] = []
@@ -128,6 +148,16 @@ class MaskedNgramHasher(NgramHasher):
 
     def ngrams(self, toks: Sequence[str]) -> list[str]:
         return super().ngrams(toks) + self._masked(toks)
+
+    def table(self, segments: Sequence[Sequence[str]], prefixes: Sequence[str]) -> GramTable:
+        return gram_table(
+            [_kept(s) for s in segments],
+            prefixes,
+            self.ngram_range,
+            self.masked_range,
+            FUNCTION_WORDS,
+            MASK,
+        )
 
     def config(self) -> dict[str, object]:
         return {**super().config(), "masked_range": list(self.masked_range)}

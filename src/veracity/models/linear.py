@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from ..estimator import ClassifierEstimator, check_fitted
 from ..persist import Bundle
 from ..registry import detectors
-from ..text.hashing import hash_columns
+from ..text.grams import GramTable
 from ..text.normalize import canonical, tokens
 from .features import NgramHasher
 from .memo import memoised_rows
@@ -299,52 +299,66 @@ class LinearNgram(ClassifierEstimator):
         return self.classes_[(self.predict_proba(X)[:, 1] >= self.threshold_).astype(int)]
 
     # -- explanation ----------------------------------------------------
-    def occurrence_weights(self, counts_row: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted columns of the row, and each one's contribution per single occurrence.
+    def occurrence_weights(self, counts: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """Keys ``row * n_features + column`` of the nonzero counts, sorted, and each one's
+        contribution to its row's margin per single occurrence.
 
         Column j contributes ``coef_j * x_j`` to the margin; dividing by the
         count spreads that over its occurrences, so sentences can be credited
         in proportion to the occurrences they hold.
         """
-        row = counts_row.tocsr()
-        row.sum_duplicates()
-        feats = self._weight(row)
-        cols = row.indices.astype(np.int64)
-        x = np.zeros(len(cols), dtype=np.float32)
-        x[np.searchsorted(cols, feats.indices)] = feats.data
-        return cols, self.coef_[cols] * x / row.data
+        counts = counts.tocsr()
+        counts.sum_duplicates()
+        feats = self._weight(counts)
+        feats.sort_indices()
+        keys = _row_keys(counts, self.n_features)
+        x = np.zeros(len(keys), dtype=np.float32)
+        x[np.searchsorted(keys, _row_keys(feats, self.n_features))] = feats.data
+        return keys, self.coef_[counts.indices] * x / counts.data
 
     def explain_sentences(
-        self, counts_row: sp.csr_matrix, sentences: Sequence[str]
+        self, counts_row: sp.csr_matrix, sentences: Sequence[str], top: int | None = None
     ) -> list[tuple[float, dict[str, float]]]:
-        """Each sentence's push on the raw margin, and the n-grams that carry it.
+        """Each sentence's push on the raw margin, and the n-grams that carry it (one article)."""
+        return self.explain_many(counts_row, [sentences], top)[0]
+
+    def explain_many(
+        self, counts: sp.csr_matrix, sentences: Sequence[Sequence[str]], top: int | None = None
+    ) -> list[list[tuple[float, dict[str, float]]]]:
+        """Per article (a row of ``counts``), each sentence's push on the raw margin and the
+        n-grams that carry it, strongest first (only the ``top`` strongest if set).
 
         A sentence is credited with the n-gram occurrences it holds (see
-        :meth:`occurrence_weights`); n-grams that straddle two sentences go uncredited.
+        :meth:`occurrence_weights`); n-grams that straddle two sentences go
+        uncredited.  The n-grams of all the articles are hashed in one pass.
         """
-        cols, weights = self.occurrence_weights(counts_row)
-        grams_per = self._sentence_grams(self._hasher(), sentences)
-        hashed = hash_columns([g for grams in grams_per for g in grams], self.n_features)
-        occ = [0.0] * len(hashed)
-        if len(cols):
-            at = np.minimum(np.searchsorted(cols, hashed), len(cols) - 1)
-            occ = np.where(cols[at] == hashed, weights[at], 0.0).tolist()
-        out = []
-        k = 0
-        for grams in grams_per:
-            per_gram: dict[str, float] = {}
-            for gram, w in zip(grams, occ[k : k + len(grams)], strict=True):
-                if w:
-                    per_gram[gram] = per_gram.get(gram, 0.0) + w
-            k += len(grams)
-            out.append((sum(per_gram.values()), per_gram))
-        return out
+        keys, weights = self.occurrence_weights(counts)
+        runs: list[Sequence[str]] = []
+        prefixes: list[str] = []
+        owner: list[int] = []
+        starts = np.zeros(len(sentences) + 1, np.int64)
+        for a, article in enumerate(sentences):
+            more, marks, held = self._sentence_runs(article)
+            runs += more
+            prefixes += marks
+            owner += [starts[a] + k for k in held]
+            starts[a + 1] = starts[a] + len(article)
+        table = self._hasher().table(runs, prefixes)
+        sentence = np.array(owner, np.int64)[table.segment]
+        article = np.searchsorted(starts, sentence, side="right") - 1
+        wanted = article * self.n_features + table.columns(self.n_features)
+        occ = np.zeros(len(wanted), dtype=np.float64)
+        if len(keys):
+            at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+            occ = np.where(keys[at] == wanted, weights[at], 0).astype(np.float64)
+        margins = np.bincount(sentence, weights=occ, minlength=int(starts[-1])).tolist()
+        terms = _terms(table, sentence, occ, int(starts[-1]), top)
+        pairs = list(zip(margins, terms, strict=True))
+        return [pairs[starts[a] : starts[a + 1]] for a in range(len(sentences))]
 
-    def _sentence_grams(
-        self, hasher: NgramHasher, sentences: Sequence[str]
-    ) -> Sequence[Sequence[str]]:
-        """The n-grams each sentence holds, as the features count them."""
-        return [hasher.ngrams(tokens(text)) for text in sentences]
+    def _sentence_runs(self, sentences: Sequence[str]) -> tuple[list[Sequence[str]], list[str], list[int]]:
+        """The token runs the features count, their prefixes and each one's sentence."""
+        return [tokens(t) for t in sentences], [""] * len(sentences), list(range(len(sentences)))
 
     # -- persistence ----------------------------------------------------
     def to_bundle(self) -> Bundle:
@@ -386,3 +400,29 @@ class LinearNgram(ClassifierEstimator):
 
 def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+
+
+def _row_keys(matrix: sp.csr_matrix, n_features: int) -> np.ndarray:
+    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+    return rows * n_features + matrix.indices.astype(np.int64)
+
+
+def _terms(
+    table: GramTable, sentence: np.ndarray, occ: np.ndarray, n_sentences: int, top: int | None
+) -> list[dict[str, float]]:
+    """Per sentence, each credited n-gram's summed credit: strongest first, ties in text order."""
+    out: list[dict[str, float]] = [{} for _ in range(n_sentences)]
+    live = np.flatnonzero(occ)
+    if not len(live):
+        return out
+    keys = (sentence[live] << 32) | (table.hashes[live].astype(np.int64) & 0xFFFFFFFF)
+    uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    sums = np.bincount(inverse, weights=occ[live])
+    owner = uniq >> 32
+    order = np.lexsort((first, -np.abs(sums), owner))
+    if top is not None:
+        ranked = owner[order]
+        order = order[np.arange(len(order)) - np.searchsorted(ranked, ranked) < top]
+    for k in order.tolist():
+        out[int(owner[k])][table.gram(int(live[first[k]]))] = float(sums[k])
+    return out

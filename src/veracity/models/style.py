@@ -9,9 +9,9 @@ research-corpus form and cased prose get the same values.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,30 +19,42 @@ import scipy.sparse as sp
 from ..persist import Bundle
 from ..registry import detectors
 from ..signals.roles import ROLES, assign_roles
-from ..text.normalize import canonical
+from ..text.normalize import tokens
 from ..text.sentences import split_sentences
 from .linear import LinearNgram, platt
 from .memo import memoised, style_memo
 
+#: Each lexical cue is a set of canonical tokens: a sentence shows the cue when it holds one.
 _LEXICAL = {
-    "first_person": r"\b(?:i|we|our|us|my|me|ourselves)\b",
-    "second_person": r"\b(?:you|your|yourself)\b",
-    "exclamation": r"!",
-    "hedge": r"\b(?:seems?|apparently|allegedly|perhaps|maybe|might|supposedly|rumou?red)\b",
-    "intensifier": r"\b(?:very|really|totally|absolutely|completely|truly|obviously|clearly|literally)\b",
-    "absolutist": r"\b(?:always|never|everyone|everybody|nobody|nothing|all|every|entire)\b",
-    "number": r"\b0+\b",
-    "attribution_verb": r"\b(?:said|says|told|according|stated|announced|added|reported)\b",
+    "first_person": frozenset({"i", "we", "our", "us", "my", "me", "ourselves"}),
+    "second_person": frozenset({"you", "your", "yourself"}),
+    "exclamation": frozenset({"!"}),
+    "hedge": frozenset(
+        {"seem", "seems", "apparently", "allegedly", "perhaps", "maybe", "might", "supposedly",
+         "rumored", "rumoured"}
+    ),
+    "intensifier": frozenset(
+        {"very", "really", "totally", "absolutely", "completely", "truly", "obviously", "clearly",
+         "literally"}
+    ),
+    "absolutist": frozenset(
+        {"always", "never", "everyone", "everybody", "nobody", "nothing", "all", "every", "entire"}
+    ),
+    # Canonical numbers are 1-4 zeros (see veracity.text.normalize.tokens).
+    "number": frozenset({"0", "00", "000", "0000"}),
+    "attribution_verb": frozenset(
+        {"said", "says", "told", "according", "stated", "announced", "added", "reported"}
+    ),
 }
 LEXICAL_CUES = tuple(_LEXICAL)
-_PATTERNS = tuple(re.compile(p) for p in _LEXICAL.values())
+_CUE_WORDS = tuple(_LEXICAL.values())
 STYLE_FEATURES = tuple(f"role_{r}" for r in ROLES) + LEXICAL_CUES
 
 
 def lexical_cues(text: str) -> np.ndarray:
     """Presence (0/1) of each of :data:`LEXICAL_CUES` in one sentence."""
-    canon = canonical(text)
-    return np.array([1.0 if pat.search(canon) else 0.0 for pat in _PATTERNS])
+    held = set(tokens(text))
+    return np.array([0.0 if words.isdisjoint(held) else 1.0 for words in _CUE_WORDS])
 
 
 def sentence_style(sentences: Sequence[str]) -> np.ndarray:
@@ -84,8 +96,18 @@ def sentence_texts(text: str) -> tuple[str, ...]:
     return memoised("sentences", text, lambda t: tuple(s.text for s in split_sentences(t)))
 
 
+@lru_cache(maxsize=128)
+def style_rows(spec: StyleSpec, sentences: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """``spec.rows`` of an article's sentences, kept for the last few articles (read-only):
+    a full report needs them twice (the profile, then each sentence's share of it)."""
+    rows, weights = spec.rows(sentences)
+    rows.flags.writeable = False
+    weights.flags.writeable = False
+    return rows, weights
+
+
 def _style_profile(text: str, spec: StyleSpec) -> tuple[float, ...]:
-    rows, weights = spec.rows(sentence_texts(text))
+    rows, weights = style_rows(spec, sentence_texts(text))
     return tuple(weights @ rows) if len(rows) else (0.0,) * len(spec.features)
 
 
@@ -185,21 +207,19 @@ class NgramStyle(LinearNgram):
         """
         if not sentences:
             return np.zeros(0)
-        rows, weights = self.spec.rows(sentences)
+        rows, weights = style_rows(self.spec, tuple(sentences))
         w = self.coef_[self.n_features :] * self.style_weight / self.style_scale_
         return np.asarray(weights * ((rows - self.style_mean_) @ w))
 
-    def explain_sentences(
-        self, counts_row: sp.csr_matrix, sentences: Sequence[str]
-    ) -> list[tuple[float, dict[str, float]]]:
+    def explain_many(
+        self, counts: sp.csr_matrix, sentences: Sequence[Sequence[str]], top: int | None = None
+    ) -> list[list[tuple[float, dict[str, float]]]]:
         """N-gram credit plus each sentence's share of the style part."""
-        style = self.style_sentence_margins(sentences)
-        return [
-            (margin + float(extra), grams)
-            for (margin, grams), extra in zip(
-                super().explain_sentences(counts_row, sentences), style, strict=True
-            )
-        ]
+        out = []
+        for article, texts in zip(super().explain_many(counts, sentences, top), sentences, strict=True):
+            style = self.style_sentence_margins(texts)
+            out.append([(m + float(e), g) for (m, g), e in zip(article, style, strict=True)])
+        return out
 
     def to_bundle(self) -> Bundle:
         bundle = super().to_bundle()

@@ -27,17 +27,15 @@ intercept.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
-from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..registry import detectors
 from ..signals.roles import ROLES, assign_roles
-from ..text.hashing import hash_counts
+from ..text.hashing import count_table
 from ..text.normalize import tokens
-from .features import NgramHasher
+from .features import TABLE_CHUNK, NgramHasher
 from .masked import MaskedStyle
 from .memo import memoised_rows
 from .style import LEXICAL_CUES, StyleSpec, lexical_cues, sentence_texts
@@ -71,41 +69,64 @@ def voice_rows(sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 STYLE_V2 = StyleSpec("v2", VOICE_FEATURES, voice_rows)
 
 
-def _article_grams(hasher: NgramHasher, text: str, shared: bool = False) -> list[str]:
-    return list(chain.from_iterable(voice_grams(hasher, sentence_texts(text), shared)))
+def voice_segments(
+    sentences: Sequence[str], shared: bool = False
+) -> tuple[list[Sequence[str]], list[str], list[int]]:
+    """The token runs each sentence contributes n-grams from: runs, prefixes, sentence of each.
+
+    A source's words are prefixed ``s:`` (with ``shared``, also counted
+    unprefixed); page furniture contributes nothing.
+    """
+    runs: list[Sequence[str]] = []
+    prefixes: list[str] = []
+    owner: list[int] = []
+    for i, (text, role) in enumerate(zip(sentences, assign_roles(list(sentences)), strict=True)):
+        if role.role == "boilerplate":
+            continue
+        toks = tokens(text)
+        for prefix in _voice_prefixes(role.role in SOURCE_ROLES, shared):
+            runs.append(toks)
+            prefixes.append(prefix)
+            owner.append(i)
+    return runs, prefixes, owner
+
+
+def _voice_prefixes(source: bool, shared: bool) -> tuple[str, ...]:
+    if not source:
+        return ("",)
+    return ("", "s:") if shared else ("s:",)
 
 
 def voice_grams(
     hasher: NgramHasher, sentences: Sequence[str], shared: bool = False
 ) -> tuple[tuple[str, ...], ...]:
-    """Each sentence's n-grams; a source's words are prefixed ``s:``, page furniture has none.
-
-    With ``shared`` a source's n-grams are also counted unprefixed.  The last
-    few articles' n-grams are kept: a full report needs them twice (the
-    counts, then the per-sentence credit).
-    """
-    return _recent_grams(hasher, tuple(sentences), shared)
-
-
-#: How many articles' n-grams :func:`voice_grams` keeps (a full-report chunk fits).
-RECENT_ARTICLES = 128
+    """Each sentence's n-grams as strings (what :func:`voice_segments` gives the hasher)."""
+    runs, prefixes, owner = voice_segments(sentences, shared)
+    table = hasher.table(runs, prefixes)
+    out: list[list[str]] = [[] for _ in sentences]
+    for i, segment in enumerate(table.segment.tolist()):
+        out[owner[segment]].append(table.gram(i))
+    return tuple(tuple(grams) for grams in out)
 
 
-@lru_cache(maxsize=RECENT_ARTICLES)
-def _recent_grams(
-    hasher: NgramHasher, sentences: tuple[str, ...], shared: bool
-) -> tuple[tuple[str, ...], ...]:
-    out: list[tuple[str, ...]] = []
-    for text, role in zip(sentences, assign_roles(list(sentences)), strict=True):
-        if role.role == "boilerplate":
-            out.append(())
-            continue
-        grams = tuple(hasher.ngrams(tokens(text)))
-        if role.role in SOURCE_ROLES:
-            apart = tuple(f"s:{g}" for g in grams)
-            grams = grams + apart if shared else apart
-        out.append(grams)
-    return tuple(out)
+def voice_counts(
+    hasher: NgramHasher, texts: Sequence[str], shared: bool, n_features: int
+) -> sp.csr_matrix:
+    """Raw voice n-gram counts, one row per text."""
+    blocks = []
+    for lo in range(0, len(texts), TABLE_CHUNK):
+        runs: list[Sequence[str]] = []
+        prefixes: list[str] = []
+        rows: list[int] = []
+        for r, text in enumerate(texts[lo : lo + TABLE_CHUNK]):
+            more, marks, _ = voice_segments(sentence_texts(text), shared)
+            runs += more
+            prefixes += marks
+            rows += [r] * len(more)
+        table = hasher.table(runs, prefixes)
+        n = min(TABLE_CHUNK, len(texts) - lo)
+        blocks.append(count_table(table, n_features, np.array(rows, np.int64), n))
+    return sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, n_features))
 
 
 @detectors.register("veracity.MaskedStyle.v2")
@@ -122,12 +143,10 @@ class MaskedVoice(MaskedStyle):
         return memoised_rows(
             f"voice_counts:{shared}:{hasher._key()}",
             texts,
-            lambda batch: hash_counts(
-                [_article_grams(hasher, t, shared) for t in batch], self.n_features
-            ),
+            lambda batch: voice_counts(hasher, batch, shared, self.n_features),
         )
 
-    def _sentence_grams(
-        self, hasher: NgramHasher, sentences: Sequence[str]
-    ) -> Sequence[Sequence[str]]:
-        return voice_grams(hasher, sentences, self.shared_source_grams)
+    def _sentence_runs(
+        self, sentences: Sequence[str]
+    ) -> tuple[list[Sequence[str]], list[str], list[int]]:
+        return voice_segments(sentences, self.shared_source_grams)

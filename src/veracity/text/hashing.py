@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from itertools import chain
 
 import mmh3
 import numpy as np
 import scipy.sparse as sp
+
+from .grams import GramTable, char_wb_table, gram_table
 
 _WHITE_SPACES = re.compile(r"\s\s+")
 #: Words of canonical text (tokens joined by single spaces).
@@ -29,36 +30,26 @@ def hash_columns(grams: Sequence[str], n_features: int) -> np.ndarray:
     return np.abs(np.fromiter(map(mmh3.hash, grams), np.int64, len(grams))) % n_features
 
 
-def hash_counts(
-    gram_lists: Iterable[Sequence[str]], n_features: int, dtype: type = np.float32
+def count_table(
+    table: GramTable,
+    n_features: int,
+    rows: np.ndarray | None = None,
+    n_rows: int | None = None,
+    dtype: type = np.float32,
 ) -> sp.csr_matrix:
-    """Counts of hashed strings, one row per list (scikit-learn's ``FeatureHasher``).
+    """Counts of a table's n-grams, one row per segment, or per ``rows[segment]`` of ``n_rows``.
 
-    Every string of every list is hashed in one pass and the (row, column)
-    pairs are counted in one ``np.unique``, instead of one call per row.
+    The (row, column) pairs of every occurrence are counted in one ``np.unique``.
     """
-    lists = list(gram_lists)
-    lengths = np.fromiter(map(len, lists), np.int64, len(lists))
-    columns = hash_columns(list(chain.from_iterable(lists)), n_features)
-    keys = np.repeat(np.arange(len(lists), dtype=np.int64), lengths) * n_features + columns
+    n = table.n_segments if n_rows is None else n_rows
+    row = table.segment if rows is None else np.asarray(rows, np.int64)[table.segment]
+    keys = row * n_features + table.columns(n_features)
     keys, counts = np.unique(keys, return_counts=True)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(keys // n_features, minlength=len(lists)))])
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(keys // n_features, minlength=n))])
     return sp.csr_matrix(
         (counts.astype(dtype), (keys % n_features).astype(np.int32), indptr),
-        shape=(len(lists), n_features),
+        shape=(n, n_features),
     )
-
-
-def word_ngrams(tokens: Sequence[str], ngram_range: tuple[int, int]) -> list[str]:
-    """Word n-grams in scikit-learn's order: every n-gram of the lowest order first."""
-    lo, hi = ngram_range
-    out: list[str] = []
-    for n in range(lo, min(hi, len(tokens)) + 1):
-        if n == 1:
-            out.extend(tokens)
-        else:
-            out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-    return out
 
 
 def char_wb_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
@@ -72,6 +63,10 @@ def char_wb_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
             if len(w) <= n:
                 break
     return out
+
+
+#: Texts (sentences) hashed in one numpy pass by :class:`NgramVectorizer`.
+TEXT_CHUNK = 256
 
 
 class NgramVectorizer:
@@ -97,13 +92,18 @@ class NgramVectorizer:
         self.token_pattern = re.compile(token_pattern)
         self.norm = norm
 
-    def grams(self, text: str) -> list[str]:
+    def table(self, texts: Sequence[str]) -> GramTable:
+        """The n-grams of each text (as :meth:`grams` lists them), hashed in one pass."""
         if self.analyzer == "char_wb":
-            return char_wb_ngrams(text, self.ngram_range)
-        return word_ngrams(self.token_pattern.findall(text), self.ngram_range)
+            return char_wb_table(texts, self.ngram_range)
+        words = [self.token_pattern.findall(t) for t in texts]
+        return gram_table(words, [""] * len(words), self.ngram_range)
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
-        x = hash_counts((self.grams(t) for t in texts), self.n_features, dtype=np.float64)
+        items = list(texts)
+        chunks = (items[lo : lo + TEXT_CHUNK] for lo in range(0, len(items), TEXT_CHUNK))
+        blocks = [count_table(self.table(c), self.n_features, dtype=np.float64) for c in chunks]
+        x = sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, self.n_features))
         if self.norm == "l2":
             per_row = np.diff(x.indptr)
             rows = np.repeat(np.arange(len(per_row)), per_row)

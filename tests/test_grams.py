@@ -1,0 +1,75 @@
+"""The vectorised n-gram hashing gives exactly the strings' MurmurHash3, occurrence for occurrence."""
+
+from __future__ import annotations
+
+import mmh3
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from veracity.models.features import FUNCTION_WORDS, MaskedNgramHasher, NgramHasher
+from veracity.text.grams import WIDE, char_wb_table, gram_table, murmur_spans
+
+#: Function words, artifact tokens, non-ASCII words and words long enough to take the slow path.
+WORDS = st.sampled_from(
+    ["the", "of", "!", "0000", "s", "war", "naïve", "日本語", "reuters", "x" * 70, "ab", "_"]
+) | st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Cc")), min_size=1, max_size=9)
+SEGMENTS = st.lists(st.lists(WORDS, max_size=14), max_size=6)
+PREFIXES = st.sampled_from(["", "s:", "c:", "s:m:", "longer:"])
+
+
+def _by_segment(table: object, n: int) -> list[list[str]]:
+    grams = [table.gram(i) for i in range(len(table.hashes))]  # type: ignore[attr-defined]
+    seg = table.segment.tolist()  # type: ignore[attr-defined]
+    return [[g for g, s in zip(grams, seg, strict=True) if s == k] for k in range(n)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200), st.lists(st.tuples(st.integers(0, 200), st.integers(0, 90))),
+       st.lists(st.binary(max_size=6), min_size=1, max_size=4), st.data())
+def test_grams_murmur_spans_equal_mmh3(
+    data: bytes, spans: list[tuple[int, int]], prefixes: list[bytes], draw: st.DataObject
+) -> None:
+    spans = [(min(a, len(data)), min(n, len(data) - min(a, len(data)))) for a, n in spans]
+    pid = [draw.draw(st.integers(0, len(prefixes) - 1)) for _ in spans]
+    got = murmur_spans(
+        data, np.array([a for a, _ in spans], np.int64), np.array([n for _, n in spans], np.int64),
+        prefixes, np.array(pid, np.int64),
+    )
+    expected = [mmh3.hash(prefixes[p] + data[a : a + n]) for (a, n), p in zip(spans, pid, strict=True)]
+    assert got.tolist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(SEGMENTS, st.data())
+def test_grams_tables_hold_the_hashers_ngrams(segments: list[list[str]], draw: st.DataObject) -> None:
+    prefixes = [draw.draw(PREFIXES) for _ in segments]
+    for hasher in (NgramHasher(2**10), MaskedNgramHasher(2**10), NgramHasher(2**10, (2, 3))):
+        table = hasher.table(segments, prefixes)
+        expected = [[p + g for g in hasher.ngrams(s)] for s, p in zip(segments, prefixes, strict=True)]
+        assert _by_segment(table, len(segments)) == expected
+        assert table.hashes.tolist() == [mmh3.hash(table.gram(i)) for i in range(len(table.hashes))]
+
+
+def test_grams_long_ngrams_take_the_slow_path_and_agree() -> None:
+    words = ["y" * WIDE, "the", "z" * (WIDE // 2)]
+    table = gram_table([words], ["s:"], (1, 2), (2, 4), FUNCTION_WORDS)
+    assert table.hashes.tolist() == [mmh3.hash(table.gram(i)) for i in range(len(table.hashes))]
+    assert "s:" + "y" * WIDE + " the" in _by_segment(table, 1)[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=5), st.sampled_from([(1, 3), (3, 5), (2, 2)]))
+def test_grams_char_wb_table_holds_padded_word_windows(texts: list[str], ngram_range: tuple[int, int]) -> None:
+    table = char_wb_table(texts, ngram_range)
+    lo, hi = ngram_range
+    for k, text in enumerate(texts):
+        expected = []
+        for word in text.split():
+            w = f" {word} "
+            for n in range(lo, hi + 1):
+                expected.extend(w[i : i + n] for i in range(max(len(w) - n, 0) + 1))
+                if len(w) <= n:
+                    break
+        assert sorted(_by_segment(table, len(texts))[k]) == sorted(expected)
+    assert table.hashes.tolist() == [mmh3.hash(table.gram(i)) for i in range(len(table.hashes))]
