@@ -92,3 +92,14 @@ def test_normalize_tokens_ignore_apostrophe_style(text: str) -> None:
     assert tokens(text.replace("'", "\u2019")) == expected
     assert tokens(text.replace("\u2019", "'")) == expected
     assert tokens(text.replace("'", " ").replace("\u2019", " ")) == expected
+
+
+_TYPOGRAPHIC = "\u00a0\u00ab\u00b7\u00bb\u2009\u200a\u2010\u2013\u2014\u2015\u2018\u2019\u201a\u201c\u201d\u201f\u2022\u2026\u2032\u2033\u2039\u203a\u202f\u2212"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127) | st.sampled_from(_TYPOGRAPHIC), max_size=80))
+def test_normalize_ascii_tokens_take_the_short_way_to_the_same_result(text: str) -> None:
+    # ASCII with typographic punctuation takes a short way; one accented word, the Unicode one.
+    assert tokens(text) == tokens(text + " é")[:-1]
+    assert tokens(text + " é")[-1] == "é"

@@ -231,3 +231,18 @@ def test_sentences_span_ends_match_pysbd_char_spans(text: str) -> None:
 def test_sentences_span_ends_match_pysbd_on_repeats_and_abbreviations(text: str) -> None:
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     assert span_ends(text, segmenter.processor(text).process()) == _pysbd_char_span_ends(text)
+
+
+_PIECES = st.sampled_from(
+    ["Mr.", "U.S.", "escalated.Just", "The", "end.", "é", "e\u0301", "\u0301x", "x\u200b", "!", "?",
+     "2.5", "\n", "\n\n", "\ufb01ne", "İ", "\r\n", "\u2026", "\u2028"]
+) | st.text(max_size=5)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map(" ".join) | st.lists(_PIECES, max_size=30).map("".join))
+def test_sentences_word_count_equals_the_whole_texts_tokens(text: str) -> None:
+    from veracity.text.normalize import tokens
+    from veracity.text.sentences import word_count
+
+    assert word_count(text) == len(tokens(text))

@@ -23,8 +23,7 @@ from .models.store import LoadedModel, load_model
 from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, Span
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
 from .text.inputs import Document, document_from_text
-from .text.normalize import tokens
-from .text.sentences import split_sentences
+from .text.sentences import split_sentences, word_count
 
 #: Articles shorter than this many words get the verdict "uncertain".
 MIN_WORDS = 30
@@ -107,7 +106,7 @@ class Analyzer:
         counts = self.detector.counts(texts)
         margins = self.detector.margins(self.detector.features(texts, counts))
         proba = self.detector.calibrate(margins)
-        words = [len(tokens(t)) for t in texts]
+        words = [word_count(t) for t in texts]
         verdicts = [self._verdict(float(p), counts[i], words[i]) for i, p in enumerate(proba)]
         return verdicts, counts, words
 

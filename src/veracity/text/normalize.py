@@ -113,9 +113,23 @@ def _memo_tokens(text: str) -> tuple[str, ...]:
     return tuple(_tokens(text))
 
 
+#: The ASCII characters :func:`clean` removes.
+_ASCII_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
+#: Typographic quotes, dashes, the ellipsis and spaces: every Unicode fold below maps them to
+#: characters that are neither word characters nor "!" or "?", so they only separate tokens.
+_SEPARATORS = re.compile("[\u00a0\u00ab\u00b7\u00bb\u2009\u200a\u2010-\u2015\u2018-\u201f"
+                         "\u2022\u2026\u2032\u2033\u2039\u203a\u202f\u2212]")
+
+
 def _tokens(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKC", clean(text)).casefold()
-    folded = unicodedata.normalize("NFKC", folded).translate(_TRANSLATE)
+    plain = text if text.isascii() else _SEPARATORS.sub(" ", text)
+    if plain.isascii():
+        # NFC, NFKC and casefold leave ASCII as lower() does, and what clean() translates
+        # in ASCII (line breaks, the backtick) is neither a word character nor "!" or "?".
+        folded = _ASCII_INVISIBLE.sub("", plain).lower()
+    else:
+        folded = unicodedata.normalize("NFKC", clean(text)).casefold()
+        folded = unicodedata.normalize("NFKC", folded).translate(_TRANSLATE)
     return [t if t.isalpha() else _fold_digits(t) for t in _TOKEN.findall(folded)]
 
 

@@ -41,7 +41,7 @@ from functools import lru_cache
 import pysbd
 from pysbd.lang.english import English
 
-from .normalize import is_corpus_form
+from .normalize import is_corpus_form, tokens
 
 #: Longest stretch of text handed to pysbd.
 PYSBD_MAX_CHARS = 2_000
@@ -123,6 +123,16 @@ def split_sentences(text: str) -> list[Sentence]:
 @lru_cache(maxsize=1024)
 def _memo_split(text: str) -> tuple[Sentence, ...]:
     return tuple(_split(text))
+
+
+def word_count(text: str) -> int:
+    """``len(tokens(text))``, counted sentence by sentence.
+
+    No token spans two sentences (cuts fall on white space or after a period),
+    and an analysis has already split the text and tokenised each sentence,
+    both memoised, so this costs little next to tokenising the whole text again.
+    """
+    return sum(len(tokens(s.text)) for s in split_sentences(text))
 
 
 def _split(text: str) -> list[Sentence]:
