@@ -27,8 +27,9 @@ from .text.sentences import split_sentences, word_count
 
 #: Articles shorter than this many words get the verdict "uncertain".
 MIN_WORDS = 30
-#: Articles per full-report chunk: a chunk's voice n-grams, taken for the verdict, are
-#: still at hand for the sentence credit (see ``models.voice.RECENT_ARTICLES``).
+#: Articles per full-report chunk: the sentence credit of a chunk is hashed in one pass, and
+#: its splits, tokens and style rows, taken for the verdict, are still in their memos (the
+#: style rows keep 128 articles: ``models.style.style_rows``).
 REPORT_CHUNK = 64
 
 SIGNAL_DESCRIPTIONS = {
