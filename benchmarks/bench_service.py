@@ -5,7 +5,11 @@ a temp folder), runs N concurrent clients for T seconds per phase, stops the
 server and prints requests/s, p50/p99 latency and errors:
 
 * ``uncached``: every request sends a different 600-word article (a request
-  number is appended), so every request is a full analysis;
+  number is appended), so every request is a full analysis; its sentences
+  repeat from request to request, so the server's per-sentence memos help;
+* ``fresh``: every request a full analysis of a 600-word article none of
+  whose sentences the server has seen (names and numbers drawn per request):
+  the cost of real, unseen articles;
 * ``cached``: every request sends the same article, answered from history.
 
 Usage: ``python benchmarks/bench_service.py [--clients 16] [--seconds 10]
@@ -45,6 +49,36 @@ SENTENCES = (
 )
 
 
+#: The same kinds of sentence with slots, so that no two requests share a sentence.
+TEMPLATES = (
+    "The {place} harbour authority said on {day} that the new ferry terminal will open in {month}.",
+    "According to a statement from the {place} county council, repairs cost {n} million.",
+    '"We expect the first results by {month}," the lead engineer told reporters in {place}.',
+    "A spokesperson for the {place} ministry confirmed the {n} figures in an email on {day}.",
+    "The report, published by the {place} statistics office, shows a {n} percent rise.",
+    "We have all felt that the promises made in {place} last year were empty.",
+    "This is an outrageous disgrace for {place} and everyone knows it.",
+    "Officials said the water supply was restored to {n} districts of {place} by {day} evening.",
+    "Frankly, it is the most shameful cover-up {place} has ever seen.",
+    "The mayor of {place} told the council that the budget would be reviewed in {month}.",
+    "Researchers at the {place} university said the estimate of {n} matched earlier data.",
+    "Share this before they delete it, {place}!",
+)
+SYLLABLES = (
+    "al", "bex", "cor", "dun", "el", "fen", "gal", "har", "ives", "kel",
+    "lin", "mar", "nor", "ol", "pen", "ross", "stan", "tor", "wick", "yar",
+)
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def _paragraphs(sentences: list[str]) -> str:
+    return "\n\n".join(" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4))
+
+
 def make_article(words: int = 600, seed: int = 7) -> str:
     """An invented article of about ``words`` words, in paragraphs of four sentences."""
     rng = random.Random(seed)
@@ -54,8 +88,34 @@ def make_article(words: int = 600, seed: int = 7) -> str:
         sentence = rng.choice(SENTENCES)
         picked.append(sentence)
         count += len(sentence.split())
-    paragraphs = [" ".join(picked[i : i + 4]) for i in range(0, len(picked), 4)]
-    return "\n\n".join(paragraphs)
+    return _paragraphs(picked)
+
+
+def place_name(k: int) -> str:
+    """A made-up two-word place name; different ``k`` give different names."""
+    digits: list[str] = []
+    while k or len(digits) < 4:
+        k, d = divmod(k, len(SYLLABLES))
+        digits.append(SYLLABLES[d])
+    return f"{''.join(digits[:2]).capitalize()} {''.join(digits[2:]).capitalize()}"
+
+
+def fresh_article(words: int, seed: int) -> str:
+    """Like :func:`make_article`, but every sentence names its own place (one per sentence
+    and ``seed``), so articles of different seeds share no sentence."""
+    rng = random.Random(seed)
+    picked: list[str] = []
+    count = 0
+    while count < words:
+        sentence = rng.choice(TEMPLATES).format(
+            place=place_name(seed * 1000 + len(picked)),
+            day=rng.choice(DAYS),
+            month=rng.choice(MONTHS),
+            n=rng.randint(2, 999),
+        )
+        picked.append(sentence)
+        count += len(sentence.split())
+    return _paragraphs(picked)
 
 
 def free_port() -> int:
@@ -132,11 +192,13 @@ def client(port: int, bodies: Any, stop_at: float, out: list[float], errors: lis
 
 
 class Bodies:
-    """Thread-safe request bodies: the same article, or a unique one per request."""
+    """Thread-safe request bodies: the same article (``same``), the article with the request
+    number appended (``numbered``), or a :func:`fresh_article` per request (``fresh``)."""
 
-    def __init__(self, text: str, unique: bool) -> None:
+    def __init__(self, text: str, mode: str) -> None:
         self.text = text
-        self.unique = unique
+        self.mode = mode
+        self.words = len(text.split())
         self.n = 0
         self.lock = threading.Lock()
 
@@ -147,7 +209,12 @@ class Bodies:
         with self.lock:
             self.n += 1
             n = self.n
-        text = f"{self.text}\n\nRequest number {n}." if self.unique else self.text
+        if self.mode == "fresh":
+            text = fresh_article(self.words, seed=n)
+        elif self.mode == "numbered":
+            text = f"{self.text}\n\nRequest number {n}."
+        else:
+            text = self.text
         return json.dumps({"text": text}).encode()
 
 
@@ -206,10 +273,14 @@ def main(argv: list[str] | None = None) -> int:
             port, Path(tmp) / "history.sqlite", args.model, args.workers, args.processes
         )
         try:
-            warm = phase(port, "warm-up", Bodies(text, unique=True), 2, 1.0)
+            warm = phase(port, "warm-up", Bodies(text, "numbered"), 2, 1.0)
             results = [
-                phase(port, "uncached", Bodies(text, unique=True), args.clients, args.seconds),
-                phase(port, "cached", Bodies(text, unique=False), args.clients, args.seconds),
+                phase(port, name, Bodies(text, mode), args.clients, args.seconds)
+                for name, mode in (
+                    ("uncached", "numbered"),
+                    ("fresh", "fresh"),
+                    ("cached", "same"),
+                )
             ]
         finally:
             stop_server(proc)

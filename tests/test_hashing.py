@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -16,12 +18,15 @@ from veracity.models.features import (
     NgramHasher,
 )
 from veracity.models.stopwords import ENGLISH_STOP_WORDS as OURS
+from veracity.text import hashing
 from veracity.text.grams import GramTable
 from veracity.text.hashing import SPACE_SPLIT, NgramVectorizer, count_table
 
 WORDS = st.sampled_from(["the", "war", "said", "!", "0000", "ünïcode", "a", "it's", "reuters", "x"])
 TEXTS = st.lists(st.lists(WORDS, max_size=30).map(" ".join), min_size=1, max_size=6)
 RAW = st.lists(st.text(max_size=60), min_size=1, max_size=5)
+#: ``SMALL_TABLE`` settings that send every table down one path: numpy, or string by string.
+PATHS = pytest.mark.parametrize("small_table", [0, 10**9], ids=["numpy", "strings"])
 
 
 def _same(got: object, expected: object) -> None:
@@ -44,28 +49,34 @@ def test_hashing_counts_match_feature_hasher(gram_lists: list[list[str]]) -> Non
     _same(count_table(GramTable.from_strings(gram_lists), 2**10), expected)
 
 
+@PATHS
 @settings(max_examples=150, deadline=None)
 @given(TEXTS, st.sampled_from([(1, 1), (1, 2), (2, 3)]), st.sampled_from(["l2", None]))
 def test_hashing_word_ngrams_match_hashing_vectorizer(
-    texts: list[str], ngram_range: tuple[int, int], norm: str | None
+    small_table: int, texts: list[str], ngram_range: tuple[int, int], norm: str | None
 ) -> None:
     expected = HashingVectorizer(
         n_features=2**12, ngram_range=ngram_range, token_pattern=SPACE_SPLIT,
         lowercase=False, alternate_sign=False, norm=norm,
     ).transform(texts)
-    _same(NgramVectorizer(2**12, ngram_range, norm=norm).transform(texts), expected)
+    with patch.object(hashing, "SMALL_TABLE", small_table):
+        got = NgramVectorizer(2**12, ngram_range, norm=norm).transform(texts)
+    _same(got, expected)
 
 
+@PATHS
 @settings(max_examples=150, deadline=None)
 @given(RAW, st.sampled_from([(3, 5), (1, 3), (2, 2)]))
 def test_hashing_char_wb_ngrams_match_hashing_vectorizer(
-    texts: list[str], ngram_range: tuple[int, int]
+    small_table: int, texts: list[str], ngram_range: tuple[int, int]
 ) -> None:
     expected = HashingVectorizer(
         n_features=2**12, analyzer="char_wb", ngram_range=ngram_range,
         lowercase=False, alternate_sign=False,
     ).transform(texts)
-    _same(NgramVectorizer(2**12, ngram_range, analyzer="char_wb").transform(texts), expected)
+    with patch.object(hashing, "SMALL_TABLE", small_table):
+        got = NgramVectorizer(2**12, ngram_range, analyzer="char_wb").transform(texts)
+    _same(got, expected)
 
 
 @settings(max_examples=100, deadline=None)

@@ -452,3 +452,24 @@ def test_models_lexical_cues_match_their_patterns(text: str) -> None:
     canon = canonical(text)
     expected = [1.0 if re.search(_CUE_PATTERNS[c], canon) else 0.0 for c in LEXICAL_CUES]
     assert lexical_cues(text).tolist() == expected
+
+
+@pytest.mark.parametrize("name", ["veracity.LinearNgram.v1", "veracity.MaskedStyle.v2"])
+def test_models_weights_and_margins_are_scipys_floats(name: str) -> None:
+    """TF-IDF rows and margins, computed without dense n_features temporaries, are the very
+    floats of scipy's ``multiply``/``sum(axis=1)`` and ``X @ coef``."""
+    est = small(name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    counts = est.counts(TEXTS[::2])
+    x = counts.astype(np.float32, copy=True)
+    if est.sublinear_tf:
+        np.log1p(x.data, out=x.data)
+    x = x.multiply(est.idf_).tocsr()
+    x.eliminate_zeros()
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    x.data *= np.repeat((1.0 / norms).astype(np.float32), np.diff(x.indptr))
+    got = est._weight(counts)
+    assert np.array_equal(got.indptr, x.indptr) and np.array_equal(got.indices, x.indices)
+    assert np.array_equal(got.data, x.data)
+    feats = est.features(TEXTS[::2], counts)
+    expected = np.asarray(feats @ est.coef_).ravel() + est.intercept_
+    assert np.array_equal(est.margins(feats), expected)

@@ -2,8 +2,8 @@
 
 It starts ``veracity serve --processes 2`` with the bundled model (two server
 processes sharing one history database), runs concurrent clients for a
-few seconds per phase (every request a fresh analysis, then the same article from
-history) and checks that every request was answered 200.  Latency is printed by
+few seconds per phase (every request a fresh analysis of repeated sentences, then of
+unseen ones, then the same article from history) and checks that every request was answered 200.  Latency is printed by
 the benchmark, never asserted: tests do not assert on time.
 """
 
@@ -12,22 +12,40 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from reliability_support import hang_guard
+from veracity.text.sentences import split_sentences
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 pytestmark = pytest.mark.slow
 
 
-def test_reliability_load_concurrent_clients_get_no_errors(tmp_path: Path) -> None:
+def _bench_service() -> ModuleType:
     sys.path.insert(0, str(BENCHMARKS))
     try:
         import bench_service
     finally:
         sys.path.remove(str(BENCHMARKS))
+    return bench_service
+
+
+def test_reliability_load_fresh_articles_share_no_sentence() -> None:
+    bench_service = _bench_service()
+    seen: set[str] = set()
+    for seed in range(1, 41):
+        article = bench_service.fresh_article(600, seed)
+        sentences = [s.text for s in split_sentences(article)]
+        assert 590 <= len(article.split()) <= 640
+        assert not seen.intersection(sentences), seed
+        seen.update(sentences)
+
+
+def test_reliability_load_concurrent_clients_get_no_errors(tmp_path: Path) -> None:
+    bench_service = _bench_service()
     out = tmp_path / "load.json"
     with hang_guard(180):
         code = bench_service.main(
@@ -35,7 +53,7 @@ def test_reliability_load_concurrent_clients_get_no_errors(tmp_path: Path) -> No
         )
     summary = json.loads(out.read_text(encoding="utf-8"))
     phases = {p["phase"]: p for p in summary["phases"]}
-    assert set(phases) == {"uncached", "cached"}
+    assert set(phases) == {"uncached", "fresh", "cached"}
     for phase in phases.values():
         assert phase["requests"] > 0, phase
         assert phase["errors"] == 0, phase["error_kinds"]

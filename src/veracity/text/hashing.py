@@ -65,8 +65,20 @@ def char_wb_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
     return out
 
 
+def word_ngrams(words: Sequence[str], ngram_range: tuple[int, int]) -> list[str]:
+    """Word n-grams joined by single spaces, lowest order first (``analyzer="word"``)."""
+    lo, hi = ngram_range
+    return [
+        " ".join(words[i : i + n]) for n in range(lo, hi + 1) for i in range(len(words) - n + 1)
+    ]
+
+
 #: Texts (sentences) hashed in one numpy pass by :class:`NgramVectorizer`.
 TEXT_CHUNK = 256
+#: Below about this many n-grams, :class:`NgramVectorizer` hashes the strings one by one:
+#: a numpy pass has a fixed cost of about 0.4 ms, which ``mmh3`` only reaches at ~1,000 n-grams
+#: (a few spans or sentences, as the technique classifier sees per article).
+SMALL_TABLE = 1_000
 
 
 class NgramVectorizer:
@@ -93,10 +105,15 @@ class NgramVectorizer:
         self.norm = norm
 
     def table(self, texts: Sequence[str]) -> GramTable:
-        """The n-grams of each text (as :meth:`grams` lists them), hashed in one pass."""
+        """The n-grams of each text, hashed (string by string when there are few)."""
+        orders = self.ngram_range[1] - self.ngram_range[0] + 1
         if self.analyzer == "char_wb":
+            if sum(map(len, texts)) * orders < SMALL_TABLE:
+                return GramTable.from_strings([char_wb_ngrams(t, self.ngram_range) for t in texts])
             return char_wb_table(texts, self.ngram_range)
         words = [self.token_pattern.findall(t) for t in texts]
+        if sum(map(len, words)) * orders < SMALL_TABLE:
+            return GramTable.from_strings([word_ngrams(w, self.ngram_range) for w in words])
         return gram_table(words, [""] * len(words), self.ngram_range)
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:

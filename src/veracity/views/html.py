@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-
-from jinja2 import Environment, PackageLoader, select_autoescape
+from typing import TYPE_CHECKING
 
 from ..report import Report, SentenceReport, Span
 from .terminal import TERMS_NOTE
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 ROLE_LABELS = {
     "attributed": "attributed reporting",
@@ -36,6 +38,10 @@ class Piece:
 
 @cache
 def _env() -> Environment:
+    # Imported here: ``veracity check`` loads this module but renders HTML only with --html,
+    # and Jinja2 costs about 40 ms of its cold start.
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     return Environment(
         loader=PackageLoader("veracity.views", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
