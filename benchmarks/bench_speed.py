@@ -105,17 +105,28 @@ def _synthetic_corpus(n: int) -> tuple[list[str], list[str], str]:
 
 
 def _test_articles(texts: Sequence[str], n: int) -> list[str]:
-    """``n`` articles of ~500 words: corpus texts clipped or joined to that length."""
+    """``n`` distinct articles of ``WORDS`` words: the texts' words run together and cut every
+    ``WORDS`` words, each pass over the texts in a new order.
+
+    Distinct, so that no memo keyed by a text or a sentence can flatter veracity: cutting each
+    article from the start of a text, as this once did, repeated the same 1,253 articles.
+    """
     pool = [t.split() for t in texts if t.split()]
-    out: list[str] = []
-    k = 0
+    rng = random.Random(0)
+    out: dict[str, None] = {}
+    words: list[str] = []
+    stalled = 0
     while len(out) < n:
-        words: list[str] = []
-        while len(words) < WORDS:
-            words.extend(pool[k % len(pool)])
-            k += 1
-        out.append(" ".join(words[:WORDS]))
-    return out
+        before = len(out)
+        for i in rng.sample(range(len(pool)), len(pool)):
+            words.extend(pool[i])
+            while len(words) >= WORDS and len(out) < n:
+                out[" ".join(words[:WORDS])] = None
+                del words[:WORDS]
+        stalled = stalled + 1 if len(out) == before else 0
+        if stalled == 100:
+            raise SystemExit(f"the texts give only {len(out)} distinct articles of {WORDS} words")
+    return list(out)
 
 
 def _write_jsonl(path: Path, articles: Sequence[str]) -> Path:

@@ -53,3 +53,16 @@ def test_report_short_text_is_uncertain(analyzer: Analyzer) -> None:
 def test_report_seed_validates(analyzer: Analyzer, seed_path: Path) -> None:
     report = analyzer.analyze(seed_path.read_text(encoding="utf-8"))
     jsonschema.validate(report.to_dict(), json_schema())
+
+
+def test_report_verdicts_in_chunks_equal_one_at_a_time(
+    analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import veracity.analyze
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.txt"))]
+    texts += ["Too short.", texts[0] + " Officials said so on Friday."]
+    alone = [analyzer.verdicts([t])[0] for t in texts]
+    monkeypatch.setattr(veracity.analyze, "VERDICT_CHUNK", 2)
+    assert analyzer.verdicts(texts) == alone
+    assert analyzer.probabilities(texts).tolist() == [v.probability for v in alone]
