@@ -8,7 +8,7 @@
 Everything is measured in one run on the same cores, against the reference
 pipeline of ``benchmarks/reference.py`` (scikit-learn ``TfidfVectorizer((1, 2))``
 + ``LogisticRegression``) fitted on the same training texts and timed on the
-same ~500-word articles.  Training texts are the shared article corpora
+same 500-word articles (all distinct).  Training texts are the shared article corpora
 (``veracity.data.pipeline.load_articles``) when present, else a synthetic
 corpus.  Nothing from the shared data is written outside a temp folder.
 
@@ -388,8 +388,8 @@ def table(res: Results) -> str:
         "",
         "Regenerate: `python benchmarks/bench_speed.py --write BENCHMARKS.md`. "
         "Reference: `benchmarks/reference.py` (scikit-learn `TfidfVectorizer(ngram_range=(1, 2))` "
-        "+ `LogisticRegression`, one process), same training texts, same ~500-word articles, "
-        "same run. Throughputs of `veracity score` are file to file and include starting "
+        "+ `LogisticRegression`, one process), same training texts, the same 500-word articles "
+        "(all distinct), same run. Throughputs of `veracity score` are file to file and include starting "
         "the worker pool. Wall-clock rows depend on what else runs on the machine (see the load "
         "averages); CPU-cost rows (articles per CPU-second, the reference measured the same way) "
         "much less so.",
