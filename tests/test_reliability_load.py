@@ -2,39 +2,28 @@
 
 It starts ``veracity serve --processes 2`` with the bundled model (two server
 processes sharing one history database), runs concurrent clients for a
-few seconds per phase (every request a fresh analysis of repeated sentences, then of
-unseen ones, then the same article from history) and checks that every request was answered 200.  Latency is printed by
-the benchmark, never asserted: tests do not assert on time.
+few seconds per phase (every request a fresh analysis of repeated sentences, then
+of unseen ones, then the same article from history) and checks that every request
+was answered 200.  Latency is printed by the benchmark, never asserted: tests do
+not assert on time.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from benchmark_support import import_benchmark
 from reliability_support import hang_guard
 from veracity.text.sentences import split_sentences
-
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 pytestmark = pytest.mark.slow
 
 
-def _bench_service() -> ModuleType:
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import bench_service
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    return bench_service
-
-
 def test_reliability_load_fresh_articles_share_no_sentence() -> None:
-    bench_service = _bench_service()
+    bench_service = import_benchmark("bench_service")
     seen: set[str] = set()
     for seed in range(1, 41):
         article = bench_service.fresh_article(600, seed)
@@ -45,7 +34,7 @@ def test_reliability_load_fresh_articles_share_no_sentence() -> None:
 
 
 def test_reliability_load_concurrent_clients_get_no_errors(tmp_path: Path) -> None:
-    bench_service = _bench_service()
+    bench_service = import_benchmark("bench_service")
     out = tmp_path / "load.json"
     with hang_guard(180):
         code = bench_service.main(
