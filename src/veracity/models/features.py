@@ -15,7 +15,7 @@ from itertools import accumulate
 import scipy.sparse as sp
 
 from ..text.grams import GramTable, gram_table
-from ..text.hashing import count_table, hash_columns
+from ..text.hashing import count_table, hash_columns, word_ngrams
 from .stopwords import ENGLISH_STOP_WORDS
 
 #: Tokens that name a corpus's publisher or its page furniture.  They are
@@ -77,12 +77,7 @@ class NgramHasher:
 
     def ngrams(self, toks: Sequence[str]) -> list[str]:
         """The n-grams of one token list, in the hasher's own order."""
-        toks = _kept(toks)
-        lo, hi = self.ngram_range
-        out: list[str] = []
-        for n in range(lo, hi + 1):
-            out.extend(" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1))
-        return out
+        return word_ngrams(_kept(toks), self.ngram_range)
 
     def index(self, ngram: str) -> int:
         """Column of ``ngram``; identical to ``HashingVectorizer``'s."""
