@@ -186,6 +186,8 @@ class Analyzer:
                     sentences=sentences,
                     signals=signals,
                     added_share=added_share,
+                    title=doc.title or None,
+                    repaired_chars=doc.repaired,
                 )
             )
         return reports

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 ROLES = ("attributed", "quote", "claim", "opinion", "appeal", "question", "boilerplate")
 VERDICTS = ("reliable", "unreliable", "uncertain")
@@ -112,6 +112,8 @@ class Report:
     sentences: list[SentenceReport] = field(default_factory=list)
     signals: list[Signal] = field(default_factory=list)
     added_share: float | None = None
+    title: str | None = None
+    repaired_chars: int = 0
     schema_version: str = SCHEMA_VERSION
     notice: str = NOTICE
 

@@ -64,6 +64,10 @@ class Document:
     text: str
     name: str
     kind: Kind
+    #: The headline, when the caller gave one ("" otherwise).
+    title: str = ""
+    #: Characters changed by mojibake repair before analysis (0: the text was clean).
+    repaired: int = 0
 
 
 def read_input(source: str | Path, *, limit: int = MAX_INPUT_BYTES) -> Document:
