@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
 import random
+import socket
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from reliability_support import hang_guard
 from veracity.config import MAX_INPUT_BYTES
 from veracity.errors import InputError, NotFoundError, TooLargeError
 from veracity.text.inputs import (
@@ -97,6 +101,41 @@ def test_inputs_unreadable_file_is_e025(tmp_path: Path, monkeypatch: pytest.Monk
         read_input(path)
     assert code_of(excinfo) == "E025"
     assert "Permission denied" in excinfo.value.message
+
+
+def test_inputs_fifo_is_e026_without_opening(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def refuse_open(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the FIFO was opened")
+
+    monkeypatch.setattr(Path, "open", refuse_open)
+    with hang_guard(), pytest.raises(InputError) as excinfo:
+        read_input(fifo)
+    assert code_of(excinfo) == "E026"
+    assert "named pipe" in excinfo.value.message
+
+
+def test_inputs_socket_and_device_are_e026() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="vs"))  # short: a socket path has ~100 bytes at most
+    path = folder / "s"
+    try:
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(str(path))
+            with pytest.raises(InputError) as excinfo:
+                read_input(path)
+        assert code_of(excinfo) == "E026"
+        assert "socket" in excinfo.value.message
+    finally:
+        path.unlink(missing_ok=True)
+        folder.rmdir()
+    with pytest.raises(InputError) as excinfo:
+        read_input("/dev/null")
+    assert code_of(excinfo) == "E026"
+    assert "device" in excinfo.value.message
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\t\r\n ", b"\xef\xbb\xbf  \n"])

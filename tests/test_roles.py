@@ -79,9 +79,64 @@ def test_roles_idioms_of_said_are_not_attribution() -> None:
 
 
 def test_roles_long_sentence_with_late_credit_is_not_boilerplate() -> None:
-    sentence = ("Lets hope the talks go well and that nobody gets hurt in the coming weeks "
-                "of negotiation h/t a reader")
+    sentence = (
+        "Lets hope the talks go well and that nobody gets hurt in the coming weeks "
+        "of negotiation h/t a reader"
+    )
     assert classify_role(sentence).role == APPEAL
+
+
+#: Scraped page furniture, as it appears in cased prose and in the research form.
+PAGE_FURNITURE = [
+    ("Image:", "image :"),
+    ("Featured image via Getty Images", "featured image via getty images"),
+    ("Featured Image: Screenshot", "featured image : screenshot"),
+    ("Photo: Getty Images", "photo : getty images"),
+    ("Photo: Splash", "photo : splash"),
+    ("(Photo by Alex Wong/Getty Images)", "( photo by alex wong / getty images )"),
+    ("(Photo courtesy of the harbour trust.)", "( photo courtesy of the harbour trust . )"),
+    ("(Image by a reader)", "( image by a reader )"),
+    ("PlayVideo", "playvideo"),
+    ("Share this article", "share this article"),
+    ("Advertisement", "advertisement"),
+    ("Click here to subscribe", "click here to subscribe"),
+    ("Read more: Senate passes the harbour bill", "read more : senate passes the harbour bill"),
+]
+
+
+@pytest.mark.parametrize(("prose", "research"), PAGE_FURNITURE)
+def test_roles_page_furniture_is_boilerplate(prose: str, research: str) -> None:
+    assert classify_role(prose).role == BOILERPLATE
+    assert classify_role(research).role == BOILERPLATE
+
+
+@pytest.mark.parametrize(
+    "line", ["PlayFBI Completes Review Of Harbour Files\u2026", "PlayTrump Speaks At Rally..."]
+)
+def test_roles_video_player_label_glued_to_a_headline_is_boilerplate(line: str) -> None:
+    result = classify_role(line)
+    assert result.role == BOILERPLATE
+    assert [line[a:b] for a, b, _ in result.cues] == ["Play"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The photo showed the mayor at the pier.",
+        "Photographs of the flood were shared widely on Monday.",
+        "He showed one photo: the mayor at the pier, smiling.",
+        "Video footage shows the driver was speeding.",
+        "Imagine a town without a harbour.",
+        "PlayStation sales rose by a third in Japan last year.",
+        "Players waited for the rain to stop...",
+        "Play resumed after the rain stopped...",
+        "The mayor, seen at the pier (photo by a council aide), said the harbour would reopen "
+        "in May after the repairs.",
+    ],
+)
+def test_roles_real_sentences_are_not_page_furniture(sentence: str) -> None:
+    assert classify_role(sentence).role != BOILERPLATE
+    assert classify_role(canonical(sentence)).role != BOILERPLATE
 
 
 def test_roles_quote_continuation_in_research_form() -> None:
@@ -117,8 +172,9 @@ def test_roles_fast_enough_per_sentence() -> None:
 def _seed_sentences(path: Path) -> list[list[str]]:
     """The seed's lines, each split where research-form sentences are glued by a period."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [[p for p in re.split(r"(?<=[a-z]{2})\.(?=[a-z]{2})", line) if p.strip()]
-            for line in lines]
+    return [
+        [p for p in re.split(r"(?<=[a-z]{2})\.(?=[a-z]{2})", line) if p.strip()] for line in lines
+    ]
 
 
 @pytest.mark.data
@@ -127,8 +183,11 @@ def test_roles_seed_reported_speech_is_attributed(seed_path: Path) -> None:
     flat = [p for line in parts for p in line]
     roles = assign_roles(flat)
     speech = re.compile(r"\b(said|told|quoted|reported :)\b")
-    reported = [(s, r.role) for s, r in zip(flat, roles, strict=True)
-                if speech.search(s) and not re.search(r"\bit was reported\b", s)]
+    reported = [
+        (s, r.role)
+        for s, r in zip(flat, roles, strict=True)
+        if speech.search(s) and not re.search(r"\bit was reported\b", s)
+    ]
     assert len(reported) >= 8
     assert all(role in (ATTRIBUTED, QUOTE) for _, role in reported)
 

@@ -1,22 +1,94 @@
-"""The standalone HTML report (`veracity check FILE --html out.html`) in a real headless Chromium."""
+"""The report views: the standalone HTML report (`veracity check FILE --html out.html`, in a
+real headless Chromium when one is installed) and, like it, the terminal view's headline and
+mojibake-repair lines."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
+from veracity.analyze import Analyzer
 from veracity.cli.main import cli
+from veracity.text.inputs import Document, document_from_text
+from veracity.views.html import render_html
+from veracity.views.terminal import render_terminal
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "wrapped_wire_story.txt"
+#: An invented article in which every curly quote and apostrophe is UTF-8 read as Latin-1.
+MOJIBAKE = (
+    (
+        "\u201cWe will reopen the pier in May,\u201d the harbour master said on Monday. "
+        "The town\u2019s council approved the repairs, which cost four million dollars."
+    )
+    .encode("utf-8")
+    .decode("latin-1")
+)
+BROWSER, SKIP_WITHOUT_CHROMIUM = NEEDS_CHROMIUM
+HEADLINE = "Harbour pier to reopen in May \u202eafter repairs"
 
-pytestmark = NEEDS_CHROMIUM
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+class _Text(HTMLParser):
+    """The text of a page, without its <style>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
 
 
+def page_text(page: str) -> str:
+    parser = _Text()
+    parser.feed(page)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def test_views_html_and_terminal_show_the_mojibake_repair(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(MOJIBAKE, encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(cli, ["check", str(article), "--no-color", "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    repaired = document_from_text(MOJIBAKE).repaired
+    assert repaired == 9
+    assert f"repaired {repaired} mis-decoded characters (mojibake)" in result.stdout
+    assert "the harbour master said" in result.stdout
+    page = page_text(out.read_text(encoding="utf-8"))
+    assert f"Repaired {repaired} mis-decoded characters (mojibake) before analysis." in page
+    assert "The town's council approved" in page
+
+
+def test_views_html_and_terminal_show_the_headline() -> None:
+    text = document_from_text(EXAMPLE.read_text(encoding="utf-8")).text
+    report = Analyzer.load().analyze(Document(text, "story.txt", "text", title=HEADLINE))
+    assert report.title == HEADLINE and report.repaired_chars == 0
+    page = render_html(report, text)
+    assert f"<bdi>{HEADLINE}</bdi>" in page
+    assert "Repaired" not in page_text(page)
+    printed = render_terminal(report, color=False)
+    assert printed.splitlines()[0] == "headline: Harbour pier to reopen in May \\u202eafter repairs"
+    assert "mojibake" not in printed
+
+
+@BROWSER
+@SKIP_WITHOUT_CHROMIUM
 def test_views_html_report_highlights_sentences_in_chromium(tmp_path: Path) -> None:
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package is not installed"
+    )
     out = tmp_path / "report.html"
     article = tmp_path / "article.txt"
     article.write_text(

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..errors import VeracityError
+from ..views.terminal import terminal_safe
 
 #: One module per command; each exposes a click command named ``command``.
 COMMAND_MODULES = (
@@ -39,7 +40,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except VeracityError as err:
-            click.echo(f"veracity: error: {err}", err=True)
+            click.echo(f"veracity: error: {terminal_safe(str(err))}", err=True)
             sys.exit(2)
 
 

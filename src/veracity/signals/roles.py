@@ -3,7 +3,12 @@
 Each sentence gets one role from :data:`ROLES` and the cues (character spans
 relative to the sentence) that triggered it:
 
-* ``boilerplate``: share/subscribe/cookie/credit lines (short, or starting so);
+* ``boilerplate``: share/subscribe/cookie/credit lines (short, or starting so),
+  and scraped page furniture: a caption or credit label opening the sentence
+  ("Image:", "Photo: ..."), a bracketed credit ("(Photo by ...)"), a video
+  player's "Play" glued to the headline it links ("PlayVideo", "PlayFBI
+  Completes Review..."; in the research form, where case is gone, only
+  "playvideo");
 * ``quote``: a quoted stretch with a speech verb, or (research form, where
   quotation marks are stripped) a first-person sentence that continues a
   quote opened by "X said :" or closed by ", X told reporters" next door;
@@ -20,6 +25,7 @@ the lower-cased tokenised research form give the same roles.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +47,19 @@ _BOILERPLATE_MAX_WORDS = 12
 _CONTINUABLE = frozenset((CLAIM, OPINION, APPEAL))
 
 Cue = tuple[int, int, str]
+
+#: Page furniture on lower-cased text: a caption or credit label that opens the sentence,
+#: a bracketed credit anywhere (it decides the role only at the start or in a short
+#: sentence), a video player's "PlayVideo".
+_FURNITURE = re.compile(
+    r"^\W{0,3}(?:featured\s+)?(?:image|photo|picture|video|graphic)s?\s*"
+    r"(?:credit|source|courtesy)?\s*:"
+    r"|\(\s*(?:photo|image|picture)s?\s*(?::|(?:by|credit|courtesy|via)\b)"
+    r"|^\W{0,3}playvideo"
+)
+#: A video player's "Play" glued to a headline cut short: needs the case ("PlayStation" is
+#: a word, so the ellipsis of the cut headline is required too).
+_PLAYER = re.compile(r"^\W{0,3}Play[A-Z]\S*.*(?:\.\.\.|\u2026)\W{0,3}$")
 
 
 @dataclass(frozen=True)
@@ -89,6 +108,16 @@ def scan_cues(low: str) -> dict[str, list[Cue]]:
     return found
 
 
+def _furniture(text: str, low: str) -> list[Cue]:
+    """Page-furniture cues of :data:`_FURNITURE` and :data:`_PLAYER` (``low``: lower-cased)."""
+    found = [(m.start(), m.end(), "boilerplate") for m in _FURNITURE.finditer(low)]
+    player = _PLAYER.match(text.strip())
+    if player:
+        start = text.index("Play")
+        found.append((start, start + 4, "boilerplate"))
+    return found
+
+
 def _outside(cues: list[Cue], zones: list[Cue]) -> list[Cue]:
     return [c for c in cues if not any(z[0] <= c[0] and c[1] <= z[1] for z in zones)]
 
@@ -103,12 +132,13 @@ def classify_role(text: str) -> RoleResult:
     cues = scan_cues(low)
     hedges = len(cues.get(lx.HEDGE, ()))
     quoted = _has_quote_chars(text) and lx.QUOTED_SPAN.search(text) is not None
-    boiler = cues.get(lx.BOILERPLATE, [])
+    boiler = cues.get(lx.BOILERPLATE, []) + _furniture(text, low)
     if lx.COPYRIGHT_SIGN in text:
         at = text.index(lx.COPYRIGHT_SIGN)
-        boiler.insert(0, (at, at + 1, "boilerplate"))
-    if boiler and (boiler[0][0] <= 3 or len(text.split()) <= _BOILERPLATE_MAX_WORDS):
-        return RoleResult(BOILERPLATE, (boiler[0],), hedges)
+        boiler.append((at, at + 1, "boilerplate"))
+    first = min(boiler, default=None)
+    if first and (first[0] <= 3 or len(text.split()) <= _BOILERPLATE_MAX_WORDS):
+        return RoleResult(BOILERPLATE, (first,), hedges)
     vague = cues.get(lx.VAGUE, [])
     attribution = _outside(cues.get(lx.ATTRIBUTION, []), vague + cues.get(lx.IDIOM, []))
     if attribution:
@@ -119,8 +149,9 @@ def classify_role(text: str) -> RoleResult:
         return RoleResult(ATTRIBUTED, tuple(attribution), hedges, quoted)
     question = lx.QUESTION_END.search(low)
     if question:
-        return RoleResult(QUESTION, ((question.start(), question.start() + 1, "question"),),
-                          hedges, quoted)
+        return RoleResult(
+            QUESTION, ((question.start(), question.start() + 1, "question"),), hedges, quoted
+        )
     appeal = sorted(cues.get(lx.APPEAL, []))
     start = lx.IMPERATIVE_START.match(low)
     if start:
@@ -134,18 +165,32 @@ def classify_role(text: str) -> RoleResult:
     return RoleResult(CLAIM, tuple(vague), hedges, quoted)
 
 
-def _continues_quote(text: str, prev: str | None, prev_role: RoleResult | None,
-                     nxt: str | None, next_role: RoleResult | None) -> bool:
+def _continues_quote(
+    text: str,
+    prev: str | None,
+    prev_role: RoleResult | None,
+    nxt: str | None,
+    next_role: RoleResult | None,
+) -> bool:
     opens_quote = text.lstrip()[:1] in lx.QUOTE_CHARS
     if not opens_quote and lx.FIRST_PERSON.search(text.lower()) is None:
         return False
-    if (prev is not None and prev_role is not None and prev_role.role in (ATTRIBUTED, QUOTE)
-            and any(c[2] == "quote_continuation" or prev[c[1]:].lstrip().startswith(":")
-                    for c in prev_role.cues)):
+    if (
+        prev is not None
+        and prev_role is not None
+        and prev_role.role in (ATTRIBUTED, QUOTE)
+        and any(
+            c[2] == "quote_continuation" or prev[c[1] :].lstrip().startswith(":")
+            for c in prev_role.cues
+        )
+    ):
         return True
-    return (nxt is not None and next_role is not None
-            and next_role.role in (ATTRIBUTED, QUOTE)
-            and lx.TRAILING_ATTRIBUTION.search(nxt.lower().rstrip(" .\"'\u201d")) is not None)
+    return (
+        nxt is not None
+        and next_role is not None
+        and next_role.role in (ATTRIBUTED, QUOTE)
+        and lx.TRAILING_ATTRIBUTION.search(nxt.lower().rstrip(" .\"'\u201d")) is not None
+    )
 
 
 def assign_roles(texts: Sequence[str]) -> list[RoleResult]:
@@ -181,6 +226,7 @@ def _assign_roles(texts: Sequence[str]) -> list[RoleResult]:
         nxt, next_role = (texts[i + 1], results[i + 1]) if i + 1 < n else (None, None)
         if _continues_quote(texts[i], prev, prev_role, nxt, next_role):
             end = len(texts[i].rstrip())
-            results[i] = RoleResult(QUOTE, ((0, end, "quote_continuation"),), res.hedges,
-                                    res.quoted)
+            results[i] = RoleResult(
+                QUOTE, ((0, end, "quote_continuation"),), res.hedges, res.quoted
+            )
     return results

@@ -1,19 +1,33 @@
 """Reading what a user hands veracity: a file, standard input or a string.
 
-Every way in ends in :class:`Document`: the text after HTML extraction (when
-the input is HTML) and :func:`~veracity.text.normalize.clean`, stripped, plus
-its name and kind (``"text"``, ``"html"`` or ``"corpus"`` for the research
-form, see :func:`~veracity.text.normalize.is_corpus_form`).
+Every way in ends in :class:`Document`: the text after mojibake repair, HTML
+extraction (when the input is HTML) and :func:`~veracity.text.normalize.clean`,
+stripped, plus its name and kind (``"text"``, ``"html"`` or ``"corpus"`` for
+the research form, see :func:`~veracity.text.normalize.is_corpus_form`).
 
 Bytes are decoded by BOM (UTF-8, UTF-16, UTF-32), else as UTF-8; bytes that
 are not valid UTF-8 and hold no valid multi-byte UTF-8 sequence at all are
 read as Windows-1252 (legacy "smart quotes"), otherwise invalid sequences
-become U+FFFD.  Input is refused with a coded error when it is missing
-(E001), empty (E002), binary (E003: a NUL byte outside UTF-16/32, or more
-than :data:`BINARY_SHARE` of its characters, and at least two, are control or
+become U+FFFD.
+
+The decoded text is then repaired before it is judged (:func:`repair_mojibake`):
+ftfy undoes UTF-8 that was read as Latin-1, Windows-1252 or another one-byte
+code page, once or twice over (``heâ\\x80\\x99s``, ``Ã©``, ``â€œ``), and turns
+C1 controls that stand for Windows-1252 punctuation back into it.  Only those
+encoding fixes run (quotes, ligatures, widths, HTML entities and normalisation
+are left to :func:`~veracity.text.normalize.clean` and the HTML extraction), so
+clean text comes out unchanged, and ftfy is not called at all on a text without
+a character a mis-decoded UTF-8 byte turns into (plain English with typographic
+quotes and dashes skips it).  :attr:`Document.repaired` counts what changed.
+
+Input is refused with a coded error when it is missing (E001), empty (E002),
+binary (E003: a NUL byte outside UTF-16/32, or, after the repair, more than
+:data:`BINARY_SHARE` of its characters, and at least two, are control or
 replacement characters), over the size limit (E004, checked before a file is
 read and by reading at most ``limit + 1`` bytes of a stream), a directory
-(E024), unreadable (E025) or left without text by HTML extraction (E014).
+(E024), not a regular file (E026: a FIFO, socket or device, refused without
+opening it, since reading a FIFO nobody writes to never ends), unreadable
+(E025) or left without text by HTML extraction (E014).
 """
 
 from __future__ import annotations
@@ -25,6 +39,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
+
+from ftfy import TextFixerConfig, fix_text
+from rapidfuzz.distance import Levenshtein
 
 from ..config import MAX_INPUT_BYTES
 from ..errors import E, InputError, NotFoundError, TooLargeError
@@ -39,6 +56,7 @@ __all__ = [
     "document_from_text",
     "is_corpus_form",
     "read_input",
+    "repair_mojibake",
 ]
 
 Kind = Literal["text", "html", "corpus"]
@@ -56,6 +74,36 @@ _BOMS = (
 _BAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffd]")
 _DECODED_MULTIBYTE = re.compile("[^\x00-\x7f\ufffd]")
 
+#: ftfy's encoding fixes only: every other fixer would change clean text (curly quotes,
+#: ligatures, full-width letters, HTML entities, line breaks, normalisation), and
+#: :func:`~veracity.text.normalize.clean` or the HTML extraction already does what is
+#: wanted of those.
+_FTFY = TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+#: What a mis-decoded UTF-8 lead byte becomes in the code pages ftfy undoes (C1 controls,
+#: Latin-1 letters, Latin Extended, Greek, Cyrillic, box drawing, Mac Roman's ¬ √ ≈ ∆).
+#: A segment holding none of these is left alone without calling ftfy.
+_MOJIBAKE_CHARS = re.compile(
+    "[\x80-\x9f\xac\xc0-\u024f\u0370-\u04ff\u2206\u221a\u2248\u2500-\u259f]"
+)
+#: Longest piece repaired (and compared) at once: lines, and longer lines cut after a space.
+REPAIR_SEGMENT_CHARS = 4096
+
 
 @dataclass(frozen=True)
 class Document:
@@ -66,7 +114,8 @@ class Document:
     kind: Kind
     #: The headline, when the caller gave one ("" otherwise).
     title: str = ""
-    #: Characters changed by mojibake repair before analysis (0: the text was clean).
+    #: Characters changed by mojibake repair before analysis (0: the text was clean): the
+    #: edit distance between the decoded input and its repair (see :func:`repair_mojibake`).
     repaired: int = 0
 
 
@@ -84,6 +133,8 @@ def read_input(source: str | Path, *, limit: int = MAX_INPUT_BYTES) -> Document:
         raise InputError(E.E025, path=path, reason=err.strerror or err) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(E.E024, path=path)
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(E.E026, path=path, kind=_file_kind(info.st_mode))
     if info.st_size > limit:
         raise TooLargeError(E.E004, size=info.st_size, limit=limit, what=path)
     try:
@@ -92,6 +143,16 @@ def read_input(source: str | Path, *, limit: int = MAX_INPUT_BYTES) -> Document:
     except OSError as err:
         raise InputError(E.E025, path=path, reason=err.strerror or err) from None
     return document_from_bytes(data, str(path), limit)
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def document_from_bytes(data: bytes, name: str, limit: int = MAX_INPUT_BYTES) -> Document:
@@ -145,7 +206,61 @@ def _decode(data: bytes, name: str) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+def repair_mojibake(text: str) -> tuple[str, int]:
+    """``text`` with its mojibake undone by ftfy, and how many characters that changed.
+
+    The text is repaired in segments: lines, and lines over
+    :data:`REPAIR_SEGMENT_CHARS` characters cut after a space (see :func:`_segments`).
+    The count is the Levenshtein distance (insertions, deletions, substitutions)
+    between each segment and its repair, summed: ``heâ\\x80\\x99s`` -> ``he’s``
+    counts 3.  ASCII text and segments without a character of :data:`_MOJIBAKE_CHARS`
+    are not given to ftfy.
+    """
+    if text.isascii():
+        return text, 0
+    out: list[str] = []
+    changed = 0
+    for segment in _segments(text):
+        fixed = fix_text(segment, _FTFY) if _MOJIBAKE_CHARS.search(segment) else segment
+        if fixed != segment:
+            changed += Levenshtein.distance(segment, fixed)
+        out.append(fixed)
+    return ("".join(out), changed) if changed else (text, 0)
+
+
+def _segments(text: str) -> list[str]:
+    """``text`` cut into lines of at most :data:`REPAIR_SEGMENT_CHARS` characters.
+
+    A longer line is cut after its last space that follows an ASCII character
+    (mojibake never spans such a space: only a space right after a mis-decoded lead or
+    continuation byte can stand for a lost U+00A0), else after its last space, else
+    at the limit.
+    """
+    pieces: list[str] = []
+    pos, size = 0, len(text)
+    while pos < size:
+        end = text.find("\n", pos, pos + REPAIR_SEGMENT_CHARS) + 1
+        if not end:
+            end = min(size, pos + REPAIR_SEGMENT_CHARS)
+            if end < size:
+                end = _cut(text, pos, end)
+        pieces.append(text[pos:end])
+        pos = end
+    return pieces
+
+
+def _cut(text: str, pos: int, end: int) -> int:
+    """Where a segment starting at ``pos`` ends, at most at ``end`` (see :func:`_segments`)."""
+    last = cut = text.rfind(" ", pos + 1, end)
+    while cut > pos and not text[cut - 1].isascii():
+        cut = text.rfind(" ", pos + 1, cut)
+    if cut > pos:
+        return cut + 1
+    return last + 1 if last > pos else end
+
+
 def _document(text: str, name: str, sniff_html: bool = True) -> Document:
+    text, repaired = repair_mojibake(text)
     bad = len(_BAD.findall(text))
     if bad >= 2 and bad > BINARY_SHARE * len(text):
         raise InputError(E.E003, what=name)
@@ -159,4 +274,4 @@ def _document(text: str, name: str, sniff_html: bool = True) -> Document:
             raise InputError(E.E014, what=name)
     elif is_corpus_form(text):
         kind = "corpus"
-    return Document(text=text, name=name, kind=kind)
+    return Document(text=text, name=name, kind=kind, repaired=repaired)

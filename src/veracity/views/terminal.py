@@ -1,7 +1,14 @@
-"""The terminal view of a report: verdict, signals, and a coloured sentence map."""
+"""The terminal view of a report: verdict, signals, and a coloured sentence map.
+
+Every string that comes from the user (input name, headline, sentence text, model
+name) goes through :func:`terminal_safe` first: a file named
+``evil\\x1b]0;TITLE\\x07.txt`` would otherwise set the terminal's title, and a
+bidi override would reverse the line it sits on.
+"""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import textwrap
@@ -9,6 +16,7 @@ import textwrap
 import click
 
 from ..report import Report
+from ..wording import counted
 
 ROLE_STYLE: dict[str, dict[str, object]] = {
     "attributed": {"fg": "green"},
@@ -20,6 +28,17 @@ ROLE_STYLE: dict[str, dict[str, object]] = {
     "boilerplate": {"dim": True},
 }
 VERDICT_STYLE = {"reliable": "green", "unreliable": "red", "uncertain": "yellow"}
+
+#: C0 and C1 controls, DEL, bidi marks, embeddings, overrides and isolates, line and
+#: paragraph separators, lone surrogates: nothing a terminal should receive from the user.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every character of :data:`_UNSAFE` written as a Python escape (``\\x1b``)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 #: How to read the n-grams listed under "words" (shared with the HTML report).
@@ -43,6 +62,7 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
         return click.style(text, **kw) if use_color else text  # type: ignore[arg-type]
 
     lines = [
+        *([style(f"headline: {terminal_safe(report.title)}", bold=True)] if report.title else []),
         style(
             f"verdict: {report.verdict.upper()}  P(unreliable) = {report.probability:.2f}",
             fg=VERDICT_STYLE[report.verdict],
@@ -50,12 +70,17 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
         ),
         f"uncertain band: {report.uncertain_band[0]:.2f}-{report.uncertain_band[1]:.2f}"
         + (f"  ({report.abstain_reason})" if report.abstain_reason else ""),
-        f"input: {report.input_name} ({report.input_kind}, {report.words} words)   model: {report.model.name}",
+        f"input: {terminal_safe(report.input_name)} ({report.input_kind}, "
+        f"{counted(report.words, 'word')})"
+        f"   model: {terminal_safe(report.model.name)}",
     ]
-    if report.added_share is not None:
+    if report.repaired_chars:
         lines.append(
-            f"added commentary (not in the archive): {report.added_share:.0%} of words"
+            f"repaired {counted(report.repaired_chars, 'mis-decoded character')} (mojibake) "
+            "before analysis"
         )
+    if report.added_share is not None:
+        lines.append(f"added commentary (not in the archive): {report.added_share:.0%} of words")
     if report.signals:
         lines += ["", style("signals (value | reliable articles p10-p90)", bold=True)]
         for sig in report.signals:
@@ -79,7 +104,10 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
         head = f"{s.index + 1:>3} [{_bar(s.share):>10}] {', '.join(tags)}"
         lines.append(style(head, **ROLE_STYLE.get(s.role, {})))
         body = textwrap.fill(
-            s.text, width=width, initial_indent="      ", subsequent_indent="      "
+            terminal_safe(" ".join(s.text.split())),
+            width=width,
+            initial_indent="      ",
+            subsequent_indent="      ",
         )
         lines.append(style(body, **ROLE_STYLE.get(s.role, {})))
         if s.terms:
