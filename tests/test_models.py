@@ -119,6 +119,23 @@ def test_models_truncated_file_fails_clearly(tmp_path: Path) -> None:
         load_model(tmp_path)
 
 
+def test_models_save_refuses_a_malformed_card_before_writing(tmp_path: Path) -> None:
+    est = small("veracity.LinearNgram.v1").fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    card = {**CARD, "detector": "veracity.LinearNgram.v1", "uncertain_band": [0.65, 0.35]}
+    with pytest.raises(ModelError) as info:
+        save_model(tmp_path / "model", est, card)
+    assert info.value.code == "E033"
+    assert not (tmp_path / "model").exists()
+
+
+def test_models_saved_card_records_its_decision_sha256(tmp_path: Path) -> None:
+    est = small("veracity.LinearNgram.v1").fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    loaded = save_model(tmp_path, est, {**CARD, "detector": "veracity.LinearNgram.v1"})
+    digest = loaded.card["decision_sha256"]
+    assert f"`{digest}`" in (tmp_path / "MODEL_CARD.md").read_text()
+    assert loaded.fingerprint not in (digest, "")
+
+
 def test_models_missing_card_fails_clearly(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="card.json"):
         load_model(tmp_path)
@@ -439,10 +456,35 @@ _CUE_PATTERNS = {
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(
-    ["I", "we're", "You", "seems", "Rumoured", "really!", "ALL", "2016", "x9", "0.5", "said:",
-     "nobody's", "us-led", "évery", "1,000", "_all_", "¡", "?", "according"]
-) | st.text(max_size=8), max_size=12).map(" ".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "I",
+                "we're",
+                "You",
+                "seems",
+                "Rumoured",
+                "really!",
+                "ALL",
+                "2016",
+                "x9",
+                "0.5",
+                "said:",
+                "nobody's",
+                "us-led",
+                "évery",
+                "1,000",
+                "_all_",
+                "¡",
+                "?",
+                "according",
+            ]
+        )
+        | st.text(max_size=8),
+        max_size=12,
+    ).map(" ".join)
+)
 def test_models_lexical_cues_match_their_patterns(text: str) -> None:
     import re
 

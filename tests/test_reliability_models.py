@@ -5,6 +5,11 @@ truncated ``linear.npz`` and a missing card.  Here the attacker also rewrites
 the card's sha256 table ("re-signed"), so only the loader's own checks stand
 between the file and the process.  Pickle payloads would create a marker file
 if they were ever unpickled; the marker must never appear.
+
+The card's own decision fields (uncertain band, coverage floor...) are
+checked too: an edit fails ``decision_sha256`` (E034), a malformed value is
+E033, and an edit whose sha256 is recorded changes the model fingerprint, so
+the service's history never answers with the old model's verdict.
 """
 
 from __future__ import annotations
@@ -24,9 +29,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from service_support import article, make_client, make_model
+from veracity.analyze import Analyzer
+from veracity.cli.main import cli
 from veracity.config import DEFAULT_MODEL_DIR
 from veracity.errors import ModelError
 from veracity.models.store import load_model
@@ -63,6 +72,30 @@ def resign(folder: Path) -> None:
     data["files"] = {
         name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in data["files"]
     }
+    (folder / "card.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+#: The card fields that decide or label a verdict, as the card format defines them.
+DECISION_FIELDS = (
+    "name",
+    "created",
+    "detector",
+    "config",
+    "label_map",
+    "uncertain_band",
+    "threshold",
+    "min_coverage",
+)
+
+
+def edit_card(folder: Path, record: bool = True, **fields: Any) -> None:
+    """Set card fields; with ``record``, also record the sha256 of the decision fields."""
+    data = card(folder)
+    data.update(fields)
+    if record:
+        decision = {key: data[key] for key in DECISION_FIELDS if key in data}
+        canonical = json.dumps(decision, sort_keys=True, separators=(",", ":")).encode("ascii")
+        data["decision_sha256"] = hashlib.sha256(canonical).hexdigest()
     (folder / "card.json").write_text(json.dumps(data), encoding="utf-8")
 
 
@@ -105,10 +138,7 @@ PAYLOADS = {
 
 @pytest.mark.parametrize(
     "name",
-    [
-        name
-        for name in sorted(PAYLOADS)
-    ],
+    [name for name in sorted(PAYLOADS)],
 )
 def test_reliability_models_pickle_payloads_never_run(name: str, tmp_path: Path) -> None:
     marker = tmp_path / "marker"
@@ -247,3 +277,121 @@ def test_reliability_models_card_cannot_name_files_outside_the_folder(tmp_path: 
         (folder / "card.json").write_text(json.dumps(data), encoding="utf-8")
         with pytest.raises(ModelError):
             load_model(folder)
+
+
+#: Edits of the bundled card that change what a verdict is (or what it is reported as).
+DECISION_EDITS: dict[str, dict[str, Any]] = {
+    "band emptied": {"uncertain_band": [0.0, 0.0]},
+    "band widened": {"uncertain_band": [0.1, 0.9]},
+    "coverage floor": {"min_coverage": 0.0},
+    "threshold": {"threshold": 0.9},
+    "config": {"config": {"min_coverage": 0.0}},
+    "label map": {"label_map": {"reliable": 1, "unreliable": 0}},
+    "name": {"name": "someone else's model"},
+    "created": {"created": "2030-01-01T00:00:00+00:00"},
+}
+
+
+@pytest.mark.parametrize("edit", sorted(DECISION_EDITS))
+def test_reliability_models_edited_decision_field_fails_its_sha256(edit: str) -> None:
+    with model_copy() as folder:
+        edit_card(folder, record=False, **DECISION_EDITS[edit])
+        with pytest.raises(ModelError) as info:
+            load_model(folder)
+    assert info.value.code == "E034" and "decision_sha256" in info.value.message
+
+
+def test_reliability_models_edited_detector_name_fails_its_sha256() -> None:
+    with model_copy() as folder:
+        edit_card(folder, record=False, detector="veracity.LinearNgram.v1")
+        with pytest.raises(ModelError) as info:
+            load_model(folder)
+    assert info.value.code == "E034"
+
+
+@pytest.mark.parametrize("edit", sorted(DECISION_EDITS))
+def test_reliability_models_fingerprint_follows_every_decision_field(edit: str) -> None:
+    original = load_model().fingerprint
+    with model_copy() as folder:
+        edit_card(folder, **DECISION_EDITS[edit])
+        edited = load_model(folder)
+        assert edited.fingerprint != original
+        edit_card(folder, **{key: card(DEFAULT_MODEL_DIR)[key] for key in DECISION_EDITS[edit]})
+        assert load_model(folder).fingerprint == original
+
+
+def test_reliability_models_fingerprint_ignores_fields_that_decide_nothing() -> None:
+    original = load_model().fingerprint
+    with model_copy() as folder:
+        edit_card(folder, limits=["edited"], metrics={}, command="edited")
+        assert load_model(folder).fingerprint == original
+
+
+def test_reliability_models_edited_band_is_not_answered_from_history(tmp_path: Path) -> None:
+    """The issue's probe: same text, same P, band emptied; the history must not answer."""
+    first_dir = make_model(tmp_path / "first")
+    second_dir = tmp_path / "second"
+    shutil.copytree(first_dir, second_dir)
+    edit_card(second_dir, uncertain_band=[0.0, 0.0])
+    text = article(3, loud=False, sentences=10)
+    reports = []
+    for folder in (first_dir, second_dir):
+        with make_client(tmp_path, Analyzer(load_model(folder))) as client:
+            response = client.post("/v1/analyze", json={"text": text})
+        assert response.status_code == 200, response.text
+        reports.append(response.json())
+        assert response.headers["X-Veracity-Cache"] == "miss"
+    first, second = reports
+    assert first["probability"] == second["probability"]
+    assert first["verdict"] != "unreliable" and second["verdict"] == "unreliable"
+    assert first["model"]["sha256"] != second["model"]["sha256"]
+
+
+MALFORMED: dict[str, dict[str, Any]] = {
+    "band of letters": {"uncertain_band": "ab"},
+    "band of strings": {"uncertain_band": ["nan", "inf"]},
+    "band of NaN": {"uncertain_band": [float("nan"), float("inf")]},
+    "band reversed": {"uncertain_band": [0.7, 0.3]},
+    "band of one": {"uncertain_band": [0.2]},
+    "band below 0": {"uncertain_band": [-0.1, 0.5]},
+    "band of booleans": {"uncertain_band": [False, True]},
+    "threshold above 1": {"threshold": 1.5},
+    "coverage as text": {"min_coverage": "0.5"},
+    "name as number": {"name": 5},
+    "labels as text": {"label_map": {"reliable": "0", "unreliable": "1"}},
+    "empty detector": {"detector": ""},
+    "config as list": {"config": [1, 2]},
+}
+
+
+@pytest.mark.parametrize("edit", sorted(MALFORMED))
+def test_reliability_models_malformed_decision_field_is_coded_error(edit: str) -> None:
+    with model_copy() as folder:
+        edit_card(folder, **MALFORMED[edit])
+        with pytest.raises(ModelError) as info:
+            load_model(folder)
+    assert info.value.code == "E033"
+    assert repr(next(iter(MALFORMED[edit]))) in info.value.message
+
+
+def test_reliability_models_card_without_decision_sha256_is_coded_error() -> None:
+    with model_copy() as folder:
+        data = card(folder)
+        del data["decision_sha256"]
+        (folder / "card.json").write_text(json.dumps(data), encoding="utf-8")
+        with pytest.raises(ModelError) as info:
+            load_model(folder)
+    assert info.value.code == "E033" and "decision_sha256" in info.value.message
+
+
+@pytest.mark.parametrize("edit", ["band of letters", "band of strings"])
+def test_reliability_models_cli_malformed_card_is_one_line_exit_2(edit: str) -> None:
+    with model_copy() as folder:
+        edit_card(folder, **MALFORMED[edit])
+        result = CliRunner().invoke(
+            cli, ["check", "--model", str(folder), "-"], input=article(1, loud=False).encode()
+        )
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("veracity: error: [E033]"), result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..config import PACKAGE_DIR
 from ..errors import E, ModelError
-from ..persist import load_json, load_npz, verified_bytes
+from ..persist import MAX_CARD_BYTES, load_json, load_npz, read_bounded, verified_bytes
 
 #: The bundled asset; its card is the ``.json`` file of the same stem.
 BUNDLED_NPZ = PACKAGE_DIR / "models" / "static" / "minilm_static.npz"
@@ -165,9 +165,7 @@ class StaticEmbedder:
         """
         npz = Path(path) if path is not None else BUNDLED_NPZ
         card_path = npz.with_suffix(".json")
-        if not card_path.is_file():
-            raise ModelError(E.E009, path=npz.parent, what=card_path.name)
-        card = load_json(card_path, card_path.read_bytes())
+        card = load_json(card_path, read_bounded(card_path, MAX_CARD_BYTES))
         files = card.get("files") if isinstance(card, dict) else None
         if not isinstance(files, dict) or not isinstance(files.get(npz.name), str):
             raise ModelError(E.E010, path=card_path, reason=f"no sha256 for {npz.name}")
