@@ -60,7 +60,7 @@ def test_archive_cli_add_stats_lookup_remove(tmp_path: Path, files: dict[str, Pa
         "--text-column", "body", "--source-column", "outlet", "--date-column", "day",
     )  # fmt: skip
     assert code == 0, out
-    assert out.startswith("added 1 article(s)")
+    assert out.startswith("added 1 article;")
     assert run("archive", "add", str(files["jsonl"]), str(files["folder"]), "--db", db)[0] == 0
 
     code, out, _ = run("archive", "stats", "--db", db, "--json")
@@ -82,11 +82,11 @@ def test_archive_cli_add_stats_lookup_remove(tmp_path: Path, files: dict[str, Pa
     assert "supported" in out and "mill-1" in out and "added share" in out
 
     assert (
-        run("archive", "remove", "--id", "tram-1", "--db", db)[1].strip() == "removed 1 article(s)"
+        run("archive", "remove", "--id", "tram-1", "--db", db)[1].strip() == "removed 1 article"
     )
     assert (
         run("archive", "remove", "--source", "herald", "--db", db)[1].strip()
-        == "removed 1 article(s)"
+        == "removed 1 article"
     )
     code, out, _ = run("archive", "stats", "--db", db)
     assert code == 0

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -51,7 +52,7 @@ def test_batch_cli_scores_a_file_with_mapped_columns(tmp_path: Path, model_dir: 
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "scored 7 articles (1 with errors)" in result.output
+    assert "scored 7 articles (1 with an error)" in result.output
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "id,probability,verdict,abstain_reason,error"
     assert [line.split(",")[0] for line in lines[1:]] == [i for i, _ in corpus(6)] + ["blank"]
@@ -114,3 +115,80 @@ def test_batch_cli_subprocess_killed_then_resumed_equals_uninterrupted(
     whole = tmp_path / "whole.jsonl"
     score_file(source, whole, text_column="body", id_column="key", model_dir=model_dir, workers=1)
     assert out.read_bytes() == whole.read_bytes()
+
+
+def test_batch_cli_counts_are_singular_for_one(tmp_path: Path, model_dir: Path) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", [("blank", "")])
+    out = tmp_path / "out.csv"
+    args = ["score", str(source), "-o", str(out), "--text-column", "body", "--id-column", "key"]
+    result = CliRunner().invoke(cli, [*args, "--model", str(model_dir), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("scored 1 article (1 with an error) -> ")
+
+
+@pytest.mark.parametrize("name", ["score", "evaluate"])
+def test_batch_cli_every_option_has_help(name: str) -> None:
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
+    bare = [p.name for p in command.params if isinstance(p, click.Option) and not p.help]
+    assert bare == []
+    page = CliRunner().invoke(cli, [name, "--help"]).output
+    assert "into OUT" not in page
+
+
+def test_batch_cli_title_column_option(tmp_path: Path, model_dir: Path) -> None:
+    source = tmp_path / "in.csv"
+    rows = corpus(2)
+    source.write_text(
+        "id,text,title\n" + "".join(f'{i},{t},"Headline {i}"\n' for i, t in rows),
+        encoding="utf-8",
+    )
+    base = ["score", str(source), "--fields", "full", "--model", str(model_dir), "--workers", "1"]
+    runner = CliRunner()
+    for extra, titles in (
+        ([], [f"Headline {i}" for i, _ in rows]),
+        (["--title-column", ""], [None, None]),
+    ):
+        out = tmp_path / f"out{len(extra)}.jsonl"
+        result = runner.invoke(cli, [*base, "-o", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert [r["title"] for r in records] == titles
+        assert [r["report"]["title"] for r in records] == titles
+    missing = runner.invoke(cli, [*base, "-o", str(tmp_path / "x.csv"), "--title-column", "head"])
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith("veracity: error: [E006] missing columns ['head']")
+    assert not list(tmp_path.glob("x.csv*"))
+
+
+def test_batch_cli_bad_model_is_one_line_before_any_file(tmp_path: Path, model_dir: Path) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", corpus(2))
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for item in model_dir.iterdir():
+        (broken / item.name).write_bytes(item.read_bytes())
+    (broken / "linear.npz").write_bytes(b"not a zip")
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(
+        cli, ["score", str(source), "-o", str(out), "--model", str(broken), "--workers", "2"]
+    )
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and "[E008]" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "in.jsonl"]
+
+
+def test_batch_cli_unreadable_resume_state_is_one_line(tmp_path: Path, model_dir: Path) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", corpus(2))
+    out = tmp_path / "out.csv"
+    partial, state = partial_paths(out)
+    partial.write_bytes(b"")
+    state.write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["score", str(source), "-o", str(out), "--model", str(model_dir), "--resume"]
+    )
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "veracity: error: [E013] invalid value for --resume: "
+        "out.csv.partial.json is unreadable; run without --resume to start over"
+    ]
+    assert state.read_text(encoding="utf-8") == "{not json"

@@ -96,3 +96,24 @@ def test_batch_dask_engine_requires_the_text_column(model_dir: Path) -> None:
     ddf = dd.from_pandas(pd.DataFrame({"body": ["x"]}), npartitions=1)
     with pytest.raises(InputError, match=r"\[E006\]"):
         score_dask_dataframe(ddf, model_dir=model_dir)
+
+
+def test_batch_dask_engine_dataframe_carries_titles_in_full_output(
+    model_dir: Path, scheduler: str
+) -> None:
+    rows = corpus(4)
+    frame = pd.DataFrame(
+        {"text": [t for _, t in rows], "title": ["One", None, "Three  lines\nhere", "Four"]},
+        dtype=object,
+    )
+    with dask.config.set({"dataframe.convert-string": False}), distributed.Client(scheduler):
+        ddf = dd.from_pandas(frame, npartitions=2)
+        got = score_dask_dataframe(ddf, fields="full", model_dir=model_dir).compute()
+        untitled = score_dask_dataframe(ddf, title_column="", model_dir=model_dir, fields="full")
+        untitled = untitled.compute()
+    titles = ["One", None, "Three lines here", "Four"]
+    assert [_plain(t) for t in got["title"]] == titles
+    assert [json.loads(r)["title"] for r in got["report"]] == titles
+    assert untitled["title"].isna().all()
+    with pytest.raises(InputError, match=r"\[E006\].*'headline'"):
+        score_dask_dataframe(ddf, title_column="headline", model_dir=model_dir)

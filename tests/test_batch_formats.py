@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -35,14 +37,14 @@ def test_batch_formats_csv_reads_in_chunks_with_ids(tmp_path: Path) -> None:
         path, index=False
     )
     chunks = _rows(path, "csv")
-    assert chunks == [[("x", "one, two"), ("y", "")], [("z", "three\nfour")]]
+    assert chunks == [[("x", "one, two", None), ("y", "", None)], [("z", "three\nfour", None)]]
 
 
 def test_batch_formats_csv_without_id_column_numbers_rows(tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_text("body\nalpha\nbeta\ngamma\n", encoding="utf-8")
     rows = [r for chunk in _rows(path, "csv", text="body") for r in chunk]
-    assert rows == [("0", "alpha"), ("1", "beta"), ("2", "gamma")]
+    assert rows == [("0", "alpha", None), ("1", "beta", None), ("2", "gamma", None)]
 
 
 def test_batch_formats_csv_missing_text_column_is_coded(tmp_path: Path) -> None:
@@ -56,7 +58,7 @@ def test_batch_formats_csv_bad_bytes_reach_the_row_not_the_run(tmp_path: Path) -
     path = tmp_path / "in.csv"
     path.write_bytes(b"id,text\n1,caf\xe9 latte\n2,fine\n")
     rows = [r for chunk in _rows(path, "csv") for r in chunk]
-    assert rows[1] == ("2", "fine")
+    assert rows[1] == ("2", "fine", None)
     assert isinstance(rows[0][1], str) and "\udce9" in rows[0][1]
 
 
@@ -87,7 +89,7 @@ def test_batch_formats_parquet_iterates_batches(tmp_path: Path) -> None:
     source = open_source(path, "parquet", "text", "key")
     assert source.total == 4
     rows = [r for chunk in source.chunks(3) for r in chunk.rows]
-    assert rows == [("k1", "a"), ("1", "b"), ("k3", "c"), ("k4", None)]
+    assert rows == [("k1", "a", None), ("1", "b", None), ("k3", "c", None), ("k4", None, None)]
 
 
 def test_batch_formats_folder_ids_are_sorted_relative_paths(tmp_path: Path) -> None:
@@ -103,7 +105,7 @@ def test_batch_formats_folder_ids_are_sorted_relative_paths(tmp_path: Path) -> N
     assert [r[0] for r in rows] == ["b/two.html", "one.txt"]
     read = materialize(rows, limit=5)
     assert isinstance(read[0][1], RowError) and "[E004]" in read[0][1].message
-    assert read[1] == ("one.txt", b"one")
+    assert read[1] == ("one.txt", b"one", None)
 
 
 def test_batch_formats_detects_formats_and_refuses_others(tmp_path: Path) -> None:
@@ -150,3 +152,145 @@ def test_batch_formats_finishers_write_the_same_records(tmp_path: Path) -> None:
     assert float(from_csv["probability"][0]) == 0.1234 and from_csv["probability"][1] == ""
     assert pq.read_table(outs["parquet"]).to_pylist() == records
     assert [json.loads(x) for x in outs["jsonl"].read_text("utf-8").splitlines()] == records
+
+
+def _peak_bytes(read: Any) -> tuple[Any, int]:
+    """What ``read()`` returns and the most memory Python held while it ran."""
+    tracemalloc.start()
+    try:
+        result = read()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+#: The oversized row of the bounded-reading tests: far over the patched limit.
+HUGE = 16_000_000
+
+
+def test_batch_formats_jsonl_oversized_line_is_its_row_error_and_never_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("veracity.batch.formats.MAX_ROW_BYTES", 65_536, raising=False)
+    path = tmp_path / "in.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "a", "text": "first"}) + "\n")
+        handle.write('{"id": "b", "text": "' + "x" * HUGE + '"}\n')
+        handle.write(json.dumps({"id": "c", "text": "third"}) + "\n")
+    rows, peak = _peak_bytes(lambda: [r for chunk in _rows(path, "jsonl") for r in chunk])
+    assert peak < HUGE / 2
+    assert [r.id for r in rows] == ["a", "1", "c"]
+    assert isinstance(rows[1].value, RowError) and rows[1].value.message.startswith("[E004]")
+    assert "line 2" in rows[1].value.message
+    assert rows[2].value == "third"
+
+
+def test_batch_formats_csv_oversized_record_is_its_row_error_and_never_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("veracity.batch.formats.MAX_ROW_BYTES", 65_536, raising=False)
+    path = tmp_path / "in.csv"
+    quoted = "words, commas and\nline breaks " * (HUGE // 30) + 'then ""a quote""'
+    path.write_text(f'id,text\nx,first\ny,"{quoted}"\nz,"third, ""quoted"""\n', encoding="utf-8")
+    rows, peak = _peak_bytes(lambda: [r for chunk in _rows(path, "csv") for r in chunk])
+    assert peak < HUGE / 2
+    assert [r.id for r in rows] == ["x", "1", "z"]
+    assert isinstance(rows[1].value, RowError) and rows[1].value.message.startswith("[E004]")
+    assert rows[2].value == 'third, "quoted"'
+
+
+def test_batch_formats_csv_oversized_header_is_coded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("veracity.batch.formats.MAX_ROW_BYTES", 100, raising=False)
+    path = tmp_path / "in.csv"
+    path.write_text("text," + "x" * 200 + "\nfine,1\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[E004\].*header row"):
+        _rows(path, "csv")
+
+
+def test_batch_formats_parquet_oversized_cell_is_its_row_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("veracity.batch.formats.MAX_INPUT_BYTES", 1000, raising=False)
+    path = tmp_path / "in.parquet"
+    texts = ["short", "y" * 5000, None, "also short"]
+    pq.write_table(pa.table({"text": texts, "title": ["t0", "t1", None, "z" * 2000]}), path)
+    rows = [r for chunk in _rows(path, "parquet", size=3) for r in chunk]
+    for (_, value, *_), what in (
+        (rows[1], "5000 bytes, over the limit of 1000 bytes: 1"),
+        (rows[3], "title of 3"),
+    ):
+        assert isinstance(value, RowError) and value.message.startswith("[E004]")
+        assert what in value.message
+    assert rows[0] == ("0", "short", "t0") and rows[2] == ("2", None, None)
+
+
+def test_batch_formats_csv_total_is_counted_up_front(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(
+        b'id,text\r\n1,"two\r\nlines"\r\n\r\n   \r\n2,"a ""quote"", then, commas"\r\n'
+        b'3,5" screen\n4,"no newline at the end"'
+    )
+    source = open_source(path, "csv", "text", "id")
+    rows = [r for chunk in source.chunks(2) for r in chunk.rows]
+    assert source.total == len(rows) == 4
+    assert rows[2].value == '5" screen'
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_batch_formats_titles_default_to_a_title_column(tmp_path: Path, fmt: str) -> None:
+    frame = pd.DataFrame({"id": ["a", "b"], "text": ["one", "two"], "title": ["T1", None]})
+    frame["headline"] = ["H1", "H2"]
+    path = tmp_path / f"in.{fmt}"
+    if fmt == "csv":
+        frame.to_csv(path, index=False)
+    elif fmt == "jsonl":
+        frame.to_json(path, orient="records", lines=True)
+    else:
+        frame.to_parquet(path, index=False)
+    titles = {
+        name: [
+            r.title for r in open_source(path, fmt, "text", "id", name).chunks(5).__next__().rows
+        ]
+        for name in (None, "headline", "")
+    }
+    empty = "" if fmt == "csv" else None
+    assert titles == {None: ["T1", empty], "headline": ["H1", "H2"], "": [None, None]}
+    if fmt != "jsonl":
+        with pytest.raises(InputError, match=r"\[E006\].*'heading'"):
+            open_source(path, fmt, "text", "id", "heading")
+
+
+def test_batch_formats_csv_missing_column_is_found_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id,body\n1,alpha\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[E006\]"):
+        open_source(path, "csv", "text", "id")
+
+
+def test_batch_formats_full_report_is_nested_in_jsonl_and_a_string_elsewhere(
+    tmp_path: Path,
+) -> None:
+    columns = COLUMNS["full"]
+    report = {"verdict": "reliable", "sentences": [{"text": 'a "quoted"\nline'}]}
+    records = [
+        {"id": "a", "title": "T", "probability": 0.1, "verdict": "reliable",
+         "abstain_reason": None, "error": None, "report": json.dumps(report)},
+        {"id": "b", "title": None, "probability": None, "verdict": None,
+         "abstain_reason": None, "error": "[E002] input is empty: b", "report": None},
+    ]  # fmt: skip
+    lines = b"".join(record_line(r) for r in records)
+    got = {}
+    for name, finish in (("csv", finish_csv), ("parquet", finish_parquet), ("jsonl", finish_jsonl)):
+        partial = tmp_path / f"p.{name}.partial"
+        partial.write_bytes(lines)
+        finish(partial, tmp_path / f"out.{name}", columns)
+        got[name] = tmp_path / f"out.{name}"
+    nested = [json.loads(x) for x in got["jsonl"].read_text("utf-8").splitlines()]
+    assert [r["report"] for r in nested] == [report, None]
+    assert list(nested[0]) == list(columns)
+    table = pq.read_table(got["parquet"]).to_pylist()
+    assert json.loads(table[0]["report"]) == report and table[1]["report"] is None
+    flat = pd.read_csv(got["csv"], dtype=object, keep_default_na=False)
+    assert json.loads(flat["report"][0]) == report and flat["report"][1] == ""

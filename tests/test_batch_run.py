@@ -89,8 +89,8 @@ def test_batch_run_reads_html_files_as_text(tmp_path: Path, model_dir: Path) -> 
     score_file(folder, out, model_dir=model_dir, workers=1, fields="full")
     page, plain = _records(out)
     assert page["error"] is None and page["verdict"] in ("reliable", "unreliable", "uncertain")
-    assert json.loads(page["report"])["input_kind"] != json.loads(plain["report"])["input_kind"]
-    assert "var x" not in json.loads(page["report"])["sentences"][0]["text"]
+    assert page["report"]["input_kind"] != plain["report"]["input_kind"]
+    assert "var x" not in page["report"]["sentences"][0]["text"]
 
 
 @pytest.mark.parametrize("suffix", ["csv", "parquet", "jsonl"])
@@ -176,7 +176,7 @@ def _stop_after(rows: int) -> Any:
 def _strip_created(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for record in records:
-        report = json.loads(record["report"])
+        report = dict(record["report"])
         report.pop("created")
         out.append({**record, "report": report})
     return out
@@ -224,7 +224,7 @@ def test_batch_run_resume_of_full_reports_keeps_one_created_time(
         source, out, model_dir=model_dir, workers=1, chunk_size=4, fields="full", resume=True
     )
     resumed = _records(out)
-    assert len({json.loads(r["report"])["created"] for r in resumed}) == 1
+    assert len({r["report"]["created"] for r in resumed}) == 1
     assert _strip_created(resumed) == _strip_created(_records(whole))
 
 
@@ -252,3 +252,93 @@ def test_batch_run_rejects_bad_options(tmp_path: Path, model_dir: Path) -> None:
         score_file(source, source, model_dir=model_dir, input_format_name="csv")
     with pytest.raises(InputError, match=r"\[E013\].*fields"):
         score_file(source, tmp_path / "o.csv", model_dir=model_dir, fields="everything")
+
+
+def _titled_input(folder: Path, fmt: str, rows: list[tuple[str, str]], titles: list[Any]) -> Path:
+    frame = pd.DataFrame(
+        {"id": [r[0] for r in rows], "text": [r[1] for r in rows], "headline": titles}
+    )
+    path = folder / f"in.{fmt}"
+    if fmt == "csv":
+        frame.to_csv(path, index=False)
+    elif fmt == "jsonl":
+        frame.to_json(path, orient="records", lines=True)
+    else:
+        frame.to_parquet(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_batch_run_title_column_reaches_the_report_in_every_format(
+    tmp_path: Path, model_dir: Path, fmt: str
+) -> None:
+    titles = ["SHOCKING:  they\tlied", None, "x" * 1001, "Council  approves budget"]
+    source = _titled_input(tmp_path, fmt, ROWS[:4], titles)
+    out = tmp_path / "out.jsonl"
+    score_file(source, out, title_column="headline", fields="full", model_dir=model_dir, workers=1)
+    records = _records(out)
+    cleaned = ["SHOCKING: they lied", None, None, "Council approves budget"]
+    assert [r["title"] for r in records] == cleaned
+    assert [r["report"]["title"] if r["report"] else None for r in records] == cleaned
+    assert records[2]["error"].startswith("[E013] invalid value for title of a00002")
+    assert [r["error"] for r in records[:2] + records[3:]] == [None, None, None]
+    flat = tmp_path / "out.csv"
+    score_file(source, flat, title_column="", fields="full", model_dir=model_dir, workers=1)
+    table = pd.read_csv(flat, dtype=object, keep_default_na=False)
+    assert table["title"].tolist() == [""] * 4 and table["error"].tolist() == [""] * 4
+
+
+def test_batch_run_verdict_fields_carry_no_title_column(tmp_path: Path, model_dir: Path) -> None:
+    source = _titled_input(tmp_path, "csv", ROWS[:2], ["a", "b"])
+    out = tmp_path / "out.jsonl"
+    score_file(source, out, title_column="headline", model_dir=model_dir, workers=1)
+    assert list(_records(out)[0]) == ["id", "probability", "verdict", "abstain_reason", "error"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_batch_run_missing_column_leaves_no_files(
+    tmp_path: Path, model_dir: Path, fmt: str
+) -> None:
+    source = _write_input(tmp_path, fmt, ROWS[:3])
+    out = tmp_path / "out" / "scores.csv"
+    with pytest.raises(InputError, match=r"\[E006\]"):
+        score_file(source, out, text_column="body", model_dir=model_dir)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [source.name]
+    with pytest.raises(InputError, match=r"\[E006\]"):
+        score_file(source, out, title_column="headline", model_dir=model_dir)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [source.name]
+
+
+def test_batch_run_coded_error_mid_run_removes_only_its_own_partial_files(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    source = tmp_path / "in.csv"
+    lines = [f"{i},{text}" for i, text in ROWS[:30]]
+    source.write_text("id,text\n" + "\n".join(lines) + "\nbad,row,with,extra,fields\n")
+    out = tmp_path / "out.csv"
+    with pytest.raises(InputError, match=r"\[E013\].*Expected 2 fields"):
+        score_file(source, out, model_dir=model_dir, workers=1, chunk_size=4)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    partial, state = partial_paths(out)
+    with pytest.raises(_Stop):
+        score_file(
+            source, out, model_dir=model_dir, workers=1, chunk_size=4, on_chunk=_stop_after(4)
+        )
+    kept = partial.read_bytes()
+    with pytest.raises(InputError, match=r"\[E013\]"):
+        score_file(source, out, model_dir=model_dir, workers=1, chunk_size=4, resume=True)
+    assert partial.read_bytes().startswith(kept) and state.is_file() and not out.exists()
+
+
+def test_batch_run_oversized_jsonl_line_is_its_row_error_and_the_run_goes_on(
+    tmp_path: Path, model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("veracity.batch.formats.MAX_ROW_BYTES", 100_000, raising=False)
+    rows = [*ROWS[:2], ("huge", "word " * 60_000), *ROWS[2:4]]
+    source = _write_input(tmp_path, "jsonl", rows)
+    out = tmp_path / "out.csv"
+    summary = score_file(source, out, model_dir=model_dir, workers=1, chunk_size=2)
+    table = pd.read_csv(out, dtype=object, keep_default_na=False)
+    assert table["id"].tolist() == ["a00000", "a00001", "2", "a00002", "a00003"]
+    assert table["error"][2].startswith("[E004]") and "line 3" in table["error"][2]
+    assert (table["error"][[0, 1, 3, 4]] == "").all() and summary.errors == 1

@@ -8,6 +8,8 @@
   ``PRAGMA integrity_check`` and every analysis that was answered 200 must
   still be served after a restart.
 * A slow, oversized or very large request must not block small ones.
+* ``veracity score`` killed with SIGKILL leaves no worker, fork server or
+  resource tracker behind.
 
 Everything runs on 127.0.0.1 with a tiny model fitted on invented text.
 """
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import pytest
 
 from batch_support import corpus, make_model
@@ -300,3 +303,30 @@ def test_reliability_faults_large_analysis_does_not_block_small_ones(
     assert small == [200] * 5
     assert small_done_while_big_ran, f"the small requests waited for the large one: {big_outcome}"
     assert big_outcome in ([200], [504])
+
+
+def test_reliability_faults_batch_workers_exit_when_the_scoring_process_is_killed(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    source = _write_input(tmp_path / "in.jsonl")
+    out = tmp_path / "out.csv"
+    partial = partial_paths(out)[0]
+    proc = subprocess.Popen(_score_cmd(source, out, model_dir), start_new_session=True)
+    children: list[psutil.Process] = []
+    try:
+        with hang_guard(180):
+            while proc.poll() is None and _rows_written(partial) < 40:
+                time.sleep(0.01)
+        assert proc.poll() is None, "finished before the kill"
+        children = psutil.Process(proc.pid).children(recursive=True)
+        assert len(children) >= 3  # fork server, two workers (and the resource tracker)
+        proc.kill()
+        proc.wait()
+        _, alive = psutil.wait_procs(children, timeout=30)
+        assert [p.pid for p in alive] == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for child in children:
+            if child.is_running():
+                child.kill()

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from reliability_support import hang_guard
@@ -112,7 +112,42 @@ def test_reliability_readers_batch_csv_cells_round_trip(rows: list[tuple[str, st
             writer.writerow(["id", "text"])
             writer.writerows(rows)
         read = _batch_rows(path, "csv")
-    assert read == [(i, t) for i, t in rows]
+    assert read == [(i, t, None) for i, t in rows]
+
+
+#: CSV text with the characters that move record boundaries: quotes, commas, line breaks.
+csv_text = st.text(st.sampled_from(['"', ",", "\n", "\r", " ", "\t", "a", "é"]), max_size=12)
+
+
+@PROPERTY
+@given(
+    rows=st.lists(st.tuples(csv_text, csv_text), max_size=12),
+    quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_NONNUMERIC, csv.QUOTE_ALL]),
+    end=st.sampled_from(["\n", "\r\n"]),
+    blank=st.sampled_from(["", "\n", "  \n", "\t\r\n"]),
+)
+def test_reliability_readers_batch_csv_total_is_the_row_count(
+    rows: list[tuple[str, str]], quoting: int, end: str, blank: str
+) -> None:
+    # A bare CR that the writer leaves unquoted is a line break to pandas: another file.
+    bare_cr = any("\r" in cell for row in rows for cell in row)
+    assume(end == "\r\n" or quoting != csv.QUOTE_MINIMAL or not bare_cr)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "in.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, quoting=quoting, lineterminator=end)
+            writer.writerow(["id", "text"])
+            for row in rows:
+                writer.writerow(row)
+                handle.write(blank)
+        try:
+            with hang_guard():
+                source = open_source(path, "csv", "text", "id")
+                read = [r for chunk in source.chunks(5) for r in chunk.rows]
+        except VeracityError as err:
+            assert err.code.startswith("E")
+            return
+    assert source.total == len(read)
 
 
 @PROPERTY
@@ -125,9 +160,10 @@ def test_reliability_readers_batch_jsonl_rows_are_values_or_row_errors(
         path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         read = _batch_rows(path, "jsonl")
     assert read is not None and len(read) == len(rows)
-    for (row_id, value), item in zip(read, rows, strict=True):
+    for (row_id, value, title), item in zip(read, rows, strict=True):
         assert isinstance(row_id, str)
         assert value == item.get("text")
+        assert title == item.get("title")
 
 
 @PROPERTY
@@ -183,4 +219,4 @@ def test_reliability_readers_batch_reproducers_give_rows_or_coded_errors(
     path = tmp_path / name
     path.write_bytes(data)
     rows = _batch_rows(path, name.rsplit(".", 1)[1])
-    assert rows is None or all(isinstance(v, str | RowError) for _, v in rows)
+    assert rows is None or all(isinstance(r.value, str | RowError) for r in rows)

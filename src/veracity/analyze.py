@@ -24,6 +24,7 @@ from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, Span
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
 from .text.inputs import Document, document_from_text
 from .text.sentences import split_sentences, word_count
+from .wording import counted
 
 #: Articles shorter than this many words get the verdict "uncertain".
 MIN_WORDS = 30
@@ -124,7 +125,7 @@ class Analyzer:
     def _verdict(self, p: float, counts_row: Any, words: int) -> Verdict:
         lo, hi = self.band
         if words < MIN_WORDS:
-            return Verdict(p, "uncertain", f"too short to judge ({words} words < {MIN_WORDS})")
+            return Verdict(p, "uncertain", f"too short to judge ({counted(words, 'word')} < {MIN_WORDS})")
         total = counts_row.data.sum()
         seen = counts_row.data[self.detector.idf_[counts_row.indices] > 0].sum()
         coverage = float(seen / total) if total else 0.0

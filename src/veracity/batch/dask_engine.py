@@ -24,9 +24,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import E, InputError, NotFoundError
+from ..errors import E, NotFoundError
 from .engine import EngineOptions, ResultFuture, engines
-from .formats import clean_id
+from .formats import Columns, clean_id
 from .scoring import Job, Row, check_fields, score_rows
 
 
@@ -49,11 +49,12 @@ def result_meta(fields: str) -> pd.DataFrame:
     )
 
 
-def score_frame(frame: pd.DataFrame, text_column: str, id_column: str, job: Job) -> pd.DataFrame:
+def score_frame(frame: pd.DataFrame, columns: Columns, job: Job) -> pd.DataFrame:
     """Score one pandas partition; the result keeps the partition's index."""
-    texts = frame[text_column].tolist()
-    ids = frame[id_column].tolist() if id_column in frame.columns else list(frame.index)
-    rows: list[Row] = [(clean_id(i), t) for i, t in zip(ids, texts, strict=True)]
+    texts = frame[columns.text].tolist()
+    ids = frame[columns.id].tolist() if columns.id in frame.columns else list(frame.index)
+    titles = frame[columns.title].tolist() if columns.title else [None] * len(texts)
+    rows = [Row(clean_id(i), t, h) for i, t, h in zip(ids, texts, titles, strict=True)]
     meta = result_meta(job.fields)
     records = score_rows(rows, job)
     out = pd.DataFrame(records, columns=list(meta.columns), index=frame.index)
@@ -66,24 +67,27 @@ def score_dask_dataframe(
     id_column: str = "id",
     fields: str = "verdict",
     model_dir: Path | str | None = None,
+    title_column: str | None = None,
 ) -> Any:
     """Score every row of the Dask DataFrame ``ddf``; return a lazy Dask DataFrame.
 
-    Columns: ``id, probability, verdict, abstain_reason, error`` (plus ``report``,
-    the full report as JSON, with ``fields="full"``), one row per input row with
-    the input's index.  Without ``id_column`` in ``ddf`` the index is the id.
-    Bad rows get their coded message in ``error``.  Nothing runs until you call
-    ``.compute()`` or write the result (``.to_parquet(...)``).
+    Columns: ``id, probability, verdict, abstain_reason, error`` (plus ``title``
+    and ``report``, the full report as a JSON string, with ``fields="full"``),
+    one row per input row with the input's index.  Without ``id_column`` in
+    ``ddf`` the index is the id.  ``title_column`` defaults to ``title`` when
+    ``ddf`` has it (``""``: no title).  Bad rows get their coded message in
+    ``error``.  Nothing runs until you call ``.compute()`` or write the result
+    (``.to_parquet(...)``).
     """
     _import("dask.dataframe")
-    columns = [str(c) for c in ddf.columns]
-    if text_column not in columns:
-        raise InputError(E.E006, missing=[text_column], source="the Dask DataFrame", found=columns)
+    names = [str(c) for c in ddf.columns]
+    wanted = Columns(text_column, id_column, title_column)
+    columns = Columns(text_column, id_column, wanted.check(names, "the Dask DataFrame") or "")
     created = datetime.now(UTC).isoformat(timespec="seconds")
     model = str(Path(model_dir).resolve()) if model_dir is not None else None
     job = Job(fields, model, created)
     return ddf.map_partitions(
-        score_frame, text_column, id_column, job, meta=result_meta(fields), enforce_metadata=False
+        score_frame, columns, job, meta=result_meta(fields), enforce_metadata=False
     )
 
 

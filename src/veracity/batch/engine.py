@@ -8,8 +8,12 @@ order equals input order and memory stays flat.
 ``veracity.engine.local.v1`` uses every core of this machine: a
 ``ProcessPoolExecutor`` whose initializer loads the analyser once per worker.
 Workers are started by a fork server that has already imported the analyser's
-modules, so they start fast and never inherit the parent's threads.  With one
-worker it scores in-process.  ``veracity.engine.dask.v1`` lives in
+modules, so they start fast and never inherit the parent's threads.  Each
+worker watches the scoring process (its parent is the fork server, so it is
+given the scoring process's pid) and exits as soon as that process is gone,
+even after ``kill -9``; the fork server and resource tracker then exit too,
+as they live only while a client holds their pipes.  With one worker it
+scores in-process.  ``veracity.engine.dask.v1`` lives in
 :mod:`veracity.batch.dask_engine`.
 """
 
@@ -17,6 +21,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -67,7 +74,37 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _start_worker(model_dir: str | None) -> None:
+#: Seconds between checks that the scoring process is alive, where pidfd is unavailable.
+PARENT_POLL_SECONDS = 1.0
+
+
+def _exit_when_gone(pid: int) -> None:
+    """Wait until process ``pid`` has exited, then end this process at once."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        while _alive(pid):
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+    select.select([handle], [], [])
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def _start_worker(model_dir: str | None, parent: int) -> None:
+    """Pool initializer: exit with the scoring process ``parent``; load the analyser once."""
+    threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
     analyzer_for(model_dir)
 
 
@@ -87,7 +124,7 @@ class LocalEngine:
                 max_workers=self.options.workers,
                 mp_context=context,
                 initializer=_start_worker,
-                initargs=(self.options.model_dir,),
+                initargs=(self.options.model_dir, os.getpid()),
             )
         return self
 

@@ -17,7 +17,8 @@ from typing import Any
 from ..atomic import atomic_write_text
 from ..errors import E, InputError
 
-STATE_VERSION = 1
+#: 2: the report is nested in each line, full output has a title (1.x partial files restart).
+STATE_VERSION = 2
 
 
 @dataclass
@@ -52,20 +53,33 @@ def _trim(partial: Path) -> Progress:
     return done
 
 
+def resumable(out: Path) -> bool:
+    """Whether ``OUT`` has the partial files of an earlier run to continue."""
+    return all(path.is_file() for path in partial_paths(out))
+
+
 def begin(out: Path, settings: dict[str, Any], resume: bool) -> tuple[dict[str, Any], Progress]:
     """Start (or with ``resume``, continue) a run; return its state and progress.
 
     ``settings`` must include ``created``; a resumed run keeps the original one.
     """
     partial, state_path = partial_paths(out)
-    if resume and partial.is_file() and state_path.is_file():
-        state = json.loads(state_path.read_text(encoding="utf-8"))
+    if resume and resumable(out):
+        try:
+            state = json.loads(state_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            state = {}
+        if not isinstance(state, dict) or not isinstance(state.get("settings"), dict):
+            reason = f"{state_path.name} is unreadable; run without --resume to start over"
+            raise InputError(E.E013, field="--resume", reason=reason)
         changed = sorted(
             k
             for k in settings
             if k != "created" and state.get("settings", {}).get(k) != settings[k]
         )
-        if state.get("version") != STATE_VERSION or changed:
+        if state.get("version") != STATE_VERSION:
+            changed = ["the partial file format"]
+        if changed:
             reason = (
                 f"{partial.name} was written with different settings ({', '.join(changed)}); "
                 "run without --resume to start over"

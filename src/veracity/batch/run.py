@@ -3,7 +3,10 @@
 Reading, scoring and writing overlap: the runner keeps a bounded number of
 chunks in flight and writes results in input order to ``OUT.partial``; the
 final ``OUT`` appears (atomically) only once every row is written.  See
-:mod:`veracity.batch.resume` for ``--resume``.
+:mod:`veracity.batch.resume` for ``--resume``.  The input and its columns are
+checked before any file is created; a coded error later in a fresh run (a CSV
+line pandas cannot parse) removes the partial files it started, while a
+failed ``--resume`` leaves the earlier partial files as they were.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import hashlib
 import json
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,11 +25,13 @@ from tqdm import tqdm
 
 from ..atomic import atomic_path
 from ..config import DEFAULT_MODEL_DIR, MAX_INPUT_BYTES
-from ..errors import E, InputError
+from ..errors import E, InputError, ModelError, VeracityError
+from ..models.store import load_model
 from ..persist import read_card
-from .engine import EngineOptions, ResultFuture, available_cores, engines
+from .engine import Engine, EngineOptions, ResultFuture, available_cores, engines
 from .formats import (
     Chunk,
+    Columns,
     Source,
     input_format,
     materialize,
@@ -34,7 +40,7 @@ from .formats import (
     outputs,
     record_line,
 )
-from .resume import Progress, begin, clear, partial_paths
+from .resume import Progress, begin, clear, partial_paths, resumable
 from .scoring import Job, check_fields
 
 #: Rows per chunk sent to a worker.
@@ -88,7 +94,7 @@ def _after(chunks: Iterator[Chunk], done: Progress) -> Iterator[Chunk]:
 
 
 def _settings(
-    source: Path, fmt: str, text_column: str, id_column: str, fields: str, model_dir: Path | None
+    source: Path, fmt: str, columns: Columns, fields: str, model_dir: Path | None
 ) -> dict[str, Any]:
     stat = source.stat()
     return {
@@ -96,8 +102,9 @@ def _settings(
         "input_size": stat.st_size,
         "input_mtime_ns": stat.st_mtime_ns,
         "format": fmt,
-        "text_column": text_column,
-        "id_column": id_column,
+        "text_column": columns.text,
+        "id_column": columns.id,
+        "title_column": columns.title,
         "fields": fields,
         "model": model_fingerprint(model_dir),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -141,6 +148,7 @@ def score_file(
     input_format_name: str = "auto",
     text_column: str = "text",
     id_column: str = "id",
+    title_column: str | None = None,
     fields: str = "verdict",
     resume: bool = False,
     workers: int | None = None,
@@ -155,8 +163,10 @@ def score_file(
 
     ``source`` is a CSV, JSON Lines or Parquet file, or a folder of ``.txt`` /
     ``.html`` files.  ``fields="verdict"`` writes ``id, probability, verdict,
-    abstain_reason, error``; ``"full"`` adds ``report`` (the Report as JSON).
-    ``on_chunk`` is called with the number of rows written after each chunk.
+    abstain_reason, error``; ``"full"`` adds ``title`` and ``report`` (the
+    Report).  ``title_column`` ``None`` reads ``title`` when the input has it;
+    ``""`` reads no title.  ``on_chunk`` is called with the number of rows
+    written after each chunk.
     """
     source, out = Path(source), Path(out)
     columns = check_fields(fields)
@@ -165,15 +175,43 @@ def score_file(
     fmt = input_format(source, input_format_name)
     finish = outputs.get(f"veracity.batch.output.{output_format(out)}.v1")
     make_engine = engines.get(f"veracity.engine.{engine}.v1")
-    opened = open_source(source, fmt, text_column, id_column)
+    opened = open_source(source, fmt, text_column, id_column, title_column)
     if out.resolve() == source.resolve():
         raise InputError(E.E013, field="output", reason="it is the input file")
-    settings = _settings(source, fmt, text_column, id_column, fields, model_dir)
+    settings = _settings(
+        source, fmt, Columns(text_column, id_column, title_column), fields, model_dir
+    )
+    # Verified here, so a bad model is one coded line before any file is written, not a
+    # worker pool that breaks as each worker fails to load it.
+    load_model(model_dir)
+    resumed = resume and resumable(out)
     state, done = begin(out, settings, resume)
     model = str(Path(model_dir).resolve()) if model_dir is not None else None
     job = Job(fields, model, state["created"])
-    partial = partial_paths(out)[0]
     options = EngineOptions(workers, job.model_dir, scheduler)
+    try:
+        written = _run(opened, out, job, done, make_engine(options), chunk_size, progress, on_chunk)
+        with atomic_path(out) as tmp:
+            finish(partial_paths(out)[0], tmp, columns)
+    except VeracityError:
+        if not resumed:
+            clear(out)
+        raise
+    clear(out)
+    return ScoreSummary(out, written.rows, done.rows, written.errors)
+
+
+def _run(
+    opened: Source,
+    out: Path,
+    job: Job,
+    done: Progress,
+    engine: Engine,
+    chunk_size: int,
+    progress: bool,
+    on_chunk: Callable[[int], None] | None,
+) -> _Writer:
+    """Score every chunk not yet in ``OUT.partial`` and append it there, in input order."""
     bar = tqdm(
         total=opened.total,
         initial=done.rows,
@@ -182,17 +220,17 @@ def score_file(
         dynamic_ncols=True,
         smoothing=0.05,
     )
-    with bar, make_engine(options) as pool, partial.open("ab") as handle:
+    with bar, engine as pool, partial_paths(out)[0].open("ab") as handle:
         writer = _Writer(handle, bar, opened, done, on_chunk)
         pending: deque[ResultFuture] = deque()
-        for chunk in _after(opened.chunks(chunk_size), done):
-            writer.read_chunk(chunk)
-            pending.append(pool.submit(materialize(chunk.rows, MAX_INPUT_BYTES), job))
-            if len(pending) >= pool.slots:
+        try:
+            for chunk in _after(opened.chunks(chunk_size), done):
+                writer.read_chunk(chunk)
+                pending.append(pool.submit(materialize(chunk.rows, MAX_INPUT_BYTES), job))
+                if len(pending) >= pool.slots:
+                    writer.write(pending.popleft())
+            while pending:
                 writer.write(pending.popleft())
-        while pending:
-            writer.write(pending.popleft())
-    with atomic_path(out) as tmp:
-        finish(partial, tmp, columns)
-    clear(out)
-    return ScoreSummary(out, writer.rows, done.rows, writer.errors)
+        except BrokenProcessPool as err:
+            raise ModelError(E.E035, reason=str(err) or "killed") from None
+    return writer

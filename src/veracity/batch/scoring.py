@@ -1,9 +1,17 @@
 """One chunk of rows in, one output record per row out: the unit every engine runs.
 
-A row is ``(id, value)``.  ``value`` is the article text (``str``) read from a
-table, the raw bytes of a file read from a folder, or a :class:`RowError` the
-reader already found.  A bad row (empty, binary, too long, not a string) gets
-its one-line coded message in the ``error`` column and never stops the run.
+A :class:`Row` is ``(id, value, title)``.  ``value`` is the article text
+(``str``) read from a table, the raw bytes of a file read from a folder, or a
+:class:`RowError` the reader already found; ``title`` is the headline cell
+(``None`` without one).  A bad row (empty, binary, too long, not a string, a
+bad title) gets its one-line coded message in the ``error`` column and never
+stops the run.
+
+The title travels on the :class:`~veracity.text.inputs.Document`: the full
+path hands Documents to :meth:`~veracity.analyze.Analyzer.analyze_many` (the
+report's ``title``), and the verdict path calls
+:meth:`~veracity.analyze.Analyzer.verdicts` in :func:`_verdict_records`, the
+one place to pass titles once the analyser scores them.
 
 The :class:`~veracity.analyze.Analyzer` is loaded once per process and cached
 by model folder, so pool workers and Dask workers pay the load only once.  Its
@@ -13,15 +21,17 @@ writes rows (the parent of a worker pool) need not import it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..config import MAX_INPUT_BYTES
+from ..config import MAX_INPUT_BYTES, MAX_TITLE_CHARS
 from ..errors import E, InputError, VeracityError
+from ..text.normalize import clean
 
 if TYPE_CHECKING:
     from ..analyze import Analyzer
@@ -30,7 +40,7 @@ if TYPE_CHECKING:
 #: Output columns of each ``fields`` choice, in order.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "verdict": ("id", "probability", "verdict", "abstain_reason", "error"),
-    "full": ("id", "probability", "verdict", "abstain_reason", "error", "report"),
+    "full": ("id", "title", "probability", "verdict", "abstain_reason", "error", "report"),
 }
 
 Record = dict[str, Any]
@@ -43,7 +53,12 @@ class RowError:
     message: str
 
 
-Row = tuple[str, object]
+class Row(NamedTuple):
+    """One input row: its id, its value and its headline cell."""
+
+    id: str
+    value: object
+    title: object = None
 
 
 @dataclass(frozen=True)
@@ -103,18 +118,33 @@ def document(value: object, name: str) -> Document:
     return document_from_bytes(value, name, MAX_INPUT_BYTES)
 
 
+def title_of(value: object, name: str) -> str:
+    """A row's headline as one clean line (``""`` for none), or an :class:`InputError`."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if not isinstance(value, str):
+        kind = type(value).__name__
+        raise InputError(E.E013, field=f"title of {name}", reason=f"expected a string, got {kind}")
+    title = " ".join(clean(value).split())
+    if len(title) > MAX_TITLE_CHARS:
+        reason = f"{len(title)} characters, over the limit of {MAX_TITLE_CHARS}"
+        raise InputError(E.E013, field=f"title of {name}", reason=reason)
+    return title
+
+
 def one_line(err: Exception) -> str:
     """An error as the single line the ``error`` column holds."""
     return " ".join(str(err).split())
 
 
-def _error_record(row_id: str, message: str) -> Record:
-    return {"id": row_id, "error": message}
+def _error_record(row_id: str, message: str, title: str = "") -> Record:
+    return {"id": row_id, "title": title or None, "error": message}
 
 
 def _verdict_records(
     analyzer: Analyzer, ids: Sequence[str], docs: Sequence[Document], job: Job
 ) -> list[Record]:
+    """Verdicts of the text alone: :meth:`Analyzer.verdicts` takes strings."""
     verdicts = analyzer.verdicts([d.text for d in docs])
     return [
         {
@@ -136,6 +166,7 @@ def _full_records(
         out.append(
             {
                 "id": i,
+                "title": report.title,
                 "probability": report.probability,
                 "verdict": report.verdict,
                 "abstain_reason": report.abstain_reason,
@@ -158,7 +189,7 @@ def _score_valid(
         return scorer(analyzer, ids, docs, job)
     except VeracityError as err:
         if len(docs) == 1:
-            return [_error_record(ids[0], one_line(err))]
+            return [_error_record(ids[0], one_line(err), docs[0].title)]
     out: list[Record] = []
     for i, doc in zip(ids, docs, strict=True):
         out.extend(_score_valid(analyzer, [i], [doc], job))
@@ -172,18 +203,20 @@ def score_rows(rows: Sequence[Row], job: Job) -> list[Record]:
     records: list[Record | None] = [None] * len(rows)
     valid: list[int] = []
     docs: list[Document] = []
-    for n, (row_id, value) in enumerate(rows):
-        if isinstance(value, RowError):
-            records[n] = _error_record(row_id, value.message)
-            continue
+    for n, (row_id, value, raw_title) in enumerate(rows):
+        title = ""
         try:
-            docs.append(document(value, row_id))
+            title = title_of(raw_title, row_id)
+            if isinstance(value, RowError):
+                records[n] = _error_record(row_id, value.message, title)
+                continue
+            docs.append(dataclasses.replace(document(value, row_id), title=title))
         except VeracityError as err:
-            records[n] = _error_record(row_id, one_line(err))
+            records[n] = _error_record(row_id, one_line(err), title)
             continue
         valid.append(n)
     if docs:
-        scored = _score_valid(analyzer, [rows[n][0] for n in valid], docs, job)
+        scored = _score_valid(analyzer, [rows[n].id for n in valid], docs, job)
         for n, record in zip(valid, scored, strict=True):
             records[n] = record
     return [{c: r.get(c) for c in columns} for r in records if r is not None]

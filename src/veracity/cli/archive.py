@@ -11,6 +11,7 @@ import click
 from ..archive import Archive, SentenceProvenance, added_share
 from ..errors import E, InputError
 from ..text.inputs import read_input
+from ..wording import counted
 
 _DB = click.option(
     "--db",
@@ -25,7 +26,7 @@ def add(paths: list[Path], db: Path | None, mapping: dict[str, str], source: str
     with Archive(db) as archive:
         added = archive.add_paths(paths, mapping=mapping or None, source=source)
         total = archive.stats()["documents"]
-    return f"added {added} article(s); the archive at {archive.path} holds {total}"
+    return f"added {counted(added, 'article')}; the archive at {archive.path} holds {total}"
 
 
 def stats(db: Path | None, as_json: bool) -> str:
@@ -50,7 +51,7 @@ def remove(db: Path | None, doc_ids: tuple[str, ...], source: str | None) -> str
         raise InputError(E.E013, field="--id/--source", reason="give --id (repeatable) or --source")
     with Archive(db, create=False) as archive:
         removed = archive.remove(list(doc_ids) or None, source=source)
-    return f"removed {removed} article(s)"
+    return f"removed {counted(removed, 'article')}"
 
 
 def lookup(source: str, db: Path | None, as_json: bool) -> str:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..wording import counted
+
 
 @click.command("score")
 @click.argument("source", metavar="IN", type=click.Path(path_type=Path))
@@ -36,11 +38,17 @@ import click
     help="Column holding the id (missing: the row number).",
 )
 @click.option(
+    "--title-column",
+    metavar="NAME",
+    default=None,
+    help="Column holding the headline (default: 'title' when the input has it; '' for none).",
+)
+@click.option(
     "--fields",
     default="verdict",
     show_default=True,
     type=click.Choice(["verdict", "full"]),
-    help="verdict: id, probability, verdict, abstain_reason, error; full: plus the report.",
+    help="verdict: id, probability, verdict, abstain_reason, error; full: plus title and report.",
 )
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from OUT.partial.")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: all cores).")
@@ -71,6 +79,7 @@ def command(
     input_format: str,
     text_column: str,
     id_column: str,
+    title_column: str | None,
     fields: str,
     resume: bool,
     workers: int | None,
@@ -80,7 +89,12 @@ def command(
     model: Path | None,
     quiet: bool,
 ) -> None:
-    """Score every article of IN (CSV, JSONL, Parquet or a folder of .txt/.html) into OUT."""
+    """Score every article of IN and write one row per article to the -o file.
+
+    IN is a CSV, JSON Lines or Parquet file, or a folder of .txt/.html files.
+    Rows keep the input order; a bad row gets a coded message in its error
+    column and the run goes on.
+    """
     from ..batch.run import score_file
 
     summary = score_file(
@@ -89,6 +103,7 @@ def command(
         input_format_name=input_format,
         text_column=text_column,
         id_column=id_column,
+        title_column=title_column,
         fields=fields,
         resume=resume,
         workers=workers,
@@ -98,8 +113,8 @@ def command(
         model_dir=model,
         progress=not quiet and sys.stderr.isatty(),
     )
+    errors = "1 with an error" if summary.errors == 1 else f"{summary.errors} with errors"
     resumed = f", {summary.resumed} from the earlier run" if summary.resumed else ""
     click.echo(
-        f"scored {summary.rows} articles ({summary.errors} with errors{resumed}) -> {summary.out}",
-        err=True,
+        f"scored {counted(summary.rows, 'article')} ({errors}{resumed}) -> {summary.out}", err=True
     )
