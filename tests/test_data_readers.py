@@ -72,7 +72,9 @@ def root(tmp_path: Path) -> Path:
     coaid = arts / "coaid_news" / "05-01-2020"
     header = "Unnamed: 0,type,fact_check_url,news_url,title,newstitle,content,abstract\n"
     _write(
-        coaid / "NewsRealCOVID-19.csv", header + f"0,article,x,https://www.who.int/a,T,T,{BODY},a\n"
+        coaid / "NewsRealCOVID-19.csv",
+        header
+        + f'0,article,x,https://www.who.int/a,Says the pier sank,"""Pier opens""",{BODY},a\n',
     )
     _write(coaid / "NewsFakeCOVID-19.csv", header + "0,article,x,https://fake.example/b,T,T,,a\n")
     golbeck = arts / "golbeck_fake_vs_satire"
@@ -203,6 +205,58 @@ def test_readers_liar_maps_six_labels_and_ignores_credit_history(root: Path) -> 
     assert frame.loc["liar:valid:5", "label"] == RELIABLE
     assert set(frame["source"]) == {"jane-doe"}
     assert not frame.apply(lambda r: "9" in " ".join(r), axis=1).any()
+
+
+def test_readers_carry_each_corpus_title(root: Path) -> None:
+    titles = {
+        corpus: dict(zip(frame["id"], frame["title"], strict=True))
+        for corpus in ALL_CORPORA
+        for frame in [load_corpus(corpus, root)]
+    }
+    assert titles["isot"] == {"isot:fake:0": "A", "isot:true:0": "B", "isot:gmelendi:0": ""}
+    assert list(titles["fa_kes"].values()) == ["T1", "T2"]
+    assert titles["fakenewsnet_buzzfeed"]["fakenewsnet_buzzfeed:BuzzFeed_Real_1"] == "BuzzFeed Real"
+    assert titles["defend_politifact"] == {
+        "defend_politifact:pf1": "Title one",
+        "defend_politifact:pf2": "",
+    }
+    assert titles["fakenewsamt"]["fakenewsamt:legit:biz01"] == "Pier news"
+    assert titles["celebrity"] == {"celebrity:fake:001": "Star news"}
+    assert titles["golbeck"] == {"golbeck:fake:1": "Fake title", "golbeck:satire:2": "Satire title"}
+    assert set(titles["liar"].values()) == {""}
+
+
+def test_readers_coaid_title_is_the_page_title_not_the_fact_check_claim(root: Path) -> None:
+    frame = load_corpus("coaid", root)
+    assert frame["title"].tolist() == ["Pier opens"]
+
+
+@pytest.mark.parametrize(
+    ("relative", "content", "missing"),
+    [
+        ("articles/isot_partial/True.csv", f"headline,text,date\nB,{BODY},May 2\n", "'title'"),
+        (
+            "articles/coaid_news/05-01-2020/NewsRealCOVID-19.csv",
+            f"news_url,title,content\nhttps://who.int/a,T,{BODY}\n",
+            "'newstitle'",
+        ),
+        (
+            "articles/fa_kes/FA-KES-Dataset.csv",
+            f"unit_id,article_content,source,date,labels\n1,{BODY},sana,4/5/2017,1\n",
+            "'article_title'",
+        ),
+    ],
+)
+def test_readers_corpus_files_missing_columns_are_named(
+    root: Path, relative: str, content: str, missing: str
+) -> None:
+    _write(root / "datasets" / relative, content)
+    corpus = {"isot_partial": "isot", "coaid_news": "coaid", "fa_kes": "fa_kes"}[
+        relative.split("/")[1]
+    ]
+    with pytest.raises(DataError, match="E006") as err:
+        load_corpus(corpus, root)
+    assert missing in str(err.value) and relative.rsplit("/", 1)[1] in str(err.value)
 
 
 def test_readers_missing_dataset_folder_is_a_clear_error(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from .evaluate import LodoTable, lodo, peer_lodo, predict_frame
 from .levers import DEFAULT_LEVER, LEVERS, seed_check
 from .models.memo import keep_memo, style_memo
 from .models.metrics import binary_metrics, expected_calibration_error
-from .models.train import LODO_CORPORA, TrainConfig, fit_frame
+from .models.train import LODO_CORPORA, TrainConfig, fit_frame, load_frame
 
 
 def corpus_median_threshold(table: LodoTable, system: str) -> dict[str, float]:
@@ -88,9 +88,7 @@ def _summary_row(name: str, description: str, table: LodoTable) -> dict[str, obj
     }
 
 
-def _lever_job(
-    root: Path, index: int
-) -> tuple[LodoTable, dict[str, object], pd.DataFrame | None]:
+def _lever_job(root: Path, index: int) -> tuple[LodoTable, dict[str, object], pd.DataFrame | None]:
     """One lever's table and seed check; the default lever's job also draws the heat map.
 
     The seed is read by the model of the in-domain training split, and the
@@ -155,9 +153,7 @@ def lever_study(
 @style_memo()
 def heatmap(root: Path, config: TrainConfig) -> pd.DataFrame:
     """Macro-F1 of a model trained on one corpus (rows) and tested on another (columns)."""
-    from .data.pipeline import load_articles
-
-    frame, _ = load_articles(root, corpora=config.corpora, scrub=config.scrub, dedup=config.dedup)
+    frame = load_frame(root, config)
     out = pd.DataFrame(index=list(LODO_CORPORA), columns=list(LODO_CORPORA), dtype=float)
     for train_corpus in LODO_CORPORA:
         model = fit_frame(config, frame[frame["corpus"] == train_corpus])
@@ -222,7 +218,10 @@ def draw_figures(table: LodoTable, system: str, heat: pd.DataFrame, out: Path) -
     fig.colorbar(im)
     paths.append(_save(fig, out / "lodo_heatmap.png"))
     ys, ps = zip(*(table.predictions[(system, c)] for c in LODO_CORPORA), strict=True)
-    ts = [np.full(len(y), table.thresholds[(system, c)]) for y, c in zip(ys, LODO_CORPORA, strict=True)]
+    ts = [
+        np.full(len(y), table.thresholds[(system, c)])
+        for y, c in zip(ys, LODO_CORPORA, strict=True)
+    ]
     curve = coverage_curve(np.concatenate(ys), np.concatenate(ps), np.concatenate(ts))
     fig, ax = plt.subplots(figsize=(5, 4))
     ax.plot(curve["coverage"], curve["accuracy"], "o-")

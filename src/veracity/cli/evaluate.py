@@ -62,6 +62,21 @@ def lodo_section(table: LodoTable, command: str) -> str:
 
 
 LEVERS_COMMAND = "veracity evaluate --protocol levers --write BENCHMARKS.md --figures docs/figures"
+HEADLINES_COMMAND = "veracity evaluate --protocol headlines --write BENCHMARKS.md"
+
+
+def headlines_section(config_path: Path | None) -> str:
+    """Run the protocol without and with titles on all cores: the "headlines" section."""
+    from ..batch.engine import available_cores
+    from ..evaluate import headline_study, headlines_markdown
+
+    config = TrainConfig.from_file(config_path or DEFAULT_CONFIG)
+    start, workers = time.perf_counter(), available_cores()
+    study = headline_study(
+        data_root(), config, workers=workers, progress=lambda m: click.echo(m, err=True)
+    )
+    cmd = HEADLINES_COMMAND + (f" --config {config_path}" if config_path else "")
+    return headlines_markdown(study, cmd, (time.perf_counter() - start) / 60, workers)
 
 
 def levers_sections(figures: Path | None) -> dict[str, str]:
@@ -130,8 +145,9 @@ def sentence_tasks_markdown(results: dict[str, dict[str, object]]) -> str:
 @click.command("evaluate")
 @click.option(
     "--protocol",
-    type=click.Choice(["lodo", "levers"]),
-    help="lodo: the LODO table; levers: every generalisation lever, plus figures.",
+    type=click.Choice(["lodo", "levers", "headlines"]),
+    help="lodo: the LODO table; levers: every generalisation lever, plus figures; "
+    "headlines: LODO and in-domain with and without titles.",
 )
 @click.option(
     "--task",
@@ -139,7 +155,10 @@ def sentence_tasks_markdown(results: dict[str, dict[str, object]]) -> str:
     help="ptc_si, ptc_tc, subjectivity, claimbuster, babe, provenance; 'sentence' runs the first five.",
 )
 @click.option(
-    "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Training config (JSON) the protocol trains with (default: the bundled model's).",
 )
 @click.option("--no-baseline", is_flag=True, help="Skip the peer baseline rows.")
 @click.option(
@@ -175,6 +194,12 @@ def command(
         click.echo(section)
         if write:
             update_section(write, "lodo", section)
+        return
+    if protocol == "headlines":
+        section = headlines_section(config_path)
+        click.echo(section)
+        if write:
+            update_section(write, "headlines", section)
         return
     assert task is not None
     if task == "sentence":

@@ -20,6 +20,7 @@ from .dedup import DedupCounts, deduplicate
 from .readers import ARTICLE_CORPORA, corpus_name, load_corpus
 from .schema import LABELS, RECORD_COLUMNS
 from .scrub import StepCount, scrub_frame
+from .titles import scrub_titles
 
 
 @dataclass
@@ -137,8 +138,9 @@ def load_articles(
     ``corpora`` takes corpus values (``"isot"``) or reader names; an unknown one
     raises E005 before anything is read.  De-duplication runs across all the
     requested corpora at once, so the counts depend on which corpora are loaded.
-    With ``cache`` the result is kept on disk, keyed by code, options and data
-    files (:mod:`veracity.data.cache`).
+    With ``scrub`` the titles are scrubbed too (:mod:`veracity.data.titles`); the
+    statistics count texts only.  With ``cache`` the result is kept on disk,
+    keyed by code, options and data files (:mod:`veracity.data.cache`).
     """
     names = list(dict.fromkeys(corpus_name(c) for c in (corpora or ARTICLE_CORPORA)))
     key = None
@@ -164,6 +166,7 @@ def _build(
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RECORD_COLUMNS)
     if scrub:
         frame, steps = scrub_frame(frame)
+        frame = scrub_titles(frame)
         for name, step_counts in steps.items():
             stats.corpora[name].steps = step_counts
     if dedup:

@@ -37,6 +37,14 @@ def read_text(path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], path: Path) -> pd.DataFrame:
+    """``frame`` itself, or :class:`DataError` E006 naming the ``columns`` it lacks."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(E.E006, missing=missing, source=path, found=list(frame.columns))
+    return frame
+
+
 def url_domain(url: str) -> str:
     """Host of ``url`` without ``www.``, lower-cased; ``""`` when there is none."""
     url = (url or "").strip()

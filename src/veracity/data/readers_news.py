@@ -17,6 +17,7 @@ from .readers_base import (
     dataset_dir,
     epoch_ms_date,
     finish,
+    require_columns,
     require_file,
     text_or_empty,
     url_domain,
@@ -27,10 +28,11 @@ from .schema import RELIABLE, UNRELIABLE
 def _isot_part(path: Path, part: str, label: str, source: str) -> list[dict[str, str]]:
     frame = pd.read_csv(require_file(path), dtype=str, keep_default_na=False)
     has_date = part != "gmelendi"
+    require_columns(frame, ("title", "text", "date") if has_date else ("text",), path)
     return [
         {
             "id": f"isot:{part}:{i}",
-            "title": text_or_empty(row.get("title", "")).strip(),
+            "title": text_or_empty(row["title"]).strip() if has_date else "",
             "text": text_or_empty(row["text"]),
             "label": label,
             "original_label": "true" if label == RELIABLE else "fake",
@@ -47,7 +49,7 @@ def read_isot(root: Path) -> pd.DataFrame:
     """ISOT partial: Fake.csv, True.csv and the gmelendi random fake sample.
 
     The gmelendi sample's date column is misaligned with its texts, so it is dropped;
-    its repeated texts are left for the de-duplication step.
+    it has no titles; its repeated texts are left for the de-duplication step.
     """
     folder = dataset_dir(root, "articles", "isot_partial")
     rows = _isot_part(folder / "Fake.csv", "fake", UNRELIABLE, "isot_fake_site")
@@ -67,6 +69,8 @@ def read_fa_kes(root: Path) -> pd.DataFrame:
     folder = dataset_dir(root, "articles", "fa_kes")
     path = require_file(folder / "FA-KES-Dataset.csv")
     frame = pd.read_csv(path, encoding="cp1252", dtype=str, keep_default_na=False)
+    columns = ("unit_id", "article_title", "article_content", "source", "date", "labels")
+    require_columns(frame, columns, path)
     rows = [
         {
             "id": f"fa_kes:{row['unit_id']}",
@@ -138,7 +142,8 @@ def read_defend_politifact(root: Path) -> pd.DataFrame:
     No publisher is recorded, so ``source`` is empty (splits group such rows by id).
     """
     folder = dataset_dir(root, "articles", "defend_politifact")
-    content = _tsv(folder / "politifact_content_no_ignore.tsv")
+    content_path = folder / "politifact_content_no_ignore.tsv"
+    content = require_columns(_tsv(content_path), ("id", "label", "content"), content_path)
     titles = _tsv(folder / "politifact_title_no_ignore.tsv", names=["id", "title"])
     title_of = dict(zip(titles["id"], titles["title"], strict=True))
     rows = []

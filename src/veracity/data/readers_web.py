@@ -14,7 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from ..registry import readers
-from .readers_base import dataset_dir, finish, read_text, require_file, text_or_empty, url_domain
+from .readers_base import (
+    dataset_dir,
+    finish,
+    read_text,
+    require_columns,
+    require_file,
+    text_or_empty,
+    url_domain,
+)
 from .schema import RELIABLE, UNRELIABLE
 
 _AMT_DOMAIN = re.compile(r"^([a-z]+)")
@@ -63,28 +71,45 @@ def read_celebrity(root: Path) -> pd.DataFrame:
     return _perez(root, "celebrityDataset", "celebrity")
 
 
+#: Columns of a CoAID news file the reader needs (``publish_date`` is read when present).
+_COAID_COLUMNS = ("news_url", "newstitle", "content")
+
+
+def _unquote(value: str) -> str:
+    """A CoAID ``newstitle`` cell without the double quotes the file wraps every value in."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1].strip()
+    return value
+
+
 @readers.register("veracity.reader.coaid.v1")
 def read_coaid(root: Path) -> pd.DataFrame:
     """CoAID ``News*COVID-19.csv`` rows with content, from every snapshot folder.
 
-    The snapshot stays in the id; repeats across snapshots are left for de-duplication.
+    The title is ``newstitle``, the page's own title.  The ``title`` column is
+    not read: in the fake files it is the fact-checker's summary of the claim
+    ("Says ...", "A post says ..."), written by whoever labelled the row.  The
+    snapshot stays in the id; repeats across snapshots are left for de-duplication.
     """
     folder = dataset_dir(root, "articles", "coaid_news")
     rows = []
     for path in sorted(folder.glob("*/News*COVID-19.csv")):
         label = UNRELIABLE if path.name.startswith("NewsFake") else RELIABLE
         kind = "fake" if label == UNRELIABLE else "real"
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = require_columns(
+            pd.read_csv(path, dtype=str, keep_default_na=False), _COAID_COLUMNS, path
+        )
         for i, row in enumerate(frame.to_dict("records")):
             rows.append(
                 {
                     "id": f"coaid:{path.parent.name}:{kind}:{i}",
-                    "title": (row.get("title") or row.get("newstitle") or "").strip(),
-                    "text": row.get("content", ""),
+                    "title": _unquote(row["newstitle"]),
+                    "text": row["content"],
                     "label": label,
                     "original_label": kind,
                     "corpus": "coaid",
-                    "source": url_domain(row.get("news_url", "")),
+                    "source": url_domain(row["news_url"]),
                     "date": row.get("publish_date", "").strip(),
                 }
             )
@@ -92,7 +117,10 @@ def read_coaid(root: Path) -> pd.DataFrame:
 
 
 def _golbeck_urls(folder: Path) -> dict[str, str]:
-    sheet = pd.read_excel(require_file(folder / "data" / "fake_news_stories.xlsx"), dtype=str)
+    path = folder / "data" / "fake_news_stories.xlsx"
+    sheet = require_columns(
+        pd.read_excel(require_file(path), dtype=str), ("Article Number", "URL of article"), path
+    )
     return {
         text_or_empty(num).strip(): text_or_empty(url).strip()
         for num, url in zip(sheet["Article Number"], sheet["URL of article"], strict=True)

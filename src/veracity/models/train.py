@@ -71,6 +71,10 @@ class TrainConfig(BaseModel):
     #: reported probabilities (see :meth:`~veracity.models.linear.LinearNgram.from_balanced`).
     uncertain_band: tuple[float, float] = (0.35, 0.65)
     min_coverage: float = 0.5
+    #: Score each article's title with its text: the title as its own first line
+    #: (:func:`~veracity.data.titles.headline_text`).  BENCHMARKS.md "Headlines"
+    #: measures it; the default leaves it off.
+    titles: bool = False
 
     @field_validator("detector")
     @classmethod
@@ -112,6 +116,19 @@ def data_fingerprint(root: Path, corpora: list[str]) -> dict[str, Any]:
         if path.is_file():
             digest.update(f"{path.relative_to(base)}:{path.stat().st_size}\n".encode())
     return {"root": "datasets/articles", "revision": digest.hexdigest()[:16], "corpora": corpora}
+
+
+def load_frame(root: Path, config: TrainConfig) -> pd.DataFrame:
+    """The rows ``config`` trains and tests on: its corpora, scrubbed and de-duplicated.
+
+    With ``config.titles`` each text opens with its (scrubbed) title; the rows
+    are the same either way.
+    """
+    from ..data.pipeline import load_articles
+    from ..data.titles import with_titles
+
+    frame, _ = load_articles(root, corpora=config.corpora, scrub=config.scrub, dedup=config.dedup)
+    return with_titles(frame) if config.titles else frame
 
 
 def balanced_weights(frame: pd.DataFrame) -> np.ndarray:
@@ -174,12 +191,9 @@ def train(
     extra_metrics: dict[str, Any] | None = None,
 ) -> LoadedModel:
     """Train on ``config.corpora``; record an in-domain source-disjoint figure; save."""
-    from ..data.pipeline import load_articles
     from ..data.splits import source_disjoint_split
 
-    frame, stats = load_articles(
-        root, corpora=config.corpora, scrub=config.scrub, dedup=config.dedup
-    )
+    frame = load_frame(root, config)
     tr, te = source_disjoint_split(frame, test_size=config.test_size, seed=config.seed)
     held = fit_frame(config, frame.iloc[tr])
     metrics: dict[str, Any] = {"in_domain_source_disjoint": score_frame(held, frame.iloc[te])}
