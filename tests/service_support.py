@@ -1,17 +1,26 @@
-"""Invented articles, a tiny fitted model and a loopback web site for the service tests.
+"""Invented articles, a tiny fitted model, a loopback web site and servers for the service tests.
 
 Nothing here comes from the shared datasets: every sentence is made up.
 """
 
 from __future__ import annotations
 
+import os
 import random
+import resource
+import signal
+import socket
+import subprocess
+import sys
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import httpx
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
@@ -158,3 +167,89 @@ def make_client(
 
     app = create_app(Settings(db_path=tmp_path / "history.sqlite", **settings), analyzer=analyzer)
     return TestClient(app, raise_server_exceptions=raise_errors)
+
+
+@contextmanager
+def uvicorn_thread(app: Any, **config: Any) -> Iterator[str]:
+    """``app`` on uvicorn in a thread on a free loopback port; yield the base URL."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    options = {"log_level": "warning", "lifespan": "on", **config}
+    server = uvicorn.Server(uvicorn.Config(app, **options))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+class Served:
+    """``veracity serve ARGS`` in its own process group on 127.0.0.1, its output in ``log``."""
+
+    def __init__(self, folder: Path, args: Sequence[str], nofile: int | None = None) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = folder / "serve.log"
+        cmd = [sys.executable, "-m", "veracity.cli.main", "serve", "--host", "127.0.0.1",
+               "--port", str(self.port), "--db", str(folder / "history.sqlite"), *args]  # fmt: skip
+
+        def limit_fds() -> None:
+            if nofile is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=limit_fds,
+            )  # fmt: skip
+
+    def wait_healthy(self, seconds: float = 120.0) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.log.read_text(errors="replace")[-2000:]
+            try:
+                if httpx.get(f"{self.base}/v1/health", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"veracity serve did not answer within {seconds} s")
+
+    def health(self) -> dict[str, Any]:
+        resp = httpx.get(f"{self.base}/v1/health", timeout=30)
+        assert resp.status_code == 200, resp.text
+        body: dict[str, Any] = resp.json()
+        return body
+
+    def kill(self) -> None:
+        """SIGKILL the process group this object started (if it still runs)."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+@contextmanager
+def served(folder: Path, *args: str, nofile: int | None = None) -> Iterator[Served]:
+    """A healthy :class:`Served`, killed on the way out."""
+    server = Served(folder, args, nofile)
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.kill()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -159,3 +159,26 @@ def test_page_url_control_is_disabled_and_explained(page: Any, base_url: str) ->
     assert url.is_disabled()
     assert "switched off" in page.locator("#url-note").inner_text()
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["\u202eevil name", "\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd 2024"],
+    ids=["right-to-left override", "hebrew name ending in digits"],
+)
+def test_page_recent_line_reads_in_order_whatever_the_name(
+    page: Any, base_url: str, name: str
+) -> None:
+    page.goto(f"{base_url}/")
+    page.get_by_label("Article text").fill(article(len(name) + 500, loud=False))
+    page.get_by_label("Name for the history list").fill(name)
+    page.get_by_role("button", name="Analyse").click()
+    page.wait_for_url(f"{base_url}/a/*")
+    permalink = page.url.removeprefix(base_url)
+    page.goto(f"{base_url}/")
+    line = page.locator(f'.recent li:has(a[href="{permalink}"])')
+    link, pill, meta = (line.locator(s).bounding_box() for s in ("a", ".pill", ".meta"))
+    assert link is not None and pill is not None and meta is not None
+    assert link["x"] + link["width"] <= pill["x"], (link, pill)
+    assert meta["x"] >= pill["x"] + pill["width"] or meta["y"] > pill["y"], (pill, meta)
+    assert "\u202e" not in line.inner_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ def test_service_api_identical_content_is_served_from_history(client: Any) -> No
     first = client.post("/v1/analyze", json={"text": text})
     second = client.post("/v1/analyze", json={"text": text, "name": "again"})
     assert second.headers["x-veracity-cache"] == "hit"
-    assert second.json() == first.json()
+    assert second.json() == {**first.json(), "input_name": "again"}
     assert client.get("/v1/health").json()["analyses"] == 1
 
 
@@ -240,3 +241,128 @@ def test_service_api_responses_carry_security_headers(client: Any) -> None:
         assert "default-src 'none'" in csp
         assert "script-src" not in csp
         assert resp.headers["x-content-type-options"] == "nosniff"
+
+
+def test_service_api_repeated_submission_with_new_name_shows_the_new_name(client: Any) -> None:
+    text = article(300, loud=True)
+    first = client.post("/v1/analyze", json={"text": text, "name": "first name"}).json()
+    again = client.post("/v1/analyze", json={"text": text, "name": "second name"})
+    assert again.headers["x-veracity-cache"] == "hit"
+    assert again.json()["input_name"] == "second name"
+    assert client.get(f"/v1/analyses/{first['id']}").json()["input_name"] == "second name"
+    listed = client.get("/v1/analyses").json()["analyses"]
+    assert [a["input_name"] for a in listed] == ["second name"]
+    unnamed = client.post("/v1/analyze", json={"text": text}).json()
+    assert unnamed["input_name"] == "second name"
+
+
+def test_service_api_unnamed_analysis_is_named_by_title_or_first_words(client: Any) -> None:
+    text = article(301, loud=False)
+    plain = client.post("/v1/analyze", json={"text": text}).json()
+    assert plain["input_name"].endswith("\u2026")
+    assert 40 <= len(plain["input_name"]) <= 61
+    assert text.startswith(plain["input_name"][:-1] + " ")
+    short = client.post("/v1/analyze", json={"text": "Officials said the pier was safe."}).json()
+    assert short["input_name"] == "Officials said the pier was safe."
+    html = client.post("/v1/analyze", json={"html": "<p>The mayor said so on Monday.</p>"}).json()
+    assert html["input_name"] == "The mayor said so on Monday."
+    titled = client.post("/v1/analyze", json={"text": text, "title": "Ferry terminal opens"})
+    assert titled.json()["input_name"] == "Ferry terminal opens"
+
+
+def test_service_api_title_is_carried_into_the_report(client: Any) -> None:
+    text = article(302, loud=True)
+    body = {"text": text, "title": "  Council \u202eapproves\u202c\tbudget  "}
+    report = client.post("/v1/analyze", json=body).json()
+    jsonschema.validate(report, json_schema())
+    assert report["title"] == "Council approves budget"
+    untitled = client.post("/v1/analyze", json={"text": text}).json()
+    assert untitled["title"] is None
+    assert untitled["id"] != report["id"]
+    assert client.get(f"/v1/analyses/{report['id']}").json()["title"] == "Council approves budget"
+    batch = client.post(
+        "/v1/analyze/batch", json={"documents": [{"text": text, "title": "Budget approved"}]}
+    ).json()["results"]
+    assert batch[0]["title"] == "Budget approved"
+    assert client.get("/v1/health").json()["analyses"] == 3
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"text": "fine", "title": "t" * 1001}, "body.title"),
+        ({"text": "fine", "title": 5}, "body.title"),
+    ],
+)
+def test_service_api_bad_title_is_422(client: Any, body: Any, field: str) -> None:
+    resp = client.post("/v1/analyze", json=body)
+    assert resp.status_code == 422
+    assert _error(resp)["field"] == field
+
+
+def test_service_api_names_are_cleaned_of_controls(client: Any) -> None:
+    name = "\u202eevil\u202c\u2066 name\x07\x85\u200f"
+    report = client.post("/v1/analyze", json={"text": article(303, loud=False), "name": name})
+    assert report.json()["input_name"] == "evil name"
+    assert client.get("/v1/analyses").json()["analyses"][0]["input_name"] == "evil name"
+
+
+def test_service_api_json_sent_as_text_plain_is_415_with_hint(client: Any) -> None:
+    raw = b'{"text": "The mayor said the pier was safe."}'
+    for path in ("/v1/analyze", "/v1/analyze/batch"):
+        resp = client.post(path, content=raw, headers={"content-type": "text/plain"})
+        assert resp.status_code == 415
+        err = _error(resp)
+        assert err["code"] == "E030"
+        assert "Content-Type: application/json" in err["message"]
+    ok = client.post("/v1/analyze", content=raw, headers={"content-type": "application/json"})
+    assert ok.status_code == 200
+
+
+def test_service_api_head_requests_are_answered(client: Any) -> None:
+    for path in ("/", "/v1/health"):
+        resp = client.head(path)
+        assert resp.status_code == 200, path
+        assert resp.content == b""
+
+
+def test_service_api_unknown_path_is_a_page_for_browsers_and_json_for_clients(
+    client: Any,
+) -> None:
+    browser = client.get("/nothing-here", headers={"accept": "text/html,application/xml;q=0.9"})
+    assert browser.status_code == 404
+    assert browser.headers["content-type"].startswith("text/html")
+    assert "Page not found" in browser.text
+    assert "/nothing-here" in browser.text
+    api = client.get("/nothing-here", headers={"accept": "*/*"})
+    assert api.status_code == 404
+    assert _error(api)["code"] == "E022"
+
+
+def test_service_api_responses_are_compact_json(client: Any) -> None:
+    one = client.post("/v1/analyze", json={"text": article(304, loud=True)})
+    assert one.text.startswith('{"id":"')
+    assert '", "' not in one.text and '": ' not in one.text
+    batch = client.post("/v1/analyze/batch", json={"documents": [{"text": article(305, True)}]})
+    assert batch.text.startswith('{"results":[{"id":"')
+    assert batch.json()["results"][0]["id"]
+
+
+def test_service_api_report_over_the_response_limit_is_413_and_not_stored(
+    tmp_path: Path, analyzer: Any
+) -> None:
+    with make_client(tmp_path, analyzer, max_response_bytes=20_000) as client:
+        small = client.post("/v1/analyze", json={"text": article(306, loud=False, sentences=3)})
+        assert small.status_code == 200
+        big = client.post("/v1/analyze", json={"text": article(307, loud=True, sentences=80)})
+        assert big.status_code == 413
+        assert _error(big)["code"] == "E031"
+        assert client.get("/v1/health").json()["analyses"] == 1
+        docs = [{"text": article(308 + i, loud=False, sentences=3)} for i in range(40)]
+        results = client.post("/v1/analyze/batch", json={"documents": docs}).json()["results"]
+    sent = [r for r in results if "id" in r]
+    refused = [r for r in results if "error" in r]
+    assert sent and refused
+    assert {r["error"]["code"] for r in refused} == {"E031"}
+    sizes = [len(json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode()) for r in sent]
+    assert sum(sizes) <= 20_000

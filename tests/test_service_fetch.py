@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -224,3 +225,48 @@ def test_service_fetch_api_analyses_a_loopback_page(tmp_path: Path, analyzer: An
         bad = client.post("/v1/analyze", json={"url": f"{base}/gone"})
         assert bad.status_code == 502
         assert bad.json()["error"]["code"] == "E020"
+
+
+def _teredo(server: str, client: str) -> str:
+    """A Teredo address (2001::/32): server IPv4, then the client IPv4 stored inverted."""
+    value = (0x2001_0000 << 96) | (int(ipaddress.IPv4Address(server)) << 64)
+    value |= int(ipaddress.IPv4Address(client)) ^ 0xFFFF_FFFF
+    return str(ipaddress.IPv6Address(value))
+
+
+WRAPPED_PRIVATE = [
+    "2002:7f00:1::",  # 6to4 of 127.0.0.1
+    "2002:a9fe:a9fe::",  # 6to4 of 169.254.169.254
+    "2002:a00:1::1",  # 6to4 of 10.0.0.1
+    _teredo("65.54.227.120", "127.0.0.1"),
+    _teredo("65.54.227.120", "192.168.1.1"),
+    _teredo("10.0.0.1", "8.8.8.8"),
+    "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+]
+WRAPPED_PUBLIC = ["2002:808:808::1", _teredo("65.54.227.120", "8.8.8.8"), "64:ff9b::808:808"]
+
+
+@pytest.mark.parametrize("address", WRAPPED_PRIVATE)
+def test_service_fetch_ipv6_wrapping_a_private_ipv4_is_refused(address: str) -> None:
+    assert not public_address(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize("address", WRAPPED_PUBLIC)
+def test_service_fetch_ipv6_wrapping_a_public_ipv4_passes(address: str) -> None:
+    assert public_address(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize("address", WRAPPED_PRIVATE[:4])
+def test_service_fetch_wrapped_private_target_refused_without_network(
+    address: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def resolve(host: str, port: int, *args: Any, **kwargs: Any) -> list[Any]:
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", (address, port, 0, 0))]
+
+    def connect(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("connected to a refused address")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(socket, "create_connection", connect)
+    with pytest.raises(UrlRefusedError, match="not a public address"):
+        fetch_url("http://wrapped.example/", STRICT)

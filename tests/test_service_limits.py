@@ -103,6 +103,35 @@ def test_service_limits_slow_analysis_gives_504(tmp_path: Path, analyzer: Any) -
     assert resp.json()["error"]["code"] == "E021"
 
 
+class _CountingAnalyzer(_SlowAnalyzer):
+    """Records the names of the documents it analyses; its first call blocks until released."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self.names: list[str] = []
+
+    def analyze_many(self, docs: Any) -> Any:
+        self.names.extend(doc.name for doc in docs)
+        self.release.wait(10)
+        return self.inner.analyze_many(docs)
+
+
+def test_service_limits_timed_out_batch_stops_and_stores_nothing(
+    tmp_path: Path, analyzer: Any
+) -> None:
+    slow = _CountingAnalyzer(analyzer)
+    docs = [{"text": article(30 + i, loud=False), "name": f"doc{i}"} for i in range(4)]
+    with make_client(tmp_path, slow, request_timeout=0.5, bulk_chars=100) as client:
+        resp = client.post("/v1/analyze/batch", json={"documents": docs})
+        assert (resp.status_code, resp.json()["error"]["code"]) == (504, "E021")
+        assert client.get("/v1/health").json()["queued"] == {"interactive": 0, "bulk": 0}
+        slow.release.set()
+        after = client.post("/v1/analyze", json={"text": article(40, loud=True), "name": "after"})
+        assert after.status_code == 200
+        assert slow.names == ["doc0", "after"]
+        assert client.get("/v1/health").json()["analyses"] == 1
+
+
 class _BrokenAnalyzer(_SlowAnalyzer):
     def analyze_many(self, docs: Any) -> Any:
         raise RuntimeError("secret internal detail")

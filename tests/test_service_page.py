@@ -66,7 +66,7 @@ def test_service_page_home_is_accessible_and_self_contained(client: Any) -> None
     assert resp.status_code == 200
     doc = _parse(resp.text)
     assert doc.lang == "en"
-    assert {c["id"] for c in doc.controls} == {"text", "file", "url", "name"}
+    assert {c["id"] for c in doc.controls} == {"text", "file", "url", "name", "title"}
     assert all(c["id"] in doc.labels for c in doc.controls)
     assert doc.external == []
     assert doc.scripts == 0
@@ -139,3 +139,63 @@ def test_service_page_unknown_permalink_is_404_page(client: Any) -> None:
     assert resp.status_code == 404
     assert "Analysis not found" in resp.text
     assert resp.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("fields", "filename"),
+    [({"name": "n" * 14_000}, "story.txt"), ({}, "f" * 4_000 + ".txt"), ({"name": "n" * 301}, "a")],
+    ids=["long name field", "long file name", "one over the limit"],
+)
+def test_service_page_upload_name_obeys_the_name_limit(
+    client: Any, fields: dict[str, str], filename: str
+) -> None:
+    files = {"file": (filename, article(6, loud=False).encode(), "text/plain")}
+    resp = client.post("/a", data=fields, files=files, follow_redirects=False)
+    assert resp.status_code == 422
+    assert 'role="alert"' in resp.text
+    assert "300 characters" in resp.text
+    assert client.get("/v1/health").json()["analyses"] == 0
+    assert len(client.get("/").content) < 20_000
+
+
+def test_service_page_upload_name_is_cleaned(client: Any) -> None:
+    files = {
+        "file": ("\u202ereport\u202c  \u200fone.txt", article(7, loud=True).encode(), "text/plain")
+    }
+    resp = client.post("/a", files=files, follow_redirects=False)
+    assert resp.status_code == 303
+    assert client.get("/v1/analyses").json()["analyses"][0]["input_name"] == "report one.txt"
+
+
+def test_service_page_user_strings_are_isolated_and_cleaned(client: Any) -> None:
+    name = "\u202eevil\u202c \u05e9\u05dc\u05d5\u05dd"
+    resp = _submit(client, text=mixed_article(), name=name, title="\u2067Headline\u2069 here")
+    page = client.get(resp.headers["location"]).text
+    home = client.get("/").text
+    for html in (page, home):
+        assert not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f]", html)
+        assert "<bdi>evil \u05e9\u05dc\u05d5\u05dd</bdi>" in html
+    assert re.search(
+        r'<li><a href="/a/[0-9a-f]{16}"><bdi>evil [^<]*</bdi></a>\s*<span class="pill', home
+    )
+    assert "<bdi>Headline here</bdi>" in page
+
+
+def test_service_page_title_box_reaches_the_report(client: Any) -> None:
+    resp = _submit(client, text=mixed_article(), title="Promises were empty, critics say")
+    report_id = resp.headers["location"].rsplit("/", 1)[1]
+    report = client.get(f"/v1/analyses/{report_id}").json()
+    assert report["title"] == "Promises were empty, critics say"
+    assert report["input_name"] == "Promises were empty, critics say"
+    page = client.get(resp.headers["location"]).text
+    assert 'class="headline"' in page
+    assert "Promises were empty, critics say" in page
+
+
+def test_service_page_pasted_text_is_named_by_its_first_words(client: Any) -> None:
+    text = mixed_article()
+    resp = _submit(client, text=text)
+    listed = client.get("/v1/analyses").json()["analyses"][0]["input_name"]
+    assert listed != "pasted text"
+    assert text.startswith(listed.rstrip("\u2026"))
+    assert resp.status_code == 303

@@ -105,3 +105,27 @@ def test_service_store_unusable_path_is_coded_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(HistoryError, match="E019"):
         History(blocker / "h.sqlite")
+
+
+def test_service_store_title_is_part_of_the_content_key(tmp_path: Path) -> None:
+    text = "The port reopened on Friday, officials said."
+    assert content_hash(text, "") == content_hash(text)
+    assert content_hash(text, "Port reopens") != content_hash(text)
+    history = History(tmp_path / "h.sqlite")
+    titled = replace(_report(text), title="Port reopens")
+    history.add(_report(text), text)
+    history.add(titled, text)
+    assert history.count() == 2
+    found = history.find(content_hash(text, "Port reopens"), MODEL_A.sha256)
+    assert found is not None and found.report["title"] == "Port reopens"
+
+
+def test_service_store_rename_changes_the_name_and_nothing_else(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite")
+    text = "Kept text."
+    stored = history.add(_report(text), text)
+    renamed = history.rename(content_hash(text), MODEL_A.sha256, "new name")
+    assert renamed.report == {**stored.report, "input_name": "new name"}
+    assert history.get(stored.id) == renamed
+    assert history.recent(5)[0]["input_name"] == "new name"
+    assert "\n" not in renamed.report_json and '", "' not in renamed.report_json

@@ -5,4 +5,5 @@ style), not truth: a high probability of "unreliable" means the article reads
 like the unreliable articles of the training corpora.
 """
 
-__version__ = "0.1.0"
+#: The one place the version is written (pyproject.toml reads it; CHANGELOG.md says what changed).
+__version__ = "0.2.0"

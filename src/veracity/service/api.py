@@ -1,8 +1,11 @@
-"""The JSON API under ``/v1``."""
+"""The JSON API under ``/v1``.
+
+Reports are sent as stored: compact JSON (no indentation, no spaces after
+separators), at most ``Settings.max_response_bytes`` of it per response.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -13,6 +16,7 @@ from .engine import Analyses, Outcome, Result
 from .limits import Runner
 from .schemas import BatchIn, DocumentIn, RequestInvalidError, parse_item
 from .settings import Settings
+from .store import compact_json
 
 _ERROR = {
     "description": "Coded error",
@@ -27,7 +31,7 @@ REPORT: dict[int | str, dict[str, Any]] = {
 
 def _item(result: Result) -> str:
     if isinstance(result, VeracityError):
-        return json.dumps({"error": result.to_dict(), "status": result.status})
+        return compact_json({"error": result.to_dict(), "status": result.status})
     return result.stored.report_json
 
 
@@ -48,10 +52,11 @@ def api_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRoute
     async def analyze(body: DocumentIn) -> Response:
         """The report (schema ``report_schema.json``); its ``id`` is the permalink id.
 
-        Identical content already analysed by the same model is answered from
-        the history (header ``X-Veracity-Cache: hit``).
+        Identical content (text and title) already analysed by the same model is
+        answered from the history (header ``X-Veracity-Cache: hit``); a new ``name``
+        renames the stored analysis.
         """
-        result = (await runner.run(engine.run, [body]))[0]
+        result = (await runner.run_within(engine.run, [body]))[0]
         if isinstance(result, VeracityError):
             raise result
         return _report(result)
@@ -68,8 +73,8 @@ def api_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRoute
             reason = f"give 1 to {settings.max_batch} documents (got {count})"
             raise RequestInvalidError([{"field": "body.documents", "message": reason}])
         items = [parse_item(item, i) for i, item in enumerate(body.documents)]
-        results = await runner.run(engine.run, items)
-        return _json('{"results": [' + ", ".join(_item(r) for r in results) + "]}")
+        results = await runner.run_within(engine.run, items)
+        return _json('{"results":[' + ",".join(_item(r) for r in results) + "]}")
 
     @router.get("/analyses/{analysis_id}", summary="A stored analysis", responses=REPORT)
     def get_analysis(analysis_id: str) -> Response:
@@ -81,12 +86,16 @@ def api_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRoute
 
     @router.get("/health", summary="Liveness and what is loaded")
     def health() -> dict[str, Any]:
+        """``queued``: documents waiting in each analysis lane (timed-out requests not counted)."""
         return {
             "status": "ok",
             "model": {"name": engine.analyzer.info.name, "sha256": engine.model_sha256},
             "analyses": engine.history.count(),
+            "queued": engine.queued(),
             "url_input": settings.allow_url,
         }
+
+    router.add_api_route("/health", health, methods=["HEAD"], include_in_schema=False)
 
     @router.get("/model", summary="The model card")
     def model() -> dict[str, Any]:

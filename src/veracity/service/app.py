@@ -3,11 +3,14 @@
 The app holds one :class:`~veracity.analyze.Analyzer` (loaded here, once),
 one :class:`~veracity.service.store.History` and one thread pool.  Routes:
 the JSON API under ``/v1`` (:mod:`.api`), the page at ``/`` and ``/a/{id}``
-(:mod:`.page`), ``/docs`` and ``/openapi.json``, and ``/static``.
+(:mod:`.page`), ``/docs`` and ``/openapi.json``, and ``/static``.  While it
+runs, failed accepts on its event loop are logged once, not one traceback each
+(:func:`~veracity.service.server.quiet_accept_errors`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +25,7 @@ from .engine import Analyses
 from .handlers import install_handlers
 from .limits import BodyLimit, Runner, SecurityHeaders
 from .page import docs_router, page_router
+from .server import quiet_accept_errors
 from .settings import SETTINGS_ENV, Settings
 from .store import History
 
@@ -46,6 +50,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        quiet_accept_errors(asyncio.get_running_loop())
         yield
         runner.close()
         engine.close()
@@ -66,7 +71,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> FastAPI:
     app.include_router(page_router(engine, runner, settings))
     app.include_router(docs_router(app))
     app.mount("/static", StaticFiles(packages=[("veracity.service", "static")]), name="static")
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout)
     app.add_middleware(SecurityHeaders)
     return app
 

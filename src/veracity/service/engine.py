@@ -2,13 +2,27 @@
 
 :class:`Analyses` holds the app's one :class:`~veracity.analyze.Analyzer` and
 its :class:`~veracity.service.store.History`.  Its methods block (fetching,
-analysing, SQLite), so the app calls them through its thread pool.  Inputs
-are turned into documents (and URLs fetched) in the calling thread; the
-analysis itself goes through a :class:`~veracity.service.batcher.Batcher`,
-so concurrent requests are analysed together.  There are two batchers, two
-lanes: requests carrying more than ``Settings.bulk_chars`` of text (a huge
-article, a full batch) take the bulk lane, everything else the interactive
-lane, so a large analysis never holds up the small ones queued behind it.
+analysing, SQLite), so the app calls them through its thread pool, with the
+request's :class:`~veracity.service.batcher.Budget`.  Inputs are turned into
+documents (and URLs fetched) in the calling thread, the budget checked before
+each; documents already in the history are answered from it; the rest are
+analysed through a :class:`~veracity.service.batcher.Batcher`, so concurrent
+requests are analysed together, and stored by the calling thread only while
+its budget lasts, so nothing of a timed-out request is stored.
+
+There are two batchers, two lanes: requests carrying more than
+``Settings.bulk_chars`` of text to analyse (a huge article, a full batch)
+take the bulk lane, everything else the interactive lane, so a large
+analysis never holds up the small ones queued behind it.  Within a lane,
+requests take turns item by item, and a step analyses at most
+``bulk_chars`` characters (or one document), so no request waits for the
+whole of another.
+
+A report's ``id`` is the start of its history key, the sha256 of the text and
+of the title when there is one (without a title, the analyser's own id), so
+the same text under two titles has two permalinks.  Every report sent is
+bounded: ``Settings.max_response_bytes`` of report JSON per request (E031 for
+a report, or a batch item, that would pass it).
 """
 
 from __future__ import annotations
@@ -19,21 +33,26 @@ from typing import Any
 
 from ..analyze import Analyzer
 from ..errors import E, InputError, TooLargeError, VeracityError
+from ..report import Report
 from ..text.html import html_to_text
 from ..text.inputs import Document, document_from_bytes, document_from_text
-from .batcher import Batcher
+from .batcher import Batcher, Budget
 from .fetch import FetchLimits, UrlRefusedError, fetch_url
-from .schemas import DocumentIn
+from .schemas import DocumentIn, clean_label
 from .settings import Settings
-from .store import History, Stored, content_hash
+from .store import History, Stored, compact_json, content_hash
+
+#: Characters of the opening words that name an analysis given no name or title.
+OPENING_CHARS = 60
 
 
 @dataclass(frozen=True)
 class Upload:
-    """A file uploaded through the page: raw bytes and the file's name."""
+    """A file uploaded through the page: raw bytes, the file's (checked) name, a title."""
 
     data: bytes
     name: str
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +70,25 @@ class Outcome:
 Result = Outcome | VeracityError
 
 
+def opening(text: str) -> str:
+    """The first words of ``text`` on one line, cut near :data:`OPENING_CHARS` with an ellipsis."""
+    line = clean_label(text[: OPENING_CHARS * 4])
+    if len(line) <= OPENING_CHARS:
+        return line
+    head = line[: OPENING_CHARS + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head[:OPENING_CHARS]
+    return cut.rstrip() + "\u2026"
+
+
+def _doc_size(doc: Document) -> float:
+    return float(len(doc.text))
+
+
+def _named(item: DocumentIn | Upload | VeracityError) -> bool:
+    """Whether the caller named the item (an uploaded file is named by its file name)."""
+    return isinstance(item, Upload) or (isinstance(item, DocumentIn) and item.name is not None)
+
+
 class Analyses:
     """Turn request items into stored reports."""
 
@@ -64,27 +102,44 @@ class Analyses:
             timeout=settings.url_timeout,
             allow_private=settings.allow_private_urls,
         )
-        self.interactive: Batcher[Document | VeracityError, Result] = Batcher(
-            self.analyze, max_items=settings.max_batch, name="veracity-interactive"
-        )
-        self.bulk: Batcher[Document | VeracityError, Result] = Batcher(
-            self.analyze, max_items=settings.max_batch, name="veracity-bulk"
+        self.interactive = self._lane("veracity-interactive")
+        self.bulk = self._lane("veracity-bulk")
+
+    def _lane(self, name: str) -> Batcher[Document, Report]:
+        """A lane whose steps hold at most ``bulk_chars`` characters (or one document)."""
+        return Batcher(
+            self._analyze_many,
+            max_items=self.settings.max_batch,
+            name=name,
+            max_size=self.settings.bulk_chars,
+            size=_doc_size,
         )
 
     @property
     def model_sha256(self) -> str:
         return self.analyzer.info.sha256
 
-    def document(self, item: DocumentIn | Upload) -> Document:
-        """The cleaned document an item describes (fetching a URL if allowed)."""
+    def _analyze_many(self, docs: list[Document]) -> list[Report]:
+        return self.analyzer.analyze_many(docs)
+
+    def document(self, item: DocumentIn | Upload, budget: Budget | None = None) -> Document:
+        """The cleaned document an item describes (fetching a URL if allowed).
+
+        Its name is the one given, else a fetched page's URL, else the title, else
+        the article's opening words.
+        """
         limit = self.settings.max_input_bytes
         if isinstance(item, Upload):
-            return document_from_bytes(item.data, item.name, limit)
-        if item.text is not None:
-            return document_from_text(item.text, item.name or "<text>", limit, sniff_html=False)
-        if item.html is not None:
-            return self.from_html(item.html, item.name or "<html>")
-        return self.fetch(str(item.url), item.name)
+            doc = document_from_bytes(item.data, item.name, limit)
+        elif item.text is not None:
+            doc = document_from_text(item.text, item.name or "<text>", limit, sniff_html=False)
+        elif item.html is not None:
+            doc = self.from_html(item.html, item.name or "<html>")
+        else:
+            doc = self.fetch(str(item.url), item.name, budget)
+        if item.name is None and not (isinstance(item, DocumentIn) and item.url is not None):
+            doc = replace(doc, name=item.title or opening(doc.text))
+        return replace(doc, title=item.title or "")
 
     def from_html(self, html: str, name: str) -> Document:
         """The main text of an HTML page given as such (never sniffed as plain text)."""
@@ -97,51 +152,109 @@ class Analyses:
             raise InputError(E.E014, what=name)
         return replace(document_from_text(text, name, limit), kind="html")
 
-    def fetch(self, url: str, name: str | None = None) -> Document:
+    def fetch(self, url: str, name: str | None = None, budget: Budget | None = None) -> Document:
         if not self.settings.allow_url:
             raise UrlRefusedError(E.E016, reason="URL input is switched off on this server")
-        page = fetch_url(url, self.limits)
+        limits = self.limits
+        if budget is not None:
+            limits = replace(limits, timeout=max(min(limits.timeout, budget.remaining()), 0.001))
+        page = fetch_url(url, limits)
         return document_from_bytes(page.data, name or page.url, self.settings.max_input_bytes)
 
-    def run(self, items: Sequence[DocumentIn | Upload | VeracityError]) -> list[Result]:
-        """Analyse every item that is not an error; identical content is analysed once."""
+    def run(
+        self, items: Sequence[DocumentIn | Upload | VeracityError], budget: Budget | None = None
+    ) -> list[Result]:
+        """Analyse every item that is not an error, within ``budget``; identical content once.
+
+        Raises :class:`~veracity.service.batcher.WorkStopped` once the budget runs out.
+        """
+        budget = budget if budget is not None else Budget()
         docs: list[Document | VeracityError] = []
         for item in items:
+            budget.check()
             try:
-                docs.append(item if isinstance(item, VeracityError) else self.document(item))
+                docs.append(
+                    item if isinstance(item, VeracityError) else self.document(item, budget)
+                )
             except VeracityError as err:
                 docs.append(err)
-        size = sum(len(doc.text) for doc in docs if isinstance(doc, Document))
-        lane = self.bulk if size > self.settings.bulk_chars else self.interactive
-        return lane.submit(docs)
+        return self.analyze(docs, budget, [_named(item) for item in items])
 
-    def analyze(self, docs: Sequence[Document | VeracityError]) -> list[Result]:
-        """Stored or fresh reports for ``docs`` (errors pass through); runs in the batcher."""
+    def analyze(
+        self,
+        docs: Sequence[Document | VeracityError],
+        budget: Budget | None = None,
+        named: Sequence[bool] = (),
+    ) -> list[Result]:
+        """Stored or fresh reports for ``docs`` (errors pass through).
+
+        A document whose name was given (``named``) renames a stored analysis found
+        under another name.
+        """
+        budget = budget if budget is not None else Budget()
         sha = self.model_sha256
-        found: dict[str, Stored] = {}
+        found: dict[str, Stored | VeracityError] = {}
         todo: dict[str, Document] = {}
         for doc in docs:
             if isinstance(doc, VeracityError):
                 continue
-            digest = content_hash(doc.text)
-            if digest in found or digest in todo:
+            key = content_hash(doc.text, doc.title)
+            if key in found or key in todo:
                 continue
-            hit = self.history.find(digest, sha)
+            hit = self.history.find(key, sha)
             if hit is not None:
-                found[digest] = hit
+                found[key] = hit
             else:
-                todo[digest] = doc
-        reports = self.analyzer.analyze_many(list(todo.values())) if todo else []
-        fresh = dict(zip(todo, reports, strict=True))
-        for digest, report in fresh.items():
-            found[digest] = self.history.add(report, todo[digest].text)
+                todo[key] = doc
+        size = sum(len(doc.text) for doc in todo.values())
+        lane = self.bulk if size > self.settings.bulk_chars else self.interactive
+        reports = lane.submit(list(todo.values()), budget)
+        for (key, doc), report in zip(todo.items(), reports, strict=True):
+            budget.check()
+            found[key] = self._store(replace(report, id=key[:16]), doc)
+        return self._results(docs, found, set(todo), list(named) or [False] * len(docs))
+
+    def _store(self, report: Report, doc: Document) -> Stored | VeracityError:
+        report_json = compact_json(report.to_dict())
+        size = len(report_json.encode("utf-8"))
+        limit = self.settings.max_response_bytes
+        if size > limit:
+            return TooLargeError(
+                E.E031, what=doc.name, size=size, limit=limit, hint="send less text"
+            )
+        return self.history.add(report, doc.text, report_json)
+
+    def _results(
+        self,
+        docs: Sequence[Document | VeracityError],
+        found: dict[str, Stored | VeracityError],
+        fresh: set[str],
+        named: list[bool],
+    ) -> list[Result]:
+        """Outcomes in input order, renamed where asked, within the response size limit."""
         results: list[Result] = []
-        for doc in docs:
+        limit = self.settings.max_response_bytes
+        used = 0
+        for doc, given in zip(docs, named, strict=True):
             if isinstance(doc, VeracityError):
                 results.append(doc)
-            else:
-                digest = content_hash(doc.text)
-                results.append(Outcome(found[digest], cached=digest not in fresh))
+                continue
+            key = content_hash(doc.text, doc.title)
+            stored = found[key]
+            if isinstance(stored, Stored) and given and stored.report["input_name"] != doc.name:
+                stored = found[key] = self.history.rename(key, self.model_sha256, doc.name)
+            if isinstance(stored, VeracityError):
+                results.append(stored)
+                continue
+            size = len(stored.report_json.encode("utf-8"))
+            if used + size > limit:
+                hint = f"the response already holds {used} bytes; send fewer documents per request"
+                results.append(
+                    TooLargeError(E.E031, what=doc.name, size=size, limit=limit - used, hint=hint)
+                )
+                continue
+            used += size
+            results.append(Outcome(stored, cached=key not in fresh))
         return results
 
     def get(self, analysis_id: str) -> Stored:
@@ -149,6 +262,10 @@ class Analyses:
 
     def recent(self, limit: int) -> list[dict[str, Any]]:
         return self.history.recent(limit)
+
+    def queued(self) -> dict[str, int]:
+        """Documents waiting in each lane (requests whose time ran out are not counted)."""
+        return {"interactive": self.interactive.pending(), "bulk": self.bulk.pending()}
 
     def close(self) -> None:
         self.interactive.close()

@@ -4,7 +4,9 @@ Every hop (the first URL and each redirect, followed by hand) is checked the
 same way: scheme http or https, no credentials, the host resolved and every
 resolved address allowed by the address policy (by default: public unicast
 addresses only, so private, loopback, link-local, multicast, reserved and
-unspecified addresses are refused).  The connection then goes to the very
+unspecified addresses are refused, and an IPv6 address that leads to an IPv4
+address, IPv4-mapped, NAT64, 6to4 or Teredo, is judged by that address).  The
+connection then goes to the very
 address that was checked, so a second DNS answer cannot slip past.  Size,
 redirect count and the total time are capped.
 """
@@ -71,10 +73,29 @@ class Fetched:
     content_type: str
 
 
+#: NAT64's well-known prefix (RFC 6052): the last 32 bits are the IPv4 address reached.
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped, NAT64, 6to4 (2002::/16) and
+    Teredo (2001::/32: its server, and its client, stored inverted; ``ipaddress`` undoes that)."""
+    if ip.ipv4_mapped is not None:
+        return [ip.ipv4_mapped]
+    if ip in NAT64:
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    if ip.sixtofour is not None:
+        return [ip.sixtofour]
+    if ip.teredo is not None:
+        return list(ip.teredo)
+    return []
+
+
 def public_address(ip: IPAddress) -> bool:
-    """True for a globally routable unicast address."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """True for a globally routable unicast address; an IPv6 address that embeds IPv4
+    addresses (:func:`embedded_ipv4`) is judged by them."""
+    if isinstance(ip, ipaddress.IPv6Address) and (inner := embedded_ipv4(ip)):
+        return all(public_address(v4) for v4 in inner)
     return ip.is_global and not (
         ip.is_private
         or ip.is_loopback

@@ -1,10 +1,14 @@
-"""Request limits: body size (checked while the body streams in) and time.
+"""Request limits: body size and read time (checked while the body streams in), and work time.
 
 :class:`BodyLimit` is a pure ASGI middleware: a declared ``Content-Length``
 over the limit is refused at once, and a streamed body is counted chunk by
 chunk and refused as soon as it passes the limit, so an oversized body is
-never read whole.  :class:`Runner` runs blocking work (fetching, analysing,
-storing) in a bounded thread pool under a wall-clock limit.
+never read whole; a body that has not fully arrived ``timeout`` s after the
+request head is answered 408 (E028), so a client trickling its body cannot
+hold a connection.  :class:`Runner` runs blocking work (fetching, analysing,
+storing) in a bounded thread pool under a wall-clock limit; with
+:meth:`Runner.run_within` the work gets the request's
+:class:`~veracity.service.batcher.Budget` and stops itself at the deadline.
 """
 
 from __future__ import annotations
@@ -19,8 +23,15 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import E, TooLargeError, VeracityError
+from .batcher import Budget
 
 T = TypeVar("T")
+A = TypeVar("A")
+
+#: Seconds the event loop waits for a worker past the request deadline.  The worker honours the
+#: deadline itself (its queued analysis is dropped, nothing is stored late); this only covers a
+#: worker still inside one call that cannot be interrupted (decoding one large document).
+GRACE_SECONDS = 1.0
 
 #: Headers every response carries; no script runs on any page of the service.
 SECURITY_HEADERS = {
@@ -45,12 +56,19 @@ def error_response(err: VeracityError) -> JSONResponse:
     return JSONResponse({"error": err.to_dict()}, status_code=err.status)
 
 
-class BodyLimit:
-    """Refuse request bodies over ``max_bytes`` with 413, before reading them whole."""
+class BodyTimeoutError(VeracityError):
+    """The request body did not arrive in time."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    status = 408
+
+
+class BodyLimit:
+    """Refuse bodies over ``max_bytes`` (413) or slower than ``timeout`` s (408), unread."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float = 60.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,8 +80,15 @@ class BodyLimit:
             return
         chunks: list[bytes] = []
         total = 0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), deadline - loop.time())
+            except TimeoutError:
+                err = BodyTimeoutError(E.E028, seconds=self.timeout)
+                await error_response(err)(scope, receive, send)
+                return
             if message["type"] != "http.request":
                 return
             chunk = message.get("body", b"")
@@ -122,10 +147,28 @@ class Runner:
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         """``fn(*args)`` in the pool; :class:`AnalysisTimeoutError` after ``timeout`` s."""
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.pool, functools.partial(fn, *args))
+        return await self._wait(functools.partial(fn, *args), self.timeout)
+
+    async def run_within(self, fn: Callable[[A, Budget], T], arg: A) -> T:
+        """``fn(arg, budget)`` in the pool, ``budget`` ending ``timeout`` s from now.
+
+        ``fn`` stops its own work once the budget runs out (raising a ``TimeoutError``,
+        answered as E021); the budget is cancelled when this call ends in any way, so
+        nothing of the request goes on after its answer.
+        """
+        budget = Budget(self.timeout)
         try:
-            return await asyncio.wait_for(future, self.timeout)
+            return await self._wait(
+                functools.partial(fn, arg, budget), self.timeout + GRACE_SECONDS
+            )
+        finally:
+            budget.cancel()
+
+    async def _wait(self, call: Callable[[], T], limit: float) -> T:
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self.pool, call)
+        try:
+            return await asyncio.wait_for(future, limit)
         except TimeoutError:
             raise AnalysisTimeoutError(E.E021, seconds=self.timeout) from None
 

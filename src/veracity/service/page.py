@@ -3,7 +3,10 @@
 No script runs anywhere (the CSP says ``default-src 'none'``): the form posts
 multipart to ``/a`` and is redirected to the permalink.  Article text reaches
 the page only through Jinja2 autoescaping and
-:func:`veracity.views.html.render_fragment`.
+:func:`veracity.views.html.render_fragment`.  Names and titles are checked and
+cleaned like those of the API (:class:`~veracity.service.schemas.Labels`, an
+uploaded file's name included), and every user string on a page is set in
+``<bdi>``, so right-to-left text cannot reorder the line around it.
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ from ..errors import E, InputError, VeracityError
 from ..views.html import render_fragment
 from .engine import Analyses, Upload
 from .limits import Runner
-from .schemas import DocumentIn
+from .schemas import NAME_MAX_CHARS, TITLE_MAX_CHARS, DocumentIn, Labels
 from .settings import Settings
 
 RECENT_ON_PAGE = 15
-_FORM_FIELDS = ("text", "url", "name")
+_FORM_FIELDS = ("text", "url", "name", "title")
 
 
 @cache
@@ -55,14 +58,16 @@ async def _form_item(request: Request, settings: Settings) -> DocumentIn | Uploa
         k: v.strip() if isinstance(v, str) else "" for k in _FORM_FIELDS for v in [form.get(k, "")]
     }
     upload = form.get("file")
+    labels = {"name": values["name"] or None, "title": values["title"] or None}
     given: list[DocumentIn | Upload] = []
     if isinstance(upload, UploadFile) and upload.filename:
+        checked = Labels.model_validate({**labels, "name": labels["name"] or upload.filename})
         data = await upload.read(settings.max_input_bytes + 1)
-        given.append(Upload(data=data, name=values["name"] or upload.filename))
+        given.append(Upload(data=data, name=checked.name or "upload", title=checked.title))
     if values["url"]:
-        given.append(DocumentIn(url=values["url"], name=values["name"] or None))
+        given.append(DocumentIn(url=values["url"], **labels))
     if values["text"]:
-        given.append(DocumentIn(text=values["text"], name=values["name"] or "pasted text"))
+        given.append(DocumentIn(text=values["text"], **labels))
     if len(given) != 1:
         raise InputError(
             E.E013, field="form", reason="paste text, choose a file or give a URL (exactly one)"
@@ -80,23 +85,35 @@ async def _checked_form_item(request: Request, settings: Settings) -> DocumentIn
         raise InputError(E.E013, field=field, reason=str(first.get("msg", "invalid"))) from None
 
 
+def common(engine: Analyses, settings: Settings) -> dict[str, Any]:
+    """What every page shows: the model, the recent analyses, the input limits."""
+    return {
+        "model_name": engine.analyzer.info.name,
+        "model_sha": engine.model_sha256,
+        "recent": engine.recent(RECENT_ON_PAGE),
+        "allow_url": settings.allow_url,
+        "max_input_bytes": settings.max_input_bytes,
+        "name_max": NAME_MAX_CHARS,
+        "title_max": TITLE_MAX_CHARS,
+    }
+
+
+def message_page(request: Request, heading: str, err: VeracityError) -> HTMLResponse:
+    """An error as a page (status ``err.status``), for a browser."""
+    state = request.app.state
+    context = common(state.engine, state.settings)
+    body = render("message.html.j2", heading=heading, error=err, **context)
+    return HTMLResponse(body, status_code=err.status)
+
+
 def page_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
-    def common() -> dict[str, Any]:
-        return {
-            "model_name": engine.analyzer.info.name,
-            "model_sha": engine.model_sha256,
-            "recent": engine.recent(RECENT_ON_PAGE),
-            "allow_url": settings.allow_url,
-            "max_input_bytes": settings.max_input_bytes,
-        }
-
     def home(form: dict[str, str], error: VeracityError | None = None) -> HTMLResponse:
-        body = render("home.html.j2", form=form, error=error, **common())
+        body = render("home.html.j2", form=form, error=error, **common(engine, settings))
         return HTMLResponse(body, status_code=error.status if error else 200)
 
-    @router.get("/", response_class=HTMLResponse)
+    @router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def index() -> HTMLResponse:
         return home({})
 
@@ -104,7 +121,7 @@ def page_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRout
     async def submit(request: Request) -> Response:
         try:
             item = await _checked_form_item(request, settings)
-            result = (await runner.run(engine.run, [item]))[0]
+            result = (await runner.run_within(engine.run, [item]))[0]
             if isinstance(result, VeracityError):
                 raise result
         except VeracityError as err:
@@ -113,16 +130,16 @@ def page_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRout
             return await runner.run(home, kept, err)
         return RedirectResponse(f"/a/{result.id}", status_code=303)
 
-    @router.get("/a/{analysis_id}", response_class=HTMLResponse)
-    def permalink(analysis_id: str) -> HTMLResponse:
+    @router.api_route("/a/{analysis_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+    def permalink(request: Request, analysis_id: str) -> HTMLResponse:
         try:
             stored = engine.get(analysis_id)
         except VeracityError as err:
-            body = render("message.html.j2", heading="Analysis not found", error=err, **common())
-            return HTMLResponse(body, status_code=err.status)
-        fragment = Markup(render_fragment(stored.as_report(), stored.text))  # noqa: S704
+            return message_page(request, "Analysis not found", err)
+        report = stored.as_report()
+        fragment = Markup(render_fragment(report, stored.text))  # noqa: S704
         body = render(
-            "report_page.html.j2", report=stored.as_report(), fragment=fragment, **common()
+            "report_page.html.j2", report=report, fragment=fragment, **common(engine, settings)
         )
         return HTMLResponse(body)
 

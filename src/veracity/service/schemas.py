@@ -1,4 +1,12 @@
-"""Request bodies of the JSON API (pydantic), and validation errors as JSON."""
+"""Request bodies of the JSON API (pydantic), and validation errors as JSON.
+
+Every user string shown as a label (``name``, ``title``, an uploaded file's
+name) passes :class:`Labels`: at most :data:`NAME_MAX_CHARS` /
+:data:`TITLE_MAX_CHARS` characters as sent (longer is refused, E013), then
+cleaned like article text (:func:`clean_label`: control, zero-width and bidi
+characters removed, whitespace runs made one space).  A label left empty by
+cleaning counts as not given.
+"""
 
 from __future__ import annotations
 
@@ -15,33 +23,66 @@ from pydantic import (
 )
 
 from ..errors import E, InputError
+from ..text.normalize import clean
 
 SOURCES = ("text", "html", "url")
+#: Longest ``name`` (characters as sent), for the API, the form and uploaded file names alike.
+NAME_MAX_CHARS = 300
+#: Longest ``title`` (characters as sent).
+TITLE_MAX_CHARS = 1000
 
 
-class DocumentIn(BaseModel):
-    """One article: exactly one of ``text``, ``html`` or ``url``, and an optional name."""
+def clean_label(value: str) -> str:
+    """``value`` cleaned like article text, on one line: no control, zero-width or bidi
+    character, every whitespace run one space, stripped."""
+    return " ".join(clean(value).split())
+
+
+def _encodable(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("not valid Unicode text (lone surrogate escape)") from None
+    return value
+
+
+class Labels(BaseModel):
+    """The optional name and title of an article, checked and cleaned (see the module docstring)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: str | None = Field(
+        default=None,
+        max_length=NAME_MAX_CHARS,
+        description="A label stored with the analysis (default: the title or the first words).",
+    )
+    title: str | None = Field(
+        default=None,
+        max_length=TITLE_MAX_CHARS,
+        description="The article's headline, analysed with it and shown in the report.",
+    )
+
+    @field_validator("name", "title")
+    @classmethod
+    def _label(cls, value: str | None) -> str | None:
+        checked = _encodable(value)
+        return None if checked is None else (clean_label(checked) or None)
+
+
+class DocumentIn(Labels):
+    """One article: exactly one of ``text``, ``html`` or ``url``, an optional name and title."""
 
     text: str | None = Field(default=None, description="Plain article text.")
     html: str | None = Field(default=None, description="An HTML page; its main text is analysed.")
     url: str | None = Field(
         default=None, description="An http(s) URL to fetch (only when the server allows it)."
     )
-    name: str | None = Field(
-        default=None, max_length=300, description="A label stored with the analysis."
-    )
 
-    @field_validator("text", "html", "url", "name")
+    @field_validator("text", "html", "url")
     @classmethod
     def _encodable(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise ValueError("not valid Unicode text (lone surrogate escape)") from None
-        return value
+        return _encodable(value)
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> DocumentIn:

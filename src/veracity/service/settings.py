@@ -51,6 +51,16 @@ class Settings:
     url_max_bytes: int = MAX_INPUT_BYTES
     url_max_redirects: int = 5
     url_timeout: float = 10.0
+    #: Report JSON per response (one report, or a batch's together); past it: E031.
+    max_response_bytes: int = 32_000_000
+    #: Open connections per server process (uvicorn's ``limit_concurrency``); one more is
+    #: closed as soon as it is accepted, and a request past the limit gets 503.
+    max_connections: int = 256
+    #: Seconds a connection may sit without a complete request head: a new connection, one
+    #: trickling its head, or one kept alive between requests.
+    idle_timeout: int = 5
+    #: Seconds for a request body to arrive in full, counted from its head (408, E028).
+    body_timeout: float = 60.0
 
     def __post_init__(self) -> None:
         positive = {
@@ -62,6 +72,10 @@ class Settings:
             "bulk_chars": self.bulk_chars,
             "url_max_bytes": self.url_max_bytes,
             "url_timeout": self.url_timeout,
+            "max_response_bytes": self.max_response_bytes,
+            "max_connections": self.max_connections,
+            "idle_timeout": self.idle_timeout,
+            "body_timeout": self.body_timeout,
         }
         for name, value in positive.items():
             if not value > 0:

@@ -1,9 +1,12 @@
 """Analysis history in SQLite (stdlib ``sqlite3``, WAL mode).
 
-One row per (content hash, model fingerprint): the report JSON, the article
-text and the columns the recent list needs.  Identical content analysed by
-the same model is found again instead of recomputed.  One connection is
-shared behind a lock, so any thread of the service may call any method.
+One row per (content hash, model fingerprint): the report JSON (compact, no
+indentation), the article text and the columns the recent list needs.  The
+content hash covers the cleaned text and the title, when there is one.
+Identical content analysed by the same model is found again instead of
+recomputed; a repeated submission under a new name renames the stored
+analysis (:meth:`History.rename`).  One connection is shared behind a lock,
+so any thread of the service may call any method.
 """
 
 from __future__ import annotations
@@ -46,9 +49,17 @@ class HistoryError(VeracityError):
     status = 503
 
 
-def content_hash(text: str) -> str:
-    """The full sha256 of an article's cleaned text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def content_hash(text: str, title: str = "") -> str:
+    """The full sha256 of an article's cleaned text, and of its title when it has one."""
+    digest = hashlib.sha256(text.encode("utf-8"))
+    if title:
+        digest.update(b"\x00title\x00" + title.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def compact_json(data: dict[str, Any]) -> str:
+    """JSON without indentation or spaces after separators (what the service stores and sends)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -100,9 +111,12 @@ class History:
         )
         return _stored(rows[0]) if rows else None
 
-    def add(self, report: Report, text: str) -> Stored:
-        """Store ``report`` of ``text``; return what is stored (the first writer wins)."""
-        digest = content_hash(text)
+    def add(self, report: Report, text: str, report_json: str | None = None) -> Stored:
+        """Store ``report`` of ``text``; return what is stored (the first writer wins).
+
+        ``report_json`` is the report already serialised by :func:`compact_json`, if at hand.
+        """
+        digest = content_hash(text, report.title or "")
         sha = report.model.sha256
         with self._lock:
             try:
@@ -121,7 +135,7 @@ class History:
                             report.words,
                             report.input_name,
                             report.input_kind,
-                            report.to_json(),
+                            report_json or compact_json(report.to_dict()),
                             text,
                         ),
                     )
@@ -131,6 +145,24 @@ class History:
         if found is None:
             raise HistoryError(E.E019, path=self.path, reason="row vanished after insert")
         return found
+
+    def rename(self, digest: str, model_sha256: str, name: str) -> Stored:
+        """Give the stored analysis of this content by this model the name ``name``."""
+        found = self.find(digest, model_sha256)
+        if found is None:
+            raise HistoryError(E.E019, path=self.path, reason="row vanished before rename")
+        report_json = compact_json({**found.report, "input_name": name})
+        with self._lock:
+            try:
+                with self._conn:
+                    self._conn.execute(
+                        "UPDATE analyses SET input_name = ?, report_json = ?"
+                        " WHERE content_hash = ? AND model_sha256 = ?",
+                        (name, report_json, digest, model_sha256),
+                    )
+            except sqlite3.Error as err:
+                raise HistoryError(E.E019, path=self.path, reason=str(err)) from None
+        return Stored(id=found.id, report_json=report_json, text=found.text)
 
     def get(self, analysis_id: str, model_sha256: str = "") -> Stored:
         """The analysis with this id, preferring ``model_sha256``'s, else the newest."""
