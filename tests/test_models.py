@@ -73,6 +73,23 @@ def test_models_fit_returns_self_and_sets_learned_state(detector_name: str) -> N
     assert list(est.classes_) == ["reliable", "unreliable"]  # type: ignore[attr-defined]
 
 
+def test_models_every_detector_answers_the_detector_protocol(detector_name: str) -> None:
+    from veracity.models.detector import Detector
+
+    est = small(detector_name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    members = [n for n in vars(Detector) if not n.startswith("_")] + list(
+        Detector.__annotations__
+    )
+    assert {"counts", "coverage", "log_odds_scale", "explain_many", "threshold_"} <= set(members)
+    assert not [n for n in members if not hasattr(est, n)]
+    docs = as_docs(TEXTS[:2])
+    counts = est.counts(docs)
+    p = est.calibrate(est.margins(est.features(docs, counts)))
+    np.testing.assert_allclose(p, est.predict_proba(TEXTS[:2])[:, 1])
+    assert 0.0 <= est.coverage(counts[0]) <= 1.0 and est.log_odds_scale() > 0
+    assert [len(c) for c in est.explain_many(counts, docs)] == [len(d.sentences) for d in docs]
+
+
 def test_models_init_only_stores_arguments(detector_name: str) -> None:
     est = small(detector_name)
     params = est.get_params()  # type: ignore[attr-defined]

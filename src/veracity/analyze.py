@@ -20,6 +20,7 @@ import numpy as np
 from . import models  # noqa: F401  (registers the detectors)
 from .doc import Doc, make_doc
 from .explain.contributions import sentence_contributions
+from .models.detector import Detector
 from .models.store import LoadedModel, load_model
 from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, Span
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
@@ -72,7 +73,7 @@ class Analyzer:
         """``archive`` (a :class:`veracity.archive.Archive`) adds sentence provenance."""
         self.model = model
         self.archive = archive
-        self.detector: Any = model.detector
+        self.detector: Detector = model.detector
         self.signals = signals if signals is not None else SignalAnalyzer.load()
         self.ranges = _reliable_ranges()
         lo, hi = model.card.get("uncertain_band", (0.35, 0.65))
@@ -120,9 +121,7 @@ class Analyzer:
         lo, hi = self.band
         if words < MIN_WORDS:
             return Verdict(p, "uncertain", f"too short to judge ({counted(words, 'word')} < {MIN_WORDS})")
-        total = counts_row.data.sum()
-        seen = counts_row.data[self.detector.idf_[counts_row.indices] > 0].sum()
-        coverage = float(seen / total) if total else 0.0
+        coverage = self.detector.coverage(counts_row)
         if coverage < self.min_coverage:
             return Verdict(
                 p,
@@ -149,7 +148,7 @@ class Analyzer:
         documents = [d if isinstance(d, Document) else document_from_text(d) for d in docs]
         parsed = [make_doc(d.text) for d in documents]
         verdicts, counts = self._score(parsed)
-        scale = float(self.detector.calibration_[0])
+        scale = self.detector.log_odds_scale()
         sentence_signals = self.signals.analyze_many(parsed)
         created = datetime.now(UTC).isoformat(timespec="seconds")
         credit = sentence_contributions(self.detector, counts, parsed, scale)

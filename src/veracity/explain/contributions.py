@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..doc import Doc
+from ..models.detector import Detector
 from ..report import Term
 
 
@@ -22,7 +23,7 @@ class Contribution:
 
 
 def sentence_contributions(
-    detector: Any,
+    detector: Detector,
     counts: Any,
     docs: Sequence[Doc],
     scale: float,

@@ -303,6 +303,18 @@ class LinearNgram(ClassifierEstimator):
         a, b = self.calibration_
         return _sigmoid(a * margins + b)
 
+    def log_odds_scale(self) -> float:
+        """Calibrated log-odds per unit of raw margin (the Platt slope)."""
+        check_fitted(self, "calibration_")
+        return float(self.calibration_[0])
+
+    def coverage(self, counts_row: sp.csr_matrix) -> float:
+        """Share of the article's n-gram occurrences whose column the model kept (IDF > 0)."""
+        check_fitted(self, "idf_")
+        total = counts_row.data.sum()
+        seen = counts_row.data[self.idf_[counts_row.indices] > 0].sum()
+        return float(seen / total) if total else 0.0
+
     def predict_proba(self, X: Sequence[Doc | str]) -> np.ndarray:
         p = self.calibrate(self.decision_function(X))
         return np.column_stack([1.0 - p, p])
