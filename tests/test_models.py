@@ -15,6 +15,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.utils import murmurhash3_32
 
 import veracity.models  # noqa: F401  (registers the detectors)
+from veracity.doc import Doc, as_docs, make_doc
 from veracity.errors import ModelError
 from veracity.estimator import NotFittedError
 from veracity.models.features import (
@@ -50,6 +51,13 @@ LABELS = ["reliable"] * len(RELIABLE) * 3 + ["unreliable"] * len(UNRELIABLE) * 3
 CARD = {"name": "test", "uncertain_band": [0.35, 0.65]}
 
 
+def doc_of(sentences: list[str]) -> Doc:
+    """A Doc whose sentences are exactly ``sentences`` (a blank line ends each)."""
+    doc = make_doc("\n\n".join(sentences))
+    assert list(doc.sentence_texts) == sentences
+    return doc
+
+
 def small(name: str) -> object:
     return detectors.get(name)(n_features=2**12, min_df=1, calibration_folds=3, random_state=0)
 
@@ -63,6 +71,23 @@ def test_models_fit_returns_self_and_sets_learned_state(detector_name: str) -> N
     est = small(detector_name)
     assert est.fit(TEXTS, LABELS) is est  # type: ignore[attr-defined]
     assert list(est.classes_) == ["reliable", "unreliable"]  # type: ignore[attr-defined]
+
+
+def test_models_every_detector_answers_the_detector_protocol(detector_name: str) -> None:
+    from veracity.models.detector import Detector
+
+    est = small(detector_name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    members = [n for n in vars(Detector) if not n.startswith("_")] + list(
+        Detector.__annotations__
+    )
+    assert {"counts", "coverage", "log_odds_scale", "explain_many", "threshold_"} <= set(members)
+    assert not [n for n in members if not hasattr(est, n)]
+    docs = as_docs(TEXTS[:2])
+    counts = est.counts(docs)
+    p = est.calibrate(est.margins(est.features(docs, counts)))
+    np.testing.assert_allclose(p, est.predict_proba(TEXTS[:2])[:, 1])
+    assert 0.0 <= est.coverage(counts[0]) <= 1.0 and est.log_odds_scale() > 0
+    assert [len(c) for c in est.explain_many(counts, docs)] == [len(d.sentences) for d in docs]
 
 
 def test_models_init_only_stores_arguments(detector_name: str) -> None:
@@ -157,34 +182,16 @@ def test_models_artifact_tokens_never_reach_features() -> None:
     assert (with_artifact != without).nnz == 0
 
 
-def test_models_style_memo_only_inside_its_block() -> None:
-    from veracity.models import memo, style
-
-    text = "The council said the pier reopens in May. We think it is a disgrace!"
-    assert memo._memo is None
-    plain = style.article_style(text)
-    assert memo._memo is None
-    with memo.style_memo():
-        first = style.article_style(text)
-        with memo.style_memo():
-            style.article_style(text + " More.")
-            assert memo._memo is not None
-            assert sorted(kind for kind, _ in memo._memo) == ["sentences", "sentences", "v1", "v1"]
-        np.testing.assert_array_equal(style.article_style(text), first)
-    assert memo._memo is None
-    np.testing.assert_array_equal(plain, first)
-
-
-def test_models_memoised_counts_equal_fresh_counts() -> None:
-    from veracity.models import memo
-
+def test_models_counts_are_kept_on_the_doc_and_equal_fresh_counts() -> None:
     est = small("veracity.MaskedStyle.v2").fit(TEXTS, LABELS)  # type: ignore[attr-defined]
-    batch = [TEXTS[0], TEXTS[-1], TEXTS[0]]
-    fresh = est.counts(batch)
-    with memo.style_memo():
-        est.counts(batch[1:2])
-        memoised = est.counts(batch)
-    assert (fresh != memoised).nnz == 0 and fresh.shape == memoised.shape
+    docs = as_docs([TEXTS[0], TEXTS[-1]])
+    batch = [docs[0], docs[1], docs[0]]
+    fresh = est.counts([TEXTS[0], TEXTS[-1], TEXTS[0]])
+    est.counts(batch[1:2])
+    assert len(docs[1].annotations) == 1 and not docs[0].annotations
+    kept = est.counts(batch)
+    assert (fresh != kept).nnz == 0 and fresh.shape == kept.shape
+    assert len(docs[0].annotations) == 1
 
 
 @pytest.mark.parametrize(
@@ -196,15 +203,13 @@ def test_models_memoised_counts_equal_fresh_counts() -> None:
     ],
 )
 def test_models_style_shares_sum_to_the_style_push(name: str) -> None:
-    from veracity.text.sentences import split_sentences
-
     est = small(name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
     text = UNRELIABLE[4] + " " + RELIABLE[0] + " Click here to subscribe to our newsletter."
-    sentences = [s.text for s in split_sentences(text)]
-    shares = est.style_sentence_margins(sentences)
+    doc = make_doc(text)
+    shares = est.style_sentence_margins(doc)
     w = est.coef_[est.n_features :]
-    push = est._scaled(est._style([text]))[0] @ w
-    assert len(shares) == len(sentences) == 3
+    push = est._scaled(est._style([doc]))[0] @ w
+    assert len(shares) == len(doc.sentences) == 3
     assert shares.sum() == pytest.approx(push, rel=1e-6)
 
 
@@ -223,7 +228,7 @@ def test_models_voice_splits_cues_by_speaker() -> None:
     from veracity.models.voice import VOICE_FEATURES, voice_rows
 
     rows, weights = voice_rows(
-        ["The minister said it was a really bad year.", "It is a really bad idea."]
+        doc_of(["The minister said it was a really bad year.", "It is a really bad idea."])
     )
     got = {f: rows[:, i].tolist() for i, f in enumerate(VOICE_FEATURES)}
     assert got["role_attributed"] == [1.0, 0.0]
@@ -237,11 +242,13 @@ def test_models_voice_hashes_a_sources_words_apart() -> None:
 
     grams = voice_grams(
         MaskedNgramHasher(2**12),
-        [
-            "The minister said taxes rise.",
-            "Taxes rise.",
-            "Click here to subscribe to our newsletter.",
-        ],
+        doc_of(
+            [
+                "The minister said taxes rise.",
+                "Taxes rise.",
+                "Click here to subscribe to our newsletter.",
+            ]
+        ),
     )
     assert "s:taxes rise" in grams[0] and "taxes rise" not in grams[0]
     assert "taxes rise" in grams[1]
@@ -251,7 +258,7 @@ def test_models_voice_hashes_a_sources_words_apart() -> None:
 def test_models_shared_voice_counts_a_sources_words_both_ways() -> None:
     from veracity.models.voice import voice_grams, voice_segments
 
-    sentences = ["The minister said taxes rise.", "Taxes rise.", "Click here to subscribe."]
+    sentences = doc_of(["The minister said taxes rise.", "Taxes rise.", "Click here to subscribe."])
     apart = voice_grams(MaskedNgramHasher(2**12), sentences)
     shared = voice_grams(MaskedNgramHasher(2**12), sentences, shared=True)
     assert "s:taxes rise" in shared[0] and "taxes rise" in shared[0]
@@ -261,16 +268,14 @@ def test_models_shared_voice_counts_a_sources_words_both_ways() -> None:
     assert est._sentence_runs(sentences) == voice_segments(sentences, shared=True)
     flat = [g for grams in voice_grams(NgramHasher(2**12), sentences, shared=True) for g in grams]
     expected = count_table(GramTable.from_strings([flat]), 2**12)
-    assert (est.counts([" ".join(sentences)]) != expected).nnz == 0
+    assert (est.counts([sentences]) != expected).nnz == 0
 
 
 @pytest.mark.parametrize("name", ["veracity.MaskedStyle.v2", "veracity.VoiceEmbed.v1"])
 def test_models_voice_sentence_credit_adds_up_to_the_margin(name: str) -> None:
-    from veracity.text.sentences import split_sentences
-
     est = small(name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
     text = UNRELIABLE[4] + " " + RELIABLE[0] + " Click here to subscribe to our newsletter."
-    credit = est.explain_sentences(est.counts([text])[0], [s.text for s in split_sentences(text)])
+    credit = est.explain_sentences(est.counts([text])[0], make_doc(text))
     total = sum(margin for margin, _ in credit)
     assert total == pytest.approx(est.decision_function([text])[0] - est.intercept_, rel=1e-5)
 
@@ -489,11 +494,11 @@ def test_models_lexical_cues_match_their_patterns(text: str) -> None:
     import re
 
     from veracity.models.style import LEXICAL_CUES, lexical_cues
-    from veracity.text.normalize import canonical
+    from veracity.text.normalize import canonical, tokens
 
     canon = canonical(text)
     expected = [1.0 if re.search(_CUE_PATTERNS[c], canon) else 0.0 for c in LEXICAL_CUES]
-    assert lexical_cues(text).tolist() == expected
+    assert lexical_cues(tokens(text)).tolist() == expected
 
 
 @pytest.mark.parametrize("name", ["veracity.LinearNgram.v1", "veracity.MaskedStyle.v2"])

@@ -201,7 +201,7 @@ def test_reliability_analyzer_chunked_batch_equals_one_by_one(
 ) -> None:
     import veracity.analyze
 
-    monkeypatch.setattr(veracity.analyze, "REPORT_CHUNK", 2)
+    monkeypatch.setattr(veracity.analyze, "CHUNK", 2)
     texts = [
         f"The mayor said on day {i} that the bridge would reopen. We think it never will! "
         "Officials declined to comment." for i in range(5)

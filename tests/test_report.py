@@ -63,6 +63,6 @@ def test_report_verdicts_in_chunks_equal_one_at_a_time(
     texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.txt"))]
     texts += ["Too short.", texts[0] + " Officials said so on Friday."]
     alone = [analyzer.verdicts([t])[0] for t in texts]
-    monkeypatch.setattr(veracity.analyze, "VERDICT_CHUNK", 2)
+    monkeypatch.setattr(veracity.analyze, "CHUNK", 2)
     assert analyzer.verdicts(texts) == alone
     assert analyzer.probabilities(texts).tolist() == [v.probability for v in alone]

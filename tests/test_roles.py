@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import veracity.signals.roles as roles_module
 from veracity.signals.roles import (
     APPEAL,
     ATTRIBUTED,
@@ -202,12 +201,3 @@ def test_roles_seed_commentary_is_opinion_or_appeal(seed_path: Path) -> None:
     # last two lines (the "we have all felt" line and the "lets hope" line).
     commentary = [parts[1][0], parts[-2][0], parts[-1][0]]
     assert all(role_of[s] in (OPINION, APPEAL) for s in commentary)
-
-
-def test_roles_memo_gives_fresh_lists_equal_to_a_fresh_assignment() -> None:
-    texts = ["The mayor said the pier reopens.", "We must act now!", "Is it safe?"]
-    first = assign_roles(texts)
-    first.clear()
-    assert assign_roles(texts) == roles_module._assign_roles(texts)
-    long_article = ["The council met on Tuesday. " * 50] * 20
-    assert assign_roles(long_article) == roles_module._assign_roles(long_article)

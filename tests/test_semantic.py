@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from veracity.doc import make_doc
 from veracity.models.embed import bundled_embedder
 from veracity.models.semantic import EMBED_DIM, EMBED_V1
 from veracity.models.style import article_style
 from veracity.registry import detectors
-from veracity.text.sentences import split_sentences
 
 TEXT = (
     "The minister said the bridge would reopen in May. "
@@ -22,7 +22,7 @@ def test_semantic_embed_dim_matches_the_bundled_asset() -> None:
 
 
 def test_semantic_profile_is_the_articles_mean_token_vector() -> None:
-    rows, weights = EMBED_V1.rows([s.text for s in split_sentences(TEXT)])
+    rows, weights = EMBED_V1.rows(make_doc(TEXT))
     np.testing.assert_allclose(weights @ rows, article_style(TEXT, EMBED_V1), rtol=1e-6)
     np.testing.assert_allclose(article_style(TEXT, EMBED_V1), bundled_embedder().embed([TEXT])[0], rtol=1e-5, atol=1e-6)
 
@@ -40,7 +40,7 @@ def test_semantic_stacked_embedding_moves_the_margin() -> None:
     est = detectors.get("veracity.NgramEmbed.v1")(n_features=2**12, min_df=1, calibration_folds=3)
     est.fit(texts, labels)
     assert np.abs(est.coef_[est.n_features :]).sum() > 0
-    sentences = [s.text for s in split_sentences(TEXT)]
-    shares = est.style_sentence_margins(sentences)
-    push = est._scaled(est._style([TEXT]))[0] @ est.coef_[est.n_features :]
+    doc = make_doc(TEXT)
+    shares = est.style_sentence_margins(doc)
+    push = est._scaled(est._style([doc]))[0] @ est.coef_[est.n_features :]
     assert shares.sum() == pytest.approx(push, rel=1e-5)

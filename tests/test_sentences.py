@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import veracity.text.sentences as sentences_module
 from veracity.text.sentences import PYSBD_MAX_RUN, Sentence, span_ends, split_sentences
 
 # Invented text in the research-corpus form: lower-cased, tokenised, one
@@ -199,14 +198,6 @@ def test_sentences_seed_article_every_line_is_split(seed_path: Path) -> None:
         offset += len(line)
 
 
-@settings(max_examples=200)
-@given(st.text(max_size=400))
-def test_sentences_memo_gives_fresh_lists_equal_to_a_fresh_split(text: str) -> None:
-    first = split_sentences(text)
-    first.clear()
-    assert split_sentences(text) == sentences_module._split(text)
-
-
 def _pysbd_char_span_ends(text: str) -> list[int]:
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     return [span.start + len(span.sent.rstrip()) for span in segmenter.segment(text)]
@@ -232,17 +223,3 @@ def test_sentences_span_ends_match_pysbd_on_repeats_and_abbreviations(text: str)
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     assert span_ends(text, segmenter.processor(text).process()) == _pysbd_char_span_ends(text)
 
-
-_PIECES = st.sampled_from(
-    ["Mr.", "U.S.", "escalated.Just", "The", "end.", "é", "e\u0301", "\u0301x", "x\u200b", "!", "?",
-     "2.5", "\n", "\n\n", "\ufb01ne", "İ", "\r\n", "\u2026", "\u2028"]
-) | st.text(max_size=5)
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(_PIECES, max_size=30).map(" ".join) | st.lists(_PIECES, max_size=30).map("".join))
-def test_sentences_word_count_equals_the_whole_texts_tokens(text: str) -> None:
-    from veracity.text.normalize import tokens
-    from veracity.text.sentences import word_count
-
-    assert word_count(text) == len(tokens(text))

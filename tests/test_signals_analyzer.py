@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from veracity import registry
+from veracity.doc import make_doc
 from veracity.errors import ModelError
 from veracity.signals import (
     ROLES,
@@ -20,7 +21,6 @@ from veracity.signals import (
 )
 from veracity.signals.analyzer import PROPAGANDA, SENTENCE_SIGNALS
 from veracity.text.normalize import canonical
-from veracity.text.sentences import split_sentences
 
 ARTICLE = (
     "The city council approved the new budget on Tuesday, the mayor said in a statement. "
@@ -47,8 +47,9 @@ def test_signals_shipped_models_verify_and_have_cards(analyzer: SignalAnalyzer) 
 
 
 def test_signals_analyze_offsets_are_article_relative(analyzer: SignalAnalyzer) -> None:
-    sents = split_sentences(ARTICLE)
-    out = analyzer.analyze(ARTICLE, sents)
+    doc = make_doc(ARTICLE)
+    sents = doc.sentences
+    out = analyzer.analyze(doc)
     assert len(out) == len(sents)
     for sig, sent in zip(out, sents, strict=True):
         assert sig.role in ROLES
@@ -70,25 +71,24 @@ def test_signals_analyze_offsets_are_article_relative(analyzer: SignalAnalyzer) 
 
 def test_signals_batch_equals_single(analyzer: SignalAnalyzer) -> None:
     other = "The museum opens at nine. Tickets cost ten dollars, a spokesman said."
-    items = [(ARTICLE, split_sentences(ARTICLE)), (other, split_sentences(other))]
-    batch = analyzer.analyze_many(items)
-    assert batch[0] == analyzer.analyze(*items[0])
-    assert batch[1] == analyzer.analyze(*items[1])
-    assert analyzer.analyze("", []) == []
+    batch = analyzer.analyze_many([make_doc(ARTICLE), make_doc(other)])
+    assert batch[0] == analyzer.analyze(make_doc(ARTICLE))
+    assert batch[1] == analyzer.analyze(make_doc(other))
+    assert analyzer.analyze(make_doc("")) == []
 
 
 def test_signals_research_form_scores_like_prose(analyzer: SignalAnalyzer) -> None:
     prose = "Obama's budget is a shameful disaster, the senator said."
     research = canonical(prose)
-    a = analyzer.analyze(prose, split_sentences(prose))[0]
-    b = analyzer.analyze(research, split_sentences(research))[0]
+    a = analyzer.analyze(make_doc(prose))[0]
+    b = analyzer.analyze(make_doc(research))[0]
     assert a.role == b.role == "attributed"
     assert a.bias == pytest.approx(b.bias)
     assert a.subjectivity == pytest.approx(b.subjectivity)
 
 
 def test_signals_article_signals(analyzer: SignalAnalyzer) -> None:
-    out = analyzer.analyze(ARTICLE, split_sentences(ARTICLE))
+    out = analyzer.analyze(make_doc(ARTICLE))
     signals = article_signals(ARTICLE, out)
     assert set(signals) == set(SIGNALS)
     assert signals["attributed_share"] == pytest.approx(2 / len(out))

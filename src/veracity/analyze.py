@@ -18,24 +18,20 @@ from typing import Any
 import numpy as np
 
 from . import models  # noqa: F401  (registers the detectors)
+from .doc import Doc, make_doc
 from .explain.contributions import sentence_contributions
+from .models.detector import Detector
 from .models.store import LoadedModel, load_model
 from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, Span
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
 from .text.inputs import Document, document_from_text
-from .text.sentences import split_sentences, word_count
 from .wording import counted
 
 #: Articles shorter than this many words get the verdict "uncertain".
 MIN_WORDS = 30
-#: Articles per full-report chunk: the sentence credit of a chunk is hashed in one pass, and
-#: its splits, tokens and style rows, taken for the verdict, are still in their memos (the
-#: style rows keep 128 articles: ``models.style.style_rows``).
-REPORT_CHUNK = 64
-#: Articles per verdict chunk.  A verdict splits each article three times (voice n-grams, style
-#: profile, word count); the split memo keeps 1,024 texts, so a chunk must stay well under that
-#: or every split is redone (2,000 articles in one call cost 2.7x as much per article).
-VERDICT_CHUNK = 256
+#: Articles analysed together: each chunk's n-grams are hashed and its sentences scored in one
+#: pass, and only one chunk's Docs are held at a time.
+CHUNK = 64
 
 SIGNAL_DESCRIPTIONS = {
     "attributed_share": "share of sentences that name their source (X said, according to)",
@@ -77,7 +73,7 @@ class Analyzer:
         """``archive`` (a :class:`veracity.archive.Archive`) adds sentence provenance."""
         self.model = model
         self.archive = archive
-        self.detector: Any = model.detector
+        self.detector: Detector = model.detector
         self.signals = signals if signals is not None else SignalAnalyzer.load()
         self.ranges = _reliable_ranges()
         lo, hi = model.card.get("uncertain_band", (0.35, 0.65))
@@ -105,30 +101,27 @@ class Analyzer:
         return np.asarray([v.probability for v in self.verdicts(texts)], dtype=np.float64)
 
     def verdicts(self, texts: Sequence[str]) -> list[Verdict]:
-        """Verdicts, in chunks of :data:`VERDICT_CHUNK` articles."""
+        """Verdicts, in chunks of :data:`CHUNK` articles, each parsed once."""
         texts = list(texts)
         return [
             verdict
-            for start in range(0, len(texts), VERDICT_CHUNK)
-            for verdict in self._score(texts[start : start + VERDICT_CHUNK])[0]
+            for start in range(0, len(texts), CHUNK)
+            for verdict in self._score([make_doc(t) for t in texts[start : start + CHUNK]])[0]
         ]
 
-    def _score(self, texts: list[str]) -> tuple[list[Verdict], Any, list[int]]:
-        """Verdicts, the n-gram counts and word counts (reused by the full report)."""
-        counts = self.detector.counts(texts)
-        margins = self.detector.margins(self.detector.features(texts, counts))
+    def _score(self, docs: list[Doc]) -> tuple[list[Verdict], Any]:
+        """Verdicts and the n-gram counts (reused by the full report)."""
+        counts = self.detector.counts(docs)
+        margins = self.detector.margins(self.detector.features(docs, counts))
         proba = self.detector.calibrate(margins)
-        words = [word_count(t) for t in texts]
-        verdicts = [self._verdict(float(p), counts[i], words[i]) for i, p in enumerate(proba)]
-        return verdicts, counts, words
+        verdicts = [self._verdict(float(p), counts[i], docs[i].words) for i, p in enumerate(proba)]
+        return verdicts, counts
 
     def _verdict(self, p: float, counts_row: Any, words: int) -> Verdict:
         lo, hi = self.band
         if words < MIN_WORDS:
             return Verdict(p, "uncertain", f"too short to judge ({counted(words, 'word')} < {MIN_WORDS})")
-        total = counts_row.data.sum()
-        seen = counts_row.data[self.detector.idf_[counts_row.indices] > 0].sum()
-        coverage = float(seen / total) if total else 0.0
+        coverage = self.detector.coverage(counts_row)
         if coverage < self.min_coverage:
             return Verdict(
                 p,
@@ -144,30 +137,27 @@ class Analyzer:
         return self.analyze_many([doc])[0]
 
     def analyze_many(self, docs: Sequence[Document | str]) -> list[Report]:
-        """Full reports, in chunks of :data:`REPORT_CHUNK` (each article is read once per chunk)."""
+        """Full reports, in chunks of :data:`CHUNK` articles, each parsed once."""
         return [
             report
-            for start in range(0, len(docs), REPORT_CHUNK)
-            for report in self._analyze_chunk(docs[start : start + REPORT_CHUNK])
+            for start in range(0, len(docs), CHUNK)
+            for report in self._analyze_chunk(docs[start : start + CHUNK])
         ]
 
     def _analyze_chunk(self, docs: Sequence[Document | str]) -> list[Report]:
         documents = [d if isinstance(d, Document) else document_from_text(d) for d in docs]
-        texts = [d.text for d in documents]
-        verdicts, counts, words = self._score(texts)
-        scale = float(self.detector.calibration_[0])
-        split = [split_sentences(t) for t in texts]
-        sentence_signals = self.signals.analyze_many(list(zip(texts, split, strict=True)))
+        parsed = [make_doc(d.text) for d in documents]
+        verdicts, counts = self._score(parsed)
+        scale = self.detector.log_odds_scale()
+        sentence_signals = self.signals.analyze_many(parsed)
         created = datetime.now(UTC).isoformat(timespec="seconds")
-        credit = sentence_contributions(
-            self.detector, counts, [[s.text for s in sents] for sents in split], scale
-        )
+        credit = sentence_contributions(self.detector, counts, parsed, scale)
         reports = []
         for i, (doc, contribs) in enumerate(zip(documents, credit, strict=True)):
             total = sum(abs(c.logit) for c in contribs) or 1.0
             sentences = [
                 self._sentence(s, sig, c, total)
-                for s, sig, c in zip(split[i], sentence_signals[i], contribs, strict=True)
+                for s, sig, c in zip(parsed[i].sentences, sentence_signals[i], contribs, strict=True)
             ]
             signals = self._signals(doc.text, sentence_signals[i])
             added_share = self._provenance(sentences) if self.archive is not None else None
@@ -179,7 +169,7 @@ class Analyzer:
                     model=self.info,
                     input_name=doc.name,
                     input_kind=doc.kind,
-                    words=words[i],
+                    words=parsed[i].words,
                     probability=round(v.probability, 4),
                     verdict=v.verdict,
                     uncertain_band=self.band,

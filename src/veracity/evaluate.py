@@ -8,8 +8,9 @@ veracity's choices change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -21,9 +22,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from .models.memo import keep_memo, style_memo
+from .doc import DocCache
+from .estimator import ClassifierEstimator
 from .models.metrics import binary_metrics
-from .models.train import LODO_CORPORA, TrainConfig, fit_frame, load_frame
+from .models.train import LODO_CORPORA, TrainConfig, fit_frame, frame_docs, load_frame
 
 PEER = "peer baseline (TF-IDF+LR, raw text)"
 
@@ -79,13 +81,51 @@ def baseline_fit(frame: pd.DataFrame) -> Any:
 
 
 def predict_frame(model: Any, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, float]:
-    """Gold labels (1 = unreliable), P(unreliable) and the model's decision threshold."""
-    proba = np.asarray(model.predict_proba(frame["text"].tolist())[:, 1])
+    """Gold labels (1 = unreliable), P(unreliable) and the model's decision threshold.
+
+    A veracity detector reads the frame's Docs; any other model (the peer baseline) its texts.
+    """
+    rows = frame_docs(frame) if isinstance(model, ClassifierEstimator) else frame["text"].tolist()
+    proba = np.asarray(model.predict_proba(rows)[:, 1])
     threshold = float(getattr(model, "threshold_", 0.5))
     return (frame["label"] == "unreliable").to_numpy().astype(int), proba, threshold
 
 
 FitFn = Callable[[pd.DataFrame], Any]
+
+#: The Docs of this process's evaluation loops (see :func:`doc_cache`).
+_cache: DocCache | None = None
+
+
+@contextmanager
+def doc_cache() -> Iterator[None]:
+    """Inside the block, :func:`with_docs` parses each row once, however often it is refitted.
+
+    Nested blocks share the outermost cache; :func:`keep_docs` opens one for the life of a
+    worker process.
+    """
+    global _cache
+    outer = _cache
+    _cache = DocCache() if outer is None else outer
+    try:
+        yield
+    finally:
+        _cache = outer
+
+
+def keep_docs() -> None:
+    """Open a Doc cache for the rest of this process: the initializer of an evaluation worker."""
+    global _cache
+    if _cache is None:
+        _cache = DocCache()
+
+
+def with_docs(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``doc`` column, taken from the open :func:`doc_cache` (by corpus and id)."""
+    if _cache is None or "doc" in frame.columns:
+        return frame
+    keys = (frame["corpus"].astype(str) + "/" + frame["id"].astype(str)).tolist()
+    return frame.assign(doc=_cache.docs(keys, frame["text"].tolist()))
 
 
 def protocol_splits(
@@ -104,7 +144,7 @@ def protocol_splits(
     return [*out, ("in-domain", tr, te)]
 
 
-@style_memo()
+@doc_cache()
 def run_protocol(
     table: LodoTable,
     system: str,
@@ -119,6 +159,7 @@ def run_protocol(
 
     ``fitted``, when given, receives each split's model under the split's name.
     """
+    frame = with_docs(frame)
     for name, tr, te in protocol_splits(frame, held_out, seed):
         if progress:
             progress(f"{system}: holding out {name}")
@@ -131,6 +172,7 @@ def run_protocol(
 def _split_job(root: Path, config: TrainConfig, name: str) -> tuple[np.ndarray, np.ndarray, float]:
     """One row of the protocol for ``config``, run in a worker process."""
     frame = load_frame(root, config)
+    frame = with_docs(frame)
     _, tr, te = next(s for s in protocol_splits(frame, seed=config.seed) if s[0] == name)
     return predict_frame(fit_frame(config, frame.iloc[tr]), frame.iloc[te])
 
@@ -146,7 +188,7 @@ def lodo(
     """The LODO table for ``config`` (and the peer baseline on raw text).
 
     With ``workers > 1`` the held-out rows are fitted in that many processes,
-    each keeping its own feature memo; the table is the same.  ``fitted``
+    each keeping its own Docs (:func:`keep_docs`); the table is the same.  ``fitted``
     receives each split's model (one process only).
     """
     table = LodoTable()
@@ -167,7 +209,7 @@ def lodo(
     else:
         names = [name for name, _, _ in protocol_splits(frame, seed=config.seed)]
         context = get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=keep_memo) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=keep_docs) as pool:
             futures = [pool.submit(_split_job, root, config, name) for name in names]
             for name, future in zip(names, futures, strict=True):
                 table.add(system, name, *future.result())

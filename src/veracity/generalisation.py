@@ -19,9 +19,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import f1_score
 
-from .evaluate import LodoTable, lodo, peer_lodo, predict_frame
+from .evaluate import LodoTable, doc_cache, keep_docs, lodo, peer_lodo, predict_frame, with_docs
 from .levers import DEFAULT_LEVER, LEVERS, seed_check
-from .models.memo import keep_memo, style_memo
 from .models.metrics import binary_metrics, expected_calibration_error
 from .models.train import LODO_CORPORA, TrainConfig, fit_frame, load_frame
 
@@ -96,7 +95,7 @@ def _lever_job(root: Path, index: int) -> tuple[LodoTable, dict[str, object], pd
     """
     config = LEVERS[index].config
     fitted: dict[str, Any] = {}
-    with style_memo():
+    with doc_cache():
         table = lodo(root, config, with_baseline=False, fitted=fitted)
         seed = seed_check(root, config, fitted["in-domain"])
         heat = heatmap(root, config) if LEVERS[index] is DEFAULT_LEVER else None
@@ -112,7 +111,7 @@ def lever_study(
 ) -> LeverStudy:
     """Run every lever, the peer baseline and the heat map, ``workers`` jobs at a time.
 
-    Each job is one whole protocol; a worker keeps its feature memo from one
+    Each job is one whole protocol; a worker keeps its Docs (:func:`~veracity.evaluate.keep_docs`) from one
     job to the next, so levers that read the same features (the voice levers,
     the style levers) compute them once per worker.  The slowest levers are
     queued first so that the cores finish together.
@@ -129,7 +128,7 @@ def lever_study(
                 progress(f"done: {name}")
     else:
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("fork"), initializer=keep_memo
+            max_workers=workers, mp_context=get_context("fork"), initializer=keep_docs
         ) as pool:
             futures = {pool.submit(fn, *args): name for name, (fn, args) in jobs.items()}
             for future in as_completed(futures):
@@ -150,10 +149,11 @@ def lever_study(
     )
 
 
-@style_memo()
+@doc_cache()
 def heatmap(root: Path, config: TrainConfig) -> pd.DataFrame:
     """Macro-F1 of a model trained on one corpus (rows) and tested on another (columns)."""
     frame = load_frame(root, config)
+    frame = with_docs(frame)
     out = pd.DataFrame(index=list(LODO_CORPORA), columns=list(LODO_CORPORA), dtype=float)
     for train_corpus in LODO_CORPORA:
         model = fit_frame(config, frame[frame["corpus"] == train_corpus])

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..doc import Doc
+from ..models.detector import Detector
 from ..report import Term
 
 
@@ -21,9 +23,9 @@ class Contribution:
 
 
 def sentence_contributions(
-    detector: Any,
+    detector: Detector,
     counts: Any,
-    sentences: Sequence[Sequence[str]],
+    docs: Sequence[Doc],
     scale: float,
     top: int = 4,
 ) -> list[list[Contribution]]:
@@ -34,5 +36,5 @@ def sentence_contributions(
             Contribution(margin * scale, [Term(g, round(v * scale, 4)) for g, v in grams.items()])
             for margin, grams in article
         ]
-        for article in detector.explain_many(counts, sentences, top)
+        for article in detector.explain_many(counts, docs, top)
     ]

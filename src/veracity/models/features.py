@@ -61,7 +61,7 @@ class NgramHasher:
         self.ngram_range = ngram_range
 
     def transform(self, canonical_texts: Iterable[str]) -> sp.csr_matrix:
-        """Raw n-gram counts, one row per text (artifact tokens removed)."""
+        """Raw n-gram counts, one row per canonical text (artifact tokens removed)."""
         segments = [t.split() for t in canonical_texts]
         chunks = (segments[lo : lo + TABLE_CHUNK] for lo in range(0, len(segments), TABLE_CHUNK))
         blocks = [count_table(self.table(c, [""] * len(c)), self.n_features) for c in chunks]

@@ -22,13 +22,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ..doc import Doc, as_docs
 from ..estimator import ClassifierEstimator, check_fitted
 from ..persist import Bundle
 from ..registry import detectors
 from ..text.grams import GramTable
-from ..text.normalize import canonical, tokens
+from .annotations import annotated_rows
 from .features import NgramHasher
-from .memo import memoised_rows
 
 #: What the reported probability is calibrated to: the row weights' class mix or the sample's.
 CALIBRATION_PRIORS = ("weighted", "sampled")
@@ -132,35 +132,37 @@ class LinearNgram(ClassifierEstimator):
         x.data *= np.repeat((1.0 / norms).astype(np.float32), np.diff(x.indptr))
         return x
 
-    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Raw n-gram counts, one row per text (memoised inside a ``style_memo``)."""
+    def counts(self, X: Sequence[Doc | str]) -> sp.csr_matrix:
+        """Raw n-gram counts, one row per article (kept on its Doc, see :mod:`.annotations`)."""
         hasher = self._hasher()
-        return memoised_rows(
+        return annotated_rows(
             f"counts:{hasher._key()}",
-            texts,
-            lambda batch: hasher.transform(canonical(t) for t in batch),
+            as_docs(X),
+            lambda batch: hasher.transform(d.canonical for d in batch),
         )
 
-    def features(self, texts: Sequence[str], counts: sp.csr_matrix | None = None) -> sp.csr_matrix:
+    def features(
+        self, X: Sequence[Doc | str], counts: sp.csr_matrix | None = None
+    ) -> sp.csr_matrix:
         """The model's input rows; pass ``counts`` when already computed."""
         check_fitted(self, "idf_")
-        texts = list(texts)
-        return self._features(self.counts(texts) if counts is None else counts, texts)
+        docs = as_docs(X)
+        return self._features(self.counts(docs) if counts is None else counts, docs)
 
-    def _features(self, counts: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
+    def _features(self, counts: sp.csr_matrix, docs: Sequence[Doc]) -> sp.csr_matrix:
         return self._weight(counts)
 
     # -- fitting --------------------------------------------------------
     def fit(
         self,
-        X: Sequence[str],
+        X: Sequence[Doc | str],
         y: Sequence[str],
         groups: Sequence[str] | None = None,
         sample_weight: np.ndarray | None = None,
         pinned: np.ndarray | None = None,
         corpora: Sequence[str] | None = None,
     ) -> LinearNgram:
-        """Fit on texts ``X`` and labels ``y``.
+        """Fit on articles ``X`` (Docs, or texts to parse) and labels ``y``.
 
         ``groups`` keeps publishers together in the calibration folds;
         ``sample_weight`` re-weights rows (e.g. equal weight per corpus and label);
@@ -174,10 +176,10 @@ class LinearNgram(ClassifierEstimator):
         self.classes_ = np.unique(y_arr)
         if len(self.classes_) != 2:
             raise ValueError(f"LinearNgram needs two classes, got {list(self.classes_)}")
-        texts = list(X)
-        counts = self.counts(texts)
+        docs = as_docs(X)
+        counts = self.counts(docs)
         self._fit_idf(counts, corpora)
-        feats = self._features(counts, texts)
+        feats = self._features(counts, docs)
         target = (y_arr == self.classes_[1]).astype(int)
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         margins = self._oof_margins(feats, target, groups, weight, pinned)
@@ -283,7 +285,7 @@ class LinearNgram(ClassifierEstimator):
         return margins
 
     # -- prediction -----------------------------------------------------
-    def decision_function(self, X: Sequence[str]) -> np.ndarray:
+    def decision_function(self, X: Sequence[Doc | str]) -> np.ndarray:
         return self.margins(self.features(X))
 
     def margins(self, feats: sp.csr_matrix) -> np.ndarray:
@@ -301,11 +303,23 @@ class LinearNgram(ClassifierEstimator):
         a, b = self.calibration_
         return _sigmoid(a * margins + b)
 
-    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+    def log_odds_scale(self) -> float:
+        """Calibrated log-odds per unit of raw margin (the Platt slope)."""
+        check_fitted(self, "calibration_")
+        return float(self.calibration_[0])
+
+    def coverage(self, counts_row: sp.csr_matrix) -> float:
+        """Share of the article's n-gram occurrences whose column the model kept (IDF > 0)."""
+        check_fitted(self, "idf_")
+        total = counts_row.data.sum()
+        seen = counts_row.data[self.idf_[counts_row.indices] > 0].sum()
+        return float(seen / total) if total else 0.0
+
+    def predict_proba(self, X: Sequence[Doc | str]) -> np.ndarray:
         p = self.calibrate(self.decision_function(X))
         return np.column_stack([1.0 - p, p])
 
-    def predict(self, X: Sequence[str]) -> np.ndarray:
+    def predict(self, X: Sequence[Doc | str]) -> np.ndarray:
         return self.classes_[(self.predict_proba(X)[:, 1] >= self.threshold_).astype(int)]
 
     # -- explanation ----------------------------------------------------
@@ -327,13 +341,13 @@ class LinearNgram(ClassifierEstimator):
         return keys, self.coef_[counts.indices] * x / counts.data
 
     def explain_sentences(
-        self, counts_row: sp.csr_matrix, sentences: Sequence[str], top: int | None = None
+        self, counts_row: sp.csr_matrix, doc: Doc, top: int | None = None
     ) -> list[tuple[float, dict[str, float]]]:
         """Each sentence's push on the raw margin, and the n-grams that carry it (one article)."""
-        return self.explain_many(counts_row, [sentences], top)[0]
+        return self.explain_many(counts_row, [doc], top)[0]
 
     def explain_many(
-        self, counts: sp.csr_matrix, sentences: Sequence[Sequence[str]], top: int | None = None
+        self, counts: sp.csr_matrix, docs: Sequence[Doc], top: int | None = None
     ) -> list[list[tuple[float, dict[str, float]]]]:
         """Per article (a row of ``counts``), each sentence's push on the raw margin and the
         n-grams that carry it, strongest first (only the ``top`` strongest if set).
@@ -346,13 +360,13 @@ class LinearNgram(ClassifierEstimator):
         runs: list[Sequence[str]] = []
         prefixes: list[str] = []
         owner: list[int] = []
-        starts = np.zeros(len(sentences) + 1, np.int64)
-        for a, article in enumerate(sentences):
-            more, marks, held = self._sentence_runs(article)
+        starts = np.zeros(len(docs) + 1, np.int64)
+        for a, doc in enumerate(docs):
+            more, marks, held = self._sentence_runs(doc)
             runs += more
             prefixes += marks
             owner += [starts[a] + k for k in held]
-            starts[a + 1] = starts[a] + len(article)
+            starts[a + 1] = starts[a] + len(doc.sentences)
         table = self._hasher().table(runs, prefixes)
         sentence = np.array(owner, np.int64)[table.segment]
         article = np.searchsorted(starts, sentence, side="right") - 1
@@ -364,11 +378,12 @@ class LinearNgram(ClassifierEstimator):
         margins = np.bincount(sentence, weights=occ, minlength=int(starts[-1])).tolist()
         terms = _terms(table, sentence, occ, int(starts[-1]), top)
         pairs = list(zip(margins, terms, strict=True))
-        return [pairs[starts[a] : starts[a + 1]] for a in range(len(sentences))]
+        return [pairs[starts[a] : starts[a + 1]] for a in range(len(docs))]
 
-    def _sentence_runs(self, sentences: Sequence[str]) -> tuple[list[Sequence[str]], list[str], list[int]]:
+    def _sentence_runs(self, doc: Doc) -> tuple[list[Sequence[str]], list[str], list[int]]:
         """The token runs the features count, their prefixes and each one's sentence."""
-        return [tokens(t) for t in sentences], [""] * len(sentences), list(range(len(sentences)))
+        n = len(doc.tokens)
+        return list(doc.tokens), [""] * n, list(range(n))
 
     # -- persistence ----------------------------------------------------
     def to_bundle(self) -> Bundle:

@@ -20,10 +20,9 @@ left liblinear's solver taking minutes a fit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
+from ..doc import Doc
 from ..registry import detectors
 from .embed import bundled_embedder
 from .features import NgramHasher
@@ -36,20 +35,20 @@ EMBED_FEATURES = tuple(f"embed_{i}" for i in range(EMBED_DIM))
 _SOURCE_COLUMNS = [VOICE_FEATURES.index(f"role_{r}") for r in sorted(SOURCE_ROLES)]
 
 
-def embed_rows(sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def embed_rows(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
     """Each sentence's mean token vector, weighted by its share of the article's tokens."""
-    return bundled_embedder().sentence_rows(sentences)
+    return bundled_embedder().sentence_rows(doc.sentence_texts)
 
 
-def voice_embed_rows(sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def voice_embed_rows(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
     """Voice rows, then the sentence's vector in the author's or in a source's columns.
 
     Sentences weigh as in the voice profile (page furniture 0, every other
     sentence alike), so the author columns hold the author's share of the
     article times the mean vector of the author's sentences.
     """
-    rows, weights = voice_rows(sentences)
-    vectors, _ = bundled_embedder().sentence_rows(sentences)
+    rows, weights = voice_rows(doc)
+    vectors, _ = bundled_embedder().sentence_rows(doc.sentence_texts)
     source = rows[:, _SOURCE_COLUMNS].sum(axis=1, keepdims=True) > 0
     counted = (weights > 0)[:, None]
     return np.hstack([rows, vectors * (counted & ~source), vectors * source]), weights

@@ -21,13 +21,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from ..atomic import atomic_write_text
 from ..config import DEFAULT_MODEL_DIR
 from ..errors import E, ModelError
-from ..persist import CARD, SHA256_HEX, Bundle, load_folder, save_folder
+from ..persist import CARD, SHA256_HEX, load_folder, save_folder
 from ..registry import detectors
+from .detector import Detector
 
 #: Card fields the analyser decides a verdict by or reports it with.
 DECISION_FIELDS = (
@@ -44,17 +45,9 @@ DECISION_FIELDS = (
 DECISION_KEY = "decision_sha256"
 
 
-class Detector(Protocol):
-    """What the analyser needs from a fitted detector."""
-
-    classes_: Any
-
-    def to_bundle(self) -> Bundle: ...
-
-
 @dataclass
 class LoadedModel:
-    detector: Any
+    detector: Detector
     card: dict[str, Any]
     folder: Path
 

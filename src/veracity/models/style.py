@@ -11,18 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
 
+from ..doc import Doc, as_docs
 from ..persist import Bundle
 from ..registry import detectors
-from ..signals.roles import ROLES, assign_roles
-from ..text.normalize import tokens
-from ..text.sentences import split_sentences
+from ..signals.roles import ROLES
 from .linear import LinearNgram, platt
-from .memo import memoised, style_memo
 
 #: Each lexical cue is a set of canonical tokens: a sentence shows the cue when it holds one.
 _LEXICAL = {
@@ -51,69 +48,62 @@ _CUE_WORDS = tuple(_LEXICAL.values())
 STYLE_FEATURES = tuple(f"role_{r}" for r in ROLES) + LEXICAL_CUES
 
 
-def lexical_cues(text: str) -> np.ndarray:
-    """Presence (0/1) of each of :data:`LEXICAL_CUES` in one sentence."""
-    held = set(tokens(text))
+def lexical_cues(toks: Sequence[str]) -> np.ndarray:
+    """Presence (0/1) of each of :data:`LEXICAL_CUES` among one sentence's tokens."""
+    held = set(toks)
     return np.array([0.0 if words.isdisjoint(held) else 1.0 for words in _CUE_WORDS])
 
 
-def sentence_style(sentences: Sequence[str]) -> np.ndarray:
+def sentence_style(doc: Doc) -> np.ndarray:
     """One row per sentence: role one-hot, then presence of each lexical cue."""
-    out = np.zeros((len(sentences), len(STYLE_FEATURES)), dtype=np.float64)
-    roles = assign_roles(list(sentences))
+    out = np.zeros((len(doc.sentences), len(STYLE_FEATURES)), dtype=np.float64)
     k = len(ROLES)
-    for i, (text, role) in enumerate(zip(sentences, roles, strict=True)):
+    for i, (toks, role) in enumerate(zip(doc.tokens, doc.roles, strict=True)):
         out[i, ROLES.index(role.role)] = 1.0
-        out[i, k:] = lexical_cues(text)
+        out[i, k:] = lexical_cues(toks)
     return out
 
 
-def _rows_v1(sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    n = len(sentences)
-    return sentence_style(sentences), np.full(n, 1.0 / n) if n else np.zeros(0)
+def _rows_v1(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    n = len(doc.sentences)
+    return sentence_style(doc), np.full(n, 1.0 / n) if n else np.zeros(0)
 
 
 @dataclass(frozen=True)
 class StyleSpec:
     """One version of the style profile.
 
-    ``rows`` gives one feature row per sentence and each sentence's weight in
-    the article's profile (the profile is ``weights @ rows``; weights sum to 1,
-    or are all 0 when no sentence counts).
+    ``rows`` gives one feature row per sentence of a Doc and each sentence's
+    weight in the article's profile (the profile is ``weights @ rows``; weights
+    sum to 1, or are all 0 when no sentence counts).
     """
 
     name: str
     features: tuple[str, ...]
-    rows: Callable[[Sequence[str]], tuple[np.ndarray, np.ndarray]]
+    rows: Callable[[Doc], tuple[np.ndarray, np.ndarray]]
 
 
 #: Version 1: every sentence counts equally; cues are counted in every voice.
 STYLE_V1 = StyleSpec("v1", STYLE_FEATURES, _rows_v1)
 
 
-def sentence_texts(text: str) -> tuple[str, ...]:
-    """The article's sentences (split once per text while a :func:`style_memo` is open)."""
-    return memoised("sentences", text, lambda t: tuple(s.text for s in split_sentences(t)))
+def style_rows(spec: StyleSpec, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """``spec.rows`` of a Doc, kept on it (read-only): a full report needs them twice
+    (the profile, then each sentence's share of it)."""
+    key = f"style:{spec.name}"
+    if key not in doc.annotations:
+        rows, weights = spec.rows(doc)
+        rows.flags.writeable = False
+        weights.flags.writeable = False
+        doc.annotations[key] = (rows, weights)
+    held: tuple[np.ndarray, np.ndarray] = doc.annotations[key]
+    return held
 
 
-@lru_cache(maxsize=128)
-def style_rows(spec: StyleSpec, sentences: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """``spec.rows`` of an article's sentences, kept for the last few articles (read-only):
-    a full report needs them twice (the profile, then each sentence's share of it)."""
-    rows, weights = spec.rows(sentences)
-    rows.flags.writeable = False
-    weights.flags.writeable = False
-    return rows, weights
-
-
-def _style_profile(text: str, spec: StyleSpec) -> tuple[float, ...]:
-    rows, weights = style_rows(spec, sentence_texts(text))
-    return tuple(weights @ rows) if len(rows) else (0.0,) * len(spec.features)
-
-
-def article_style(text: str, spec: StyleSpec = STYLE_V1) -> np.ndarray:
-    """The article's style profile under ``spec`` (see :func:`style_memo`)."""
-    return np.array(memoised(spec.name, text, lambda t: _style_profile(t, spec)))
+def article_style(doc: Doc | str, spec: StyleSpec = STYLE_V1) -> np.ndarray:
+    """The article's style profile under ``spec``."""
+    rows, weights = style_rows(spec, as_docs([doc])[0])
+    return weights @ rows if len(rows) else np.zeros(len(spec.features))
 
 
 @detectors.register("veracity.NgramStyle.v1")
@@ -151,52 +141,51 @@ class NgramStyle(LinearNgram):
         )
         self.style_weight = style_weight
 
-    def _style(self, texts: Sequence[str]) -> np.ndarray:
+    def _style(self, docs: Sequence[Doc]) -> np.ndarray:
         return (
-            np.vstack([article_style(t, self.spec) for t in texts])
-            if texts
+            np.vstack([article_style(d, self.spec) for d in docs])
+            if docs
             else np.zeros((0, len(self.spec.features)))
         )
 
     def _scaled(self, style: np.ndarray) -> np.ndarray:
         return (style - self.style_mean_) / self.style_scale_ * self.style_weight
 
-    def _fit_style(self, texts: Sequence[str]) -> np.ndarray:
+    def _fit_style(self, docs: Sequence[Doc]) -> np.ndarray:
         """Learn the style profile's mean and scale; return the raw profiles."""
-        style = self._style(texts)
+        style = self._style(docs)
         self.style_mean_ = style.mean(axis=0)
         scale = style.std(axis=0)
         scale[scale == 0] = 1.0
         self.style_scale_ = scale
         return style
 
-    def _features(self, counts: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
-        style = self._scaled(self._style(texts))
+    def _features(self, counts: sp.csr_matrix, docs: Sequence[Doc]) -> sp.csr_matrix:
+        style = self._scaled(self._style(docs))
         return sp.hstack([self._weight(counts), sp.csr_matrix(style)], format="csr")
 
     def fit(
         self,
-        X: Sequence[str],
+        X: Sequence[Doc | str],
         y: Sequence[str],
         groups: Sequence[str] | None = None,
         sample_weight: np.ndarray | None = None,
         pinned: np.ndarray | None = None,
         corpora: Sequence[str] | None = None,
     ) -> NgramStyle:
-        texts = list(X)
-        with style_memo():
-            self._fit_style(texts)
-            super().fit(
-                texts,
-                y,
-                groups=groups,
-                sample_weight=sample_weight,
-                pinned=pinned,
-                corpora=corpora,
-            )
+        docs = as_docs(X)
+        self._fit_style(docs)
+        super().fit(
+            docs,
+            y,
+            groups=groups,
+            sample_weight=sample_weight,
+            pinned=pinned,
+            corpora=corpora,
+        )
         return self
 
-    def style_sentence_margins(self, sentences: Sequence[str]) -> np.ndarray:
+    def style_sentence_margins(self, doc: Doc) -> np.ndarray:
         """Each sentence's share of the style part of the raw margin.
 
         Shares are taken against the training mean (``w · (f_s - mean)``,
@@ -205,19 +194,19 @@ class NgramStyle(LinearNgram):
         shares would depend on how the constant is split between the intercept
         and the role one-hot, which sums to one in every sentence.
         """
-        if not sentences:
+        if not doc.sentences:
             return np.zeros(0)
-        rows, weights = style_rows(self.spec, tuple(sentences))
+        rows, weights = style_rows(self.spec, doc)
         w = self.coef_[self.n_features :] * self.style_weight / self.style_scale_
         return np.asarray(weights * ((rows - self.style_mean_) @ w))
 
     def explain_many(
-        self, counts: sp.csr_matrix, sentences: Sequence[Sequence[str]], top: int | None = None
+        self, counts: sp.csr_matrix, docs: Sequence[Doc], top: int | None = None
     ) -> list[list[tuple[float, dict[str, float]]]]:
         """N-gram credit plus each sentence's share of the style part."""
         out = []
-        for article, texts in zip(super().explain_many(counts, sentences, top), sentences, strict=True):
-            style = self.style_sentence_margins(texts)
+        for article, doc in zip(super().explain_many(counts, docs, top), docs, strict=True):
+            style = self.style_sentence_margins(doc)
             out.append([(m + float(e), g) for (m, g), e in zip(article, style, strict=True)])
         return out
 
@@ -258,22 +247,22 @@ class StackedStyle(NgramStyle):
 
     def fit(
         self,
-        X: Sequence[str],
+        X: Sequence[Doc | str],
         y: Sequence[str],
         groups: Sequence[str] | None = None,
         sample_weight: np.ndarray | None = None,
         pinned: np.ndarray | None = None,
         corpora: Sequence[str] | None = None,
     ) -> StackedStyle:
-        texts = list(X)
+        docs = as_docs(X)
         y_arr = np.asarray(y)
         self.classes_ = np.unique(y_arr)
         if len(self.classes_) != 2:
             raise ValueError(f"StackedStyle needs two classes, got {list(self.classes_)}")
         target = (y_arr == self.classes_[1]).astype(int)
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        style = self._fit_style(texts)
-        counts = self.counts(texts)
+        style = self._fit_style(docs)
+        counts = self.counts(docs)
         self._fit_idf(counts, corpora)
         ngrams = self._weight(counts)
         oof = self._oof_margins(ngrams, target, groups, weight, pinned)

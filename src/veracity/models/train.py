@@ -142,6 +142,16 @@ def balanced_weights(frame: pd.DataFrame) -> np.ndarray:
     return weights / weights.mean()
 
 
+def frame_docs(frame: pd.DataFrame) -> list[Any]:
+    """The frame's articles as Docs: its ``doc`` column when a loop parsed them already
+    (:class:`veracity.doc.DocCache`), else each text parsed now."""
+    if "doc" in frame.columns:
+        return frame["doc"].tolist()
+    from ..doc import as_docs
+
+    return as_docs(frame["text"].tolist())
+
+
 def fit_frame(config: TrainConfig, frame: pd.DataFrame) -> Any:
     """Fit a fresh detector on a record frame.
 
@@ -163,7 +173,7 @@ def fit_frame(config: TrainConfig, frame: pd.DataFrame) -> Any:
         pinned = pinned_rows(frame)
     weight = balanced_weights(frame) if config.balance else None
     return config.build().fit(
-        frame["text"].tolist(),
+        frame_docs(frame),
         frame["label"].tolist(),
         groups=groups,
         sample_weight=weight,
@@ -173,7 +183,7 @@ def fit_frame(config: TrainConfig, frame: pd.DataFrame) -> Any:
 
 
 def score_frame(detector: Any, frame: pd.DataFrame) -> dict[str, float]:
-    proba = detector.predict_proba(frame["text"].tolist())[:, 1]
+    proba = detector.predict_proba(frame_docs(frame))[:, 1]
     y = (frame["label"] == "unreliable").to_numpy().astype(int)
     return binary_metrics(y, proba, threshold=detector.threshold_)
 

@@ -31,14 +31,14 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from ..doc import Doc, as_docs
 from ..registry import detectors
-from ..signals.roles import ROLES, assign_roles
+from ..signals.roles import ROLES
 from ..text.hashing import count_table
-from ..text.normalize import tokens
+from .annotations import annotated_rows
 from .features import TABLE_CHUNK, NgramHasher
 from .masked import MaskedStyle
-from .memo import memoised_rows
-from .style import LEXICAL_CUES, StyleSpec, lexical_cues, sentence_texts
+from .style import LEXICAL_CUES, StyleSpec, lexical_cues
 
 #: Roles in which the words are a source's, not the author's.
 SOURCE_ROLES = frozenset({"attributed", "quote"})
@@ -50,18 +50,19 @@ VOICE_FEATURES = (
 )
 
 
-def voice_rows(sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def voice_rows(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
     """One :data:`VOICE_FEATURES` row per sentence, and its weight in the profile."""
-    rows = np.zeros((len(sentences), len(VOICE_FEATURES)), dtype=np.float64)
-    counted = np.zeros(len(sentences))
+    n_sentences = len(doc.sentences)
+    rows = np.zeros((n_sentences, len(VOICE_FEATURES)), dtype=np.float64)
+    counted = np.zeros(n_sentences)
     k, c = len(_ROLES), len(LEXICAL_CUES)
-    for i, (text, role) in enumerate(zip(sentences, assign_roles(list(sentences)), strict=True)):
+    for i, (toks, role) in enumerate(zip(doc.tokens, doc.roles, strict=True)):
         if role.role == "boilerplate":
             continue
         counted[i] = 1.0
         rows[i, _ROLES.index(role.role)] = 1.0
         start = k + c if role.role in SOURCE_ROLES else k
-        rows[i, start : start + c] = lexical_cues(text)
+        rows[i, start : start + c] = lexical_cues(toks)
     n = counted.sum()
     return rows, counted / n if n else counted
 
@@ -70,7 +71,7 @@ STYLE_V2 = StyleSpec("v2", VOICE_FEATURES, voice_rows)
 
 
 def voice_segments(
-    sentences: Sequence[str], shared: bool = False
+    doc: Doc, shared: bool = False
 ) -> tuple[list[Sequence[str]], list[str], list[int]]:
     """The token runs each sentence contributes n-grams from: runs, prefixes, sentence of each.
 
@@ -80,10 +81,9 @@ def voice_segments(
     runs: list[Sequence[str]] = []
     prefixes: list[str] = []
     owner: list[int] = []
-    for i, (text, role) in enumerate(zip(sentences, assign_roles(list(sentences)), strict=True)):
+    for i, (toks, role) in enumerate(zip(doc.tokens, doc.roles, strict=True)):
         if role.role == "boilerplate":
             continue
-        toks = tokens(text)
         for prefix in _voice_prefixes(role.role in SOURCE_ROLES, shared):
             runs.append(toks)
             prefixes.append(prefix)
@@ -98,33 +98,33 @@ def _voice_prefixes(source: bool, shared: bool) -> tuple[str, ...]:
 
 
 def voice_grams(
-    hasher: NgramHasher, sentences: Sequence[str], shared: bool = False
+    hasher: NgramHasher, doc: Doc, shared: bool = False
 ) -> tuple[tuple[str, ...], ...]:
     """Each sentence's n-grams as strings (what :func:`voice_segments` gives the hasher)."""
-    runs, prefixes, owner = voice_segments(sentences, shared)
+    runs, prefixes, owner = voice_segments(doc, shared)
     table = hasher.table(runs, prefixes)
-    out: list[list[str]] = [[] for _ in sentences]
+    out: list[list[str]] = [[] for _ in doc.sentences]
     for i, segment in enumerate(table.segment.tolist()):
         out[owner[segment]].append(table.gram(i))
     return tuple(tuple(grams) for grams in out)
 
 
 def voice_counts(
-    hasher: NgramHasher, texts: Sequence[str], shared: bool, n_features: int
+    hasher: NgramHasher, docs: Sequence[Doc], shared: bool, n_features: int
 ) -> sp.csr_matrix:
-    """Raw voice n-gram counts, one row per text."""
+    """Raw voice n-gram counts, one row per Doc."""
     blocks = []
-    for lo in range(0, len(texts), TABLE_CHUNK):
+    for lo in range(0, len(docs), TABLE_CHUNK):
         runs: list[Sequence[str]] = []
         prefixes: list[str] = []
         rows: list[int] = []
-        for r, text in enumerate(texts[lo : lo + TABLE_CHUNK]):
-            more, marks, _ = voice_segments(sentence_texts(text), shared)
+        for r, doc in enumerate(docs[lo : lo + TABLE_CHUNK]):
+            more, marks, _ = voice_segments(doc, shared)
             runs += more
             prefixes += marks
             rows += [r] * len(more)
         table = hasher.table(runs, prefixes)
-        n = min(TABLE_CHUNK, len(texts) - lo)
+        n = min(TABLE_CHUNK, len(docs) - lo)
         blocks.append(count_table(table, n_features, np.array(rows, np.int64), n))
     return sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, n_features))
 
@@ -137,16 +137,14 @@ class MaskedVoice(MaskedStyle):
     #: Whether a source's n-grams are also counted as plain n-grams.
     shared_source_grams = False
 
-    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Raw voice n-gram counts, one row per text (memoised inside a ``style_memo``)."""
+    def counts(self, X: Sequence[Doc | str]) -> sp.csr_matrix:
+        """Raw voice n-gram counts, one row per article (kept on its Doc, see :mod:`.annotations`)."""
         hasher, shared = self._hasher(), self.shared_source_grams
-        return memoised_rows(
+        return annotated_rows(
             f"voice_counts:{shared}:{hasher._key()}",
-            texts,
+            as_docs(X),
             lambda batch: voice_counts(hasher, batch, shared, self.n_features),
         )
 
-    def _sentence_runs(
-        self, sentences: Sequence[str]
-    ) -> tuple[list[Sequence[str]], list[str], list[int]]:
-        return voice_segments(sentences, self.shared_source_grams)
+    def _sentence_runs(self, doc: Doc) -> tuple[list[Sequence[str]], list[str], list[int]]:
+        return voice_segments(doc, self.shared_source_grams)

@@ -4,7 +4,7 @@ Public API::
 
     from veracity.signals import SignalAnalyzer, article_signals
     analyzer = SignalAnalyzer.load()                 # verified shipped models
-    per_sentence = analyzer.analyze(text, split_sentences(text))
+    per_sentence = analyzer.analyze(make_doc(text))      # veracity.doc.make_doc
     summary = article_signals(text, per_sentence)
 
 Importing this package registers ``veracity.SentenceLinear.v1`` in

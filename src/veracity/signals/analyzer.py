@@ -1,7 +1,8 @@
 """Per-sentence signals for whole articles, batched.
 
-:class:`SignalAnalyzer` loads the shipped models once and turns
-``(text, sentences)`` pairs into :class:`SentenceSignals`.  ``analyze_many``
+:class:`SignalAnalyzer` loads the shipped models once and turns parsed
+articles (:class:`~veracity.doc.Doc`: sentences and their roles) into
+:class:`SentenceSignals`.  ``analyze_many``
 canonicalises every sentence of every article once, hashes them in one
 ``HashingVectorizer`` transform and scores bias, subjectivity,
 check-worthiness and the propaganda sentence prior with one sparse product;
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,8 +34,10 @@ from .propaganda import (
     span_context,
     token_range,
 )
-from .roles import assign_roles
 from .sentence_models import SentenceLinear, load_model, stack_models, transform_canonical
+
+if TYPE_CHECKING:
+    from ..doc import Doc
 
 TRAINED_DIR = Path(__file__).resolve().parent / "trained"
 #: Sentence models in the order of the stacked score columns.
@@ -119,27 +122,26 @@ class SignalAnalyzer:
         probs = 1.0 / (1.0 + np.exp(-self.sentence_logits([canonical(t) for t in texts])))
         return {name: probs[:, i] for i, name in enumerate(SENTENCE_SIGNALS)}
 
-    def analyze(self, text: str, sentences: Sequence[SentenceLike]) -> list[SentenceSignals]:
-        return self.analyze_many([(text, sentences)])[0]
+    def analyze(self, doc: Doc) -> list[SentenceSignals]:
+        return self.analyze_many([doc])[0]
 
-    def analyze_many(self, items: Sequence[tuple[str, Sequence[SentenceLike]]],
-                     ) -> list[list[SentenceSignals]]:
+    def analyze_many(self, docs: Sequence[Doc]) -> list[list[SentenceSignals]]:
         """Signals for many articles at once (one transform, one product per batch)."""
-        preps = [prepare(text, str(i), [(s.start, s.end) for s in sents], self.tagger.bits)
-                 for i, (text, sents) in enumerate(items)]
-        toks = [[prep.tokens[slice(*token_range(prep, s.start, s.end))] for s in sents]
-                for prep, (_, sents) in zip(preps, items, strict=True)]
+        preps = [prepare(doc.text, str(i), [(s.start, s.end) for s in doc.sentences],
+                         self.tagger.bits) for i, doc in enumerate(docs)]
+        toks = [[prep.tokens[slice(*token_range(prep, s.start, s.end))] for s in doc.sentences]
+                for prep, doc in zip(preps, docs, strict=True)]
         canon = [[" ".join(t) for t in article] for article in toks]
         logits = self.sentence_logits([c for article in canon for c in article])
         probs = 1.0 / (1.0 + np.exp(-logits))
         found = self._spans(preps, canon, logits[:, SENTENCE_SIGNALS.index("propaganda_sentence")])
         out: list[list[SentenceSignals]] = []
         row = 0
-        for (text, sents), art_toks, spans in zip(items, toks, found, strict=True):
-            roles = assign_roles([text[s.start:s.end] for s in sents])
-            by_sentence = _group_spans(spans, sents)
+        for doc, art_toks, spans in zip(docs, toks, found, strict=True):
+            by_sentence = _group_spans(spans, doc.sentences)
             result = []
-            for k, (sent, role, stoks) in enumerate(zip(sents, roles, art_toks, strict=True)):
+            for k, (sent, role, stoks) in enumerate(zip(doc.sentences, doc.roles, art_toks,
+                                                        strict=True)):
                 bias, subj, check = probs[row, 0], probs[row, 1], probs[row, 2]
                 row += 1
                 result.append(SentenceSignals(

@@ -73,7 +73,7 @@ def reliable_ranges(frame: pd.DataFrame, analyzer: SignalAnalyzer, batch: int = 
     ``frame`` has the record schema (``text``, ``label``...); at most
     ``limit`` reliable articles are drawn (fixed ``seed``) to keep it quick.
     """
-    from ..text.sentences import split_sentences
+    from ..doc import make_doc
 
     reliable = frame[frame["label"] == "reliable"]
     if len(reliable) > limit:
@@ -82,7 +82,7 @@ def reliable_ranges(frame: pd.DataFrame, analyzer: SignalAnalyzer, batch: int = 
     rows: list[dict[str, float]] = []
     for i in range(0, len(texts), batch):
         chunk = texts[i:i + batch]
-        analysed = analyzer.analyze_many([(t, split_sentences(t)) for t in chunk])
+        analysed = analyzer.analyze_many([make_doc(t) for t in chunk])
         rows += [article_signals(t, sig) for t, sig in zip(chunk, analysed, strict=True)]
     ranges = {
         name: [round(float(np.percentile([r[name] for r in rows], q)), 4) for q in (10, 50, 90)]

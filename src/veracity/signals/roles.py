@@ -28,9 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ..text.sentences import MEMO_CHARS
 from . import lexicons as lx
 
 ATTRIBUTED = "attributed"
@@ -199,23 +197,7 @@ def assign_roles(texts: Sequence[str]) -> list[RoleResult]:
     A first-person sentence right after "X said :" (or after such a
     continuation), or right before a sentence that ends ", X told reporters",
     is the speaker's voice, not the author's: it becomes ``quote``.
-
-    Articles up to :data:`~veracity.text.sentences.MEMO_CHARS` characters keep their
-    roles in a small memo: one analysis asks for the same article's roles three times
-    (style profile, sentence credit, sentence signals).
     """
-    key = tuple(texts)
-    if sum(map(len, key)) <= MEMO_CHARS:
-        return list(_memo_roles(key))
-    return _assign_roles(key)
-
-
-@lru_cache(maxsize=1024)
-def _memo_roles(texts: tuple[str, ...]) -> tuple[RoleResult, ...]:
-    return tuple(_assign_roles(texts))
-
-
-def _assign_roles(texts: Sequence[str]) -> list[RoleResult]:
     results = [classify_role(t) for t in texts]
     n = len(texts)
     for i in range(n):

@@ -80,10 +80,12 @@ def _ptc_dev(root: Path) -> list[tuple[corpora.PtcArticle, list[Sentence]]]:
 
 def ptc_si_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
     """SemEval-2020 Task 11 SI scores on PTC dev gold (full analyzer, all signals)."""
+    from ..doc import make_doc
+
     analyzer = _analyzer(folder)
     dev = _ptc_dev(root)
     started = time.perf_counter()
-    results = analyzer.analyze_many([(art.text, sents) for art, sents in dev])
+    results = analyzer.analyze_many([make_doc(art.text, sents) for art, sents in dev])
     seconds = time.perf_counter() - started
     pred = {art.id: [(t[0], t[1]) for sig in res for t in sig.techniques]
             for (art, _), res in zip(dev, results, strict=True)}

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 _TRANSLATE = str.maketrans(
     {
@@ -98,30 +97,6 @@ def tokens(text: str) -> list[str]:
     ``20160`` both give ``0000``), a mixed token keeps its shape (``covid19``
     gives ``covid00``).
     """
-    if len(text) <= MEMO_TOKEN_CHARS:
-        return list(_memo_tokens(text))
-    return _tokens(text)
-
-
-#: Texts up to this many characters (a sentence) keep their tokens in a small memo: an
-#: analysis tokenises each sentence several times (n-grams, style cues, signals).
-MEMO_TOKEN_CHARS = 2_000
-
-
-@lru_cache(maxsize=4096)
-def _memo_tokens(text: str) -> tuple[str, ...]:
-    return tuple(_tokens(text))
-
-
-#: The ASCII characters :func:`clean` removes.
-_ASCII_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
-#: Typographic quotes, dashes, the ellipsis and spaces: every Unicode fold below maps them to
-#: characters that are neither word characters nor "!" or "?", so they only separate tokens.
-_SEPARATORS = re.compile("[\u00a0\u00ab\u00b7\u00bb\u2009\u200a\u2010-\u2015\u2018-\u201f"
-                         "\u2022\u2026\u2032\u2033\u2039\u203a\u202f\u2212]")
-
-
-def _tokens(text: str) -> list[str]:
     plain = text if text.isascii() else _SEPARATORS.sub(" ", text)
     if plain.isascii():
         # NFC, NFKC and casefold leave ASCII as lower() does, and what clean() translates
@@ -131,6 +106,14 @@ def _tokens(text: str) -> list[str]:
         folded = unicodedata.normalize("NFKC", clean(text)).casefold()
         folded = unicodedata.normalize("NFKC", folded).translate(_TRANSLATE)
     return [t if t.isalpha() else _fold_digits(t) for t in _TOKEN.findall(folded)]
+
+
+#: The ASCII characters :func:`clean` removes.
+_ASCII_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
+#: Typographic quotes, dashes, the ellipsis and spaces: every Unicode fold below maps them to
+#: characters that are neither word characters nor "!" or "?", so they only separate tokens.
+_SEPARATORS = re.compile("[\u00a0\u00ab\u00b7\u00bb\u2009\u200a\u2010-\u2015\u2018-\u201f"
+                         "\u2022\u2026\u2032\u2033\u2039\u203a\u202f\u2212]")
 
 
 def _fold_digits(token: str) -> str:

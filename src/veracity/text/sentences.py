@@ -36,12 +36,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pysbd
 from pysbd.lang.english import English
 
-from .normalize import is_corpus_form, tokens
+from .normalize import is_corpus_form
 
 #: Longest stretch of text handed to pysbd.
 PYSBD_MAX_CHARS = 2_000
@@ -108,34 +107,8 @@ class Sentence:
     text: str
 
 
-#: Texts up to this many characters keep their split in a small memo: one analysis splits the
-#: same article twice (style profile, sentence map).
-MEMO_CHARS = 20_000
-
-
 def split_sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences with offsets into ``text`` itself."""
-    if len(text) <= MEMO_CHARS:
-        return list(_memo_split(text))
-    return _split(text)
-
-
-@lru_cache(maxsize=1024)
-def _memo_split(text: str) -> tuple[Sentence, ...]:
-    return tuple(_split(text))
-
-
-def word_count(text: str) -> int:
-    """``len(tokens(text))``, counted sentence by sentence.
-
-    No token spans two sentences (cuts fall on white space or after a period),
-    and an analysis has already split the text and tokenised each sentence,
-    both memoised, so this costs little next to tokenising the whole text again.
-    """
-    return sum(len(tokens(s.text)) for s in split_sentences(text))
-
-
-def _split(text: str) -> list[Sentence]:
     if not text or text.isspace():
         return []
     cuts, asks = _candidates(text, is_corpus_form(text))

@@ -1,0 +1,63 @@
+"""The ``Detector`` protocol: everything the analyser asks of an article detector.
+
+Every registered detector (``veracity.LinearNgram.v1`` and its versions) keeps
+scikit-learn's estimator contract for fitting, and answers these calls for
+scoring and explanation; :class:`~veracity.analyze.Analyzer` and
+:mod:`veracity.explain` are typed against this protocol alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from ..doc import Doc
+    from ..persist import Bundle
+
+#: Per article, each sentence's push on the raw margin and the n-grams that carry it.
+SentenceCredit = list[list[tuple[float, dict[str, float]]]]
+
+
+class Detector(Protocol):
+    """A fitted article detector."""
+
+    classes_: np.ndarray
+    threshold_: float
+
+    def counts(self, X: Sequence[Doc | str]) -> sp.csr_matrix:
+        """Raw feature counts, one row per article."""
+        ...
+
+    def features(self, X: Sequence[Doc | str], counts: sp.csr_matrix | None = None) -> Any:
+        """The model's input rows (from ``counts`` when given)."""
+        ...
+
+    def margins(self, feats: Any) -> np.ndarray:
+        """Raw margins of the input rows."""
+        ...
+
+    def calibrate(self, margins: np.ndarray) -> np.ndarray:
+        """P(``classes_[1]``) from raw margins."""
+        ...
+
+    def log_odds_scale(self) -> float:
+        """How many calibrated log-odds one unit of raw margin is worth."""
+        ...
+
+    def coverage(self, counts_row: sp.csr_matrix) -> float:
+        """Share of one article's feature occurrences the model saw in training."""
+        ...
+
+    def explain_many(
+        self, counts: sp.csr_matrix, docs: Sequence[Doc], top: int | None = None
+    ) -> SentenceCredit:
+        """Each sentence's share of the margin (see :meth:`LinearNgram.explain_many`)."""
+        ...
+
+    def predict_proba(self, X: Sequence[Doc | str]) -> np.ndarray: ...
+
+    def to_bundle(self) -> Bundle: ...
