@@ -66,3 +66,18 @@ def test_report_verdicts_in_chunks_equal_one_at_a_time(
     monkeypatch.setattr(veracity.analyze, "CHUNK", 2)
     assert analyzer.verdicts(texts) == alone
     assert analyzer.probabilities(texts).tolist() == [v.probability for v in alone]
+
+
+def test_report_id_covers_the_title_as_the_service_history_does(analyzer: Analyzer) -> None:
+    from dataclasses import replace
+
+    from veracity.text.inputs import content_hash, document_from_text
+
+    doc = document_from_text(
+        "The council said on Monday that the harbour bridge would reopen in May after repairs."
+    )
+    plain = analyzer.analyze(doc)
+    titled = analyzer.analyze(replace(doc, title="Harbour bridge to reopen"))
+    assert plain.id == content_hash(doc.text)[:16]
+    assert titled.id == content_hash(doc.text, "Harbour bridge to reopen")[:16] != plain.id
+    assert titled.title == "Harbour bridge to reopen" and plain.title is None

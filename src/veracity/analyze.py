@@ -7,7 +7,6 @@ The CLI, the service, the web page and batch scoring all hold one
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from .models.detector import Detector
 from .models.store import LoadedModel, load_model
 from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, Span
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
-from .text.inputs import Document, document_from_text
+from .text.inputs import Document, content_hash, document_from_text
 from .wording import counted
 
 #: Articles shorter than this many words get the verdict "uncertain".
@@ -164,7 +163,7 @@ class Analyzer:
             v = verdicts[i]
             reports.append(
                 Report(
-                    id=hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:16],
+                    id=content_hash(doc.text, doc.title)[:16],
                     created=created,
                     model=self.info,
                     input_name=doc.name,

@@ -18,9 +18,10 @@ requests take turns item by item, and a step analyses at most
 ``bulk_chars`` characters (or one document), so no request waits for the
 whole of another.
 
-A report's ``id`` is the start of its history key, the sha256 of the text and
-of the title when there is one (without a title, the analyser's own id), so
-the same text under two titles has two permalinks.  Every report sent is
+A report's ``id`` is the start of its history key
+(:func:`~veracity.text.inputs.content_hash`: the text's sha256, and its
+title's when there is one), so the same text under two titles has two
+permalinks, and ``veracity check`` gives the same id.  Every report sent is
 bounded: ``Settings.max_response_bytes`` of report JSON per request (E031 for
 a report, or a batch item, that would pass it).
 """
@@ -35,12 +36,12 @@ from ..analyze import Analyzer
 from ..errors import E, InputError, TooLargeError, VeracityError
 from ..report import Report
 from ..text.html import html_to_text
-from ..text.inputs import Document, document_from_bytes, document_from_text
+from ..text.inputs import Document, content_hash, document_from_bytes, document_from_text
 from .batcher import Batcher, Budget
 from .fetch import FetchLimits, UrlRefusedError, fetch_url
 from .schemas import DocumentIn, clean_label
 from .settings import Settings
-from .store import History, Stored, compact_json, content_hash
+from .store import History, Stored, compact_json
 
 #: Characters of the opening words that name an analysis given no name or title.
 OPENING_CHARS = 60
@@ -211,7 +212,7 @@ class Analyses:
         reports = lane.submit(list(todo.values()), budget)
         for (key, doc), report in zip(todo.items(), reports, strict=True):
             budget.check()
-            found[key] = self._store(replace(report, id=key[:16]), doc)
+            found[key] = self._store(report, doc)
         return self._results(docs, found, set(todo), list(named) or [False] * len(docs))
 
     def _store(self, report: Report, doc: Document) -> Stored | VeracityError:

@@ -11,7 +11,6 @@ so any thread of the service may call any method.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
@@ -22,6 +21,7 @@ from typing import Any
 
 from ..errors import E, NotFoundError, VeracityError
 from ..report import Report
+from ..text.inputs import content_hash
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS analyses (
@@ -47,14 +47,6 @@ class HistoryError(VeracityError):
     """The history database cannot be opened or written."""
 
     status = 503
-
-
-def content_hash(text: str, title: str = "") -> str:
-    """The full sha256 of an article's cleaned text, and of its title when it has one."""
-    digest = hashlib.sha256(text.encode("utf-8"))
-    if title:
-        digest.update(b"\x00title\x00" + title.encode("utf-8"))
-    return digest.hexdigest()
 
 
 def compact_json(data: dict[str, Any]) -> str:

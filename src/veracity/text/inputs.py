@@ -33,6 +33,7 @@ opening it, since reading a FIFO nobody writes to never ends), unreadable
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 import stat
 import sys
@@ -103,6 +104,18 @@ _MOJIBAKE_CHARS = re.compile(
 )
 #: Longest piece repaired (and compared) at once: lines, and longer lines cut after a space.
 REPAIR_SEGMENT_CHARS = 4096
+
+
+def content_hash(text: str, title: str = "") -> str:
+    """The full sha256 of an article's text, and of its title when it has one.
+
+    A report's ``id`` is its first 16 hex digits, and the service's history is keyed by it,
+    so the same text under two headlines is two analyses.
+    """
+    digest = hashlib.sha256(text.encode("utf-8"))
+    if title:
+        digest.update(b"\x00title\x00" + title.encode("utf-8"))
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
