@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from service_support import article, make_analyzer, make_client
 from veracity.errors import InputError
+from veracity.service.batcher import WorkStopped
 from veracity.service.limits import BodyLimit
 from veracity.service.settings import Settings
 
@@ -89,7 +90,7 @@ class _SlowAnalyzer:
         self.model = inner.model
         self.release = threading.Event()
 
-    def analyze_many(self, docs: Any) -> Any:
+    def analyze_many(self, docs: Any, stop: Any = None) -> Any:
         self.release.wait(5)
         return self.inner.analyze_many(docs)
 
@@ -110,10 +111,45 @@ class _CountingAnalyzer(_SlowAnalyzer):
         super().__init__(inner)
         self.names: list[str] = []
 
-    def analyze_many(self, docs: Any) -> Any:
+    def analyze_many(self, docs: Any, stop: Any = None) -> Any:
         self.names.extend(doc.name for doc in docs)
         self.release.wait(10)
         return self.inner.analyze_many(docs)
+
+
+class _WatchedAnalyzer(_SlowAnalyzer):
+    """The real analysis, with the service's stop check; records how each call ended."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self.ended: list[str] = []
+        self.done = threading.Event()
+
+    def analyze_many(self, docs: Any, stop: Any = None) -> Any:
+        try:
+            reports = self.inner.analyze_many(docs, stop=stop)
+        except WorkStopped:
+            self.ended.append("stopped")
+            raise
+        finally:
+            self.done.set()
+        self.ended.append("finished")
+        return reports
+
+
+def test_service_limits_analysis_stops_when_its_request_times_out(
+    tmp_path: Path, analyzer: Any
+) -> None:
+    """A large analysis whose request times out is stopped between its stages, not run to
+    its end and thrown away (finding 1: bound the work, not only the wait)."""
+    watched = _WatchedAnalyzer(analyzer)
+    text = " ".join(f"Harbour {i} reopens. Council {i} agrees." for i in range(8000))
+    with make_client(tmp_path, watched, request_timeout=0.3) as client:
+        resp = client.post("/v1/analyze", json={"text": text, "name": "big"})
+        assert (resp.status_code, resp.json()["error"]["code"]) == (504, "E021")
+        assert watched.done.wait(120)
+        assert watched.ended == ["stopped"]
+        assert client.get("/v1/health").json()["analyses"] == 0
 
 
 def test_service_limits_timed_out_batch_stops_and_stores_nothing(
@@ -133,7 +169,7 @@ def test_service_limits_timed_out_batch_stops_and_stores_nothing(
 
 
 class _BrokenAnalyzer(_SlowAnalyzer):
-    def analyze_many(self, docs: Any) -> Any:
+    def analyze_many(self, docs: Any, stop: Any = None) -> Any:
         raise RuntimeError("secret internal detail")
 
 

@@ -23,6 +23,7 @@ from .models.detector import Detector
 from .models.store import LoadedModel, load_model
 from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, Span
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
+from .stopping import Stop, go_on
 from .text.inputs import Document, content_hash, document_from_text
 from .wording import counted
 
@@ -135,22 +136,31 @@ class Analyzer:
     def analyze(self, doc: Document | str) -> Report:
         return self.analyze_many([doc])[0]
 
-    def analyze_many(self, docs: Sequence[Document | str]) -> list[Report]:
-        """Full reports, in chunks of :data:`CHUNK` articles, each parsed once."""
+    def analyze_many(self, docs: Sequence[Document | str], stop: Stop = go_on) -> list[Report]:
+        """Full reports, in chunks of :data:`CHUNK` articles, each parsed once.
+
+        ``stop`` is called between the stages of the analysis (and inside the long ones);
+        when it raises, the analysis ends there and the exception propagates: this is how the
+        service stops the work of a request whose time ran out.
+        """
         return [
             report
             for start in range(0, len(docs), CHUNK)
-            for report in self._analyze_chunk(docs[start : start + CHUNK])
+            for report in self._analyze_chunk(docs[start : start + CHUNK], stop)
         ]
 
-    def _analyze_chunk(self, docs: Sequence[Document | str]) -> list[Report]:
+    def _analyze_chunk(self, docs: Sequence[Document | str], stop: Stop) -> list[Report]:
+        stop()
         documents = [d if isinstance(d, Document) else document_from_text(d) for d in docs]
-        parsed = [make_doc(d.text) for d in documents]
+        parsed = [make_doc(d.text, stop=stop) for d in documents]
         verdicts, counts = self._score(parsed)
+        stop()
         scale = self.detector.log_odds_scale()
-        sentence_signals = self.signals.analyze_many(parsed)
+        sentence_signals = self.signals.analyze_many(parsed, stop)
+        stop()
         created = datetime.now(UTC).isoformat(timespec="seconds")
         credit = sentence_contributions(self.detector, counts, parsed, scale)
+        stop()
         reports = []
         for i, (doc, contribs) in enumerate(zip(documents, credit, strict=True)):
             total = sum(abs(c.logit) for c in contribs) or 1.0

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .signals.roles import RoleResult, assign_roles
+from .stopping import Stop, go_on
 from .text.normalize import tokens
 from .text.sentences import Sentence, split_sentences
 
@@ -51,16 +52,20 @@ class Doc:
         return " ".join(t for sentence in self.tokens for t in sentence)
 
 
-def make_doc(text: str, sentences: Sequence[Sentence] | None = None) -> Doc:
-    """Parse ``text`` once: split it (unless ``sentences`` are given), tokenise and assign roles."""
+def make_doc(
+    text: str, sentences: Sequence[Sentence] | None = None, stop: Stop = go_on
+) -> Doc:
+    """Parse ``text`` once: split it (unless ``sentences`` are given), tokenise and assign roles.
+
+    ``stop`` is called between the stages, so a caller whose time ran out (a service
+    request) stops the parse there.
+    """
     sents = tuple(split_sentences(text) if sentences is None else sentences)
+    stop()
     texts = [text[s.start : s.end] for s in sents]
-    return Doc(
-        text=text,
-        sentences=sents,
-        tokens=tuple(tuple(tokens(t)) for t in texts),
-        roles=tuple(assign_roles(texts)),
-    )
+    toks = tuple(tuple(tokens(t)) for t in texts)
+    stop()
+    return Doc(text=text, sentences=sents, tokens=toks, roles=tuple(assign_roles(texts)))
 
 
 def as_docs(items: Iterable[Doc | str]) -> list[Doc]:

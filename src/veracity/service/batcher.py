@@ -15,9 +15,11 @@ vectorised analysis does less work per article.
 
 A request whose budget runs out (its deadline passes, or its caller cancels
 it) gets :class:`WorkStopped`; its items still queued are dropped before the
-next step and the results of its items already running are discarded, so at
-most the one step already running goes on after a deadline, and nothing of
-it is handed back.  :meth:`Batcher.close` stops the same way: queued and
+next step and the results of its items already running are discarded.  The
+step itself stops too once none of its requests is live: ``fn`` may call
+:func:`check_step` between its stages (the analyser does), which raises
+:class:`WorkStopped` on the batcher's thread, so no analysis runs on after
+its request's time is up.  :meth:`Batcher.close` stops the same way: queued and
 running requests get :class:`WorkStopped` at once and the thread is not
 waited for.  If a step of several requests raises, each request's items are
 retried alone, so one bad input cannot fail its neighbours.
@@ -70,6 +72,20 @@ class Budget:
 
 def _one(item: object) -> float:
     return 1.0
+
+
+_step_jobs = threading.local()
+
+
+def check_step() -> None:
+    """Raise :class:`WorkStopped` when no request of the step running on this thread is live.
+
+    Called from inside ``fn`` (a stop check, see :mod:`veracity.stopping`); outside a step
+    it returns.
+    """
+    jobs: list[_Job[object, object]] | None = getattr(_step_jobs, "jobs", None)
+    if jobs is not None and not any(job.live for job in jobs):
+        raise WorkStopped("every request of this step ran out of time")
 
 
 @dataclass(eq=False)
@@ -191,10 +207,15 @@ class Batcher(Generic[T, R]):
                 self._running = []
 
     def _run(self, step: Step[T, R]) -> None:
+        _step_jobs.jobs = list(dict.fromkeys(job for job, _ in step))
         try:
             results = self.fn([job.items[index] for job, index in step])
             if len(results) != len(step):
                 raise RuntimeError(f"{len(results)} results for {len(step)} items")
+        except WorkStopped:
+            for job, _ in step:
+                job.fail(WorkStopped("the request's time ran out"))
+            return
         except BaseException as err:
             jobs = list(dict.fromkeys(job for job, _ in step))
             if len(jobs) == 1:
@@ -206,5 +227,7 @@ class Batcher(Generic[T, R]):
                     else:
                         job.fail(WorkStopped("the request's time ran out"))
             return
+        finally:
+            _step_jobs.jobs = None
         for (job, index), result in zip(step, results, strict=True):
             job.deliver(index, result)

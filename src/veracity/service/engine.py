@@ -37,7 +37,7 @@ from ..errors import E, InputError, TooLargeError, VeracityError
 from ..report import Report
 from ..text.html import html_to_text
 from ..text.inputs import Document, content_hash, document_from_bytes, document_from_text
-from .batcher import Batcher, Budget
+from .batcher import Batcher, Budget, check_step
 from .fetch import FetchLimits, UrlRefusedError, fetch_url
 from .schemas import DocumentIn, clean_label
 from .settings import Settings
@@ -121,7 +121,8 @@ class Analyses:
         return self.analyzer.info.sha256
 
     def _analyze_many(self, docs: list[Document]) -> list[Report]:
-        return self.analyzer.analyze_many(docs)
+        """A lane's step: stops between stages once every request of the step is out of time."""
+        return self.analyzer.analyze_many(docs, stop=check_step)
 
     def document(self, item: DocumentIn | Upload, budget: Budget | None = None) -> Document:
         """The cleaned document an item describes (fetching a URL if allowed).

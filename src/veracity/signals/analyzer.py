@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from ..errors import E, ModelError
 from ..persist import load_folder
+from ..stopping import Stop, go_on
 from ..text.normalize import canonical
 from . import sentiment
 from .propaganda import (
@@ -39,6 +40,8 @@ from .sentence_models import SentenceLinear, load_model, stack_models, transform
 if TYPE_CHECKING:
     from ..doc import Doc
 
+#: Sentences between two stop checks in the per-sentence loop.
+STOP_EVERY = 1024
 TRAINED_DIR = Path(__file__).resolve().parent / "trained"
 #: Sentence models in the order of the stacked score columns.
 SENTENCE_SIGNALS = ("bias", "subjectivity", "checkworthy", "propaganda_sentence")
@@ -125,16 +128,24 @@ class SignalAnalyzer:
     def analyze(self, doc: Doc) -> list[SentenceSignals]:
         return self.analyze_many([doc])[0]
 
-    def analyze_many(self, docs: Sequence[Doc]) -> list[list[SentenceSignals]]:
-        """Signals for many articles at once (one transform, one product per batch)."""
+    def analyze_many(
+        self, docs: Sequence[Doc], stop: Stop = go_on
+    ) -> list[list[SentenceSignals]]:
+        """Signals for many articles at once (one transform, one product per batch).
+
+        ``stop`` is called between the stages and every :data:`STOP_EVERY` sentences.
+        """
         preps = [prepare(doc.text, str(i), [(s.start, s.end) for s in doc.sentences],
                          self.tagger.bits) for i, doc in enumerate(docs)]
+        stop()
         toks = [[prep.tokens[slice(*token_range(prep, s.start, s.end))] for s in doc.sentences]
                 for prep, doc in zip(preps, docs, strict=True)]
         canon = [[" ".join(t) for t in article] for article in toks]
         logits = self.sentence_logits([c for article in canon for c in article])
         probs = 1.0 / (1.0 + np.exp(-logits))
+        stop()
         found = self._spans(preps, canon, logits[:, SENTENCE_SIGNALS.index("propaganda_sentence")])
+        stop()
         out: list[list[SentenceSignals]] = []
         row = 0
         for doc, art_toks, spans in zip(docs, toks, found, strict=True):
@@ -142,6 +153,8 @@ class SignalAnalyzer:
             result = []
             for k, (sent, role, stoks) in enumerate(zip(doc.sentences, doc.roles, art_toks,
                                                         strict=True)):
+                if row % STOP_EVERY == 0:
+                    stop()
                 bias, subj, check = probs[row, 0], probs[row, 1], probs[row, 2]
                 row += 1
                 result.append(SentenceSignals(
