@@ -231,3 +231,14 @@ def test_inputs_mojibake_invented_sentences_round_trip(text: str, codec: str, tw
     fixed, changed = repair_mojibake(broken)
     assert Levenshtein.distance(fixed, text) <= TOLERANCE, (broken, fixed)
     assert changed > 0 or text.isascii()
+
+
+def test_inputs_mojibake_titles_are_repaired_wherever_they_enter() -> None:
+    from veracity.batch.scoring import title_of
+    from veracity.service.schemas import Labels
+    from veracity.text.inputs import clean_label
+
+    broken = "Mayorâ€™s \u202eplan\u202c  for the\nharbour"
+    assert clean_label(broken) == "Mayor's plan for the harbour"
+    assert title_of(broken, "row 1") == clean_label(broken)
+    assert Labels(title=broken).title == clean_label(broken)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..config import MAX_INPUT_BYTES, MAX_TITLE_CHARS
 from ..errors import E, InputError, VeracityError
-from ..text.normalize import clean
+from ..text.inputs import clean_label, document_from_bytes
 
 if TYPE_CHECKING:
     from ..analyze import Analyzer
@@ -103,8 +103,6 @@ def document(value: object, name: str) -> Document:
     surrogates included), so a row is decoded and checked exactly as
     ``veracity check`` treats a file.
     """
-    from ..text.inputs import document_from_bytes
-
     if value is None or (isinstance(value, float) and math.isnan(value)):
         raise InputError(E.E002, what=name)
     if isinstance(value, str):
@@ -125,7 +123,7 @@ def title_of(value: object, name: str) -> str:
     if not isinstance(value, str):
         kind = type(value).__name__
         raise InputError(E.E013, field=f"title of {name}", reason=f"expected a string, got {kind}")
-    title = " ".join(clean(value).split())
+    title = clean_label(value)
     if len(title) > MAX_TITLE_CHARS:
         reason = f"{len(title)} characters, over the limit of {MAX_TITLE_CHARS}"
         raise InputError(E.E013, field=f"title of {name}", reason=reason)

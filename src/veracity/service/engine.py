@@ -36,10 +36,16 @@ from ..analyze import Analyzer
 from ..errors import E, InputError, TooLargeError, VeracityError
 from ..report import Report
 from ..text.html import html_to_text
-from ..text.inputs import Document, content_hash, document_from_bytes, document_from_text
+from ..text.inputs import (
+    Document,
+    clean_label,
+    content_hash,
+    document_from_bytes,
+    document_from_text,
+)
 from .batcher import Batcher, Budget, check_step
 from .fetch import FetchLimits, UrlRefusedError, fetch_url
-from .schemas import DocumentIn, clean_label
+from .schemas import DocumentIn
 from .settings import Settings
 from .store import History, Stored, compact_json
 

@@ -3,8 +3,8 @@
 Every user string shown as a label (``name``, ``title``, an uploaded file's
 name) passes :class:`Labels`: at most :data:`NAME_MAX_CHARS` /
 :data:`TITLE_MAX_CHARS` characters as sent (longer is refused, E013), then
-cleaned like article text (:func:`clean_label`: control, zero-width and bidi
-characters removed, whitespace runs made one space).  A label left empty by
+cleaned (:func:`veracity.text.inputs.clean_label`: mojibake repaired, control,
+zero-width and bidi characters removed, whitespace runs made one space).  A label left empty by
 cleaning counts as not given.
 """
 
@@ -22,20 +22,15 @@ from pydantic import (
     model_validator,
 )
 
+from ..config import MAX_TITLE_CHARS
 from ..errors import E, InputError
-from ..text.normalize import clean
+from ..text.inputs import clean_label
 
 SOURCES = ("text", "html", "url")
 #: Longest ``name`` (characters as sent), for the API, the form and uploaded file names alike.
 NAME_MAX_CHARS = 300
-#: Longest ``title`` (characters as sent).
-TITLE_MAX_CHARS = 1000
-
-
-def clean_label(value: str) -> str:
-    """``value`` cleaned like article text, on one line: no control, zero-width or bidi
-    character, every whitespace run one space, stripped."""
-    return " ".join(clean(value).split())
+#: Longest ``title`` (characters as sent): the limit ``veracity score`` applies too.
+TITLE_MAX_CHARS = MAX_TITLE_CHARS
 
 
 def _encodable(value: str | None) -> str | None:
@@ -60,7 +55,10 @@ class Labels(BaseModel):
     title: str | None = Field(
         default=None,
         max_length=TITLE_MAX_CHARS,
-        description="The article's headline, analysed with it and shown in the report.",
+        description=(
+            "The article's headline: shown in the report and part of its id (the bundled "
+            "model scores the text alone, see BENCHMARKS.md 'Headlines')."
+        ),
     )
 
     @field_validator("name", "title")

@@ -106,6 +106,12 @@ _MOJIBAKE_CHARS = re.compile(
 REPAIR_SEGMENT_CHARS = 4096
 
 
+def clean_label(value: str) -> str:
+    """A label (a headline, a name) as one clean line: mojibake repaired, then cleaned like
+    article text (no control, zero-width or bidi character), every whitespace run one space."""
+    return " ".join(clean(repair_mojibake(value)[0]).split())
+
+
 def content_hash(text: str, title: str = "") -> str:
     """The full sha256 of an article's text, and of its title when it has one.
 
