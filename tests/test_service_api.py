@@ -110,6 +110,21 @@ def test_service_api_health_and_model_card(client: Any, analyzer: Any) -> None:
     assert card["detector"] == "veracity.LinearNgram.v1"
 
 
+def test_service_api_model_card_with_an_undefined_metric_is_valid_json(tmp_path: Any) -> None:
+    """Training writes NaN for a metric it cannot define (ROC-AUC of one class)."""
+    from dataclasses import replace
+
+    from service_support import make_analyzer, make_client
+
+    own = make_analyzer(tmp_path / "model")
+    card = {**own.model.card, "metrics": {"in_domain": {"roc_auc": float("nan")}}}
+    own.model = replace(own.model, card=card)
+    with make_client(tmp_path, own) as other:
+        resp = other.get("/v1/model")
+    assert resp.status_code == 200
+    assert resp.json()["metrics"] == {"in_domain": {"roc_auc": None}}
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -6,6 +6,7 @@ separators), at most ``Settings.max_response_bytes`` of it per response.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -43,6 +44,17 @@ def _json(text: str, headers: dict[str, str] | None = None) -> Response:
 def _report(outcome: Outcome) -> Response:
     cache = "hit" if outcome.cached else "miss"
     return _json(outcome.stored.report_json, {"X-Veracity-Cache": cache})
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every non-finite float made ``None`` (JSON has no NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def api_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRouter:
@@ -99,6 +111,7 @@ def api_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRoute
 
     @router.get("/model", summary="The model card")
     def model() -> dict[str, Any]:
-        return dict(engine.analyzer.model.card)
+        """The card as loaded; a metric that training left undefined (NaN) is ``null``."""
+        return _finite(dict(engine.analyzer.model.card))
 
     return router
