@@ -44,18 +44,18 @@ class E(StrEnum):
     )
     E024 = "{path} is a directory, not a file"
     E025 = "cannot read {path}: {reason}"
+    E026 = "{path} is {kind}, not a regular file; give a file, or - for standard input"
+    E028 = "request body not received within {seconds} s"
+    E029 = "cannot listen on {host}:{port}: {reason}"
+    E030 = "unsupported content type {ctype!r} for {path}: {hint}"
+    E031 = "the report of {what} would be {size} bytes, over the limit of {limit} bytes; {hint}"
     E032 = "model file {path} is too large: {reason}"
     E033 = "model card {path} is invalid: {reason}"
     E034 = (
         "model card {path} failed its decision_sha256 check (expected {expected}, got {actual}): "
         "a field that decides verdicts was edited; retrain, or record the new sha256 to accept it"
     )
-    E026 = "{path} is {kind}, not a regular file; give a file, or - for standard input"
     E035 = "a scoring worker process died ({reason}); the rows written so far are kept for --resume"
-    E028 = "request body not received within {seconds} s"
-    E029 = "cannot listen on {host}:{port}: {reason}"
-    E030 = "unsupported content type {ctype!r} for {path}: {hint}"
-    E031 = "the report of {what} would be {size} bytes, over the limit of {limit} bytes; {hint}"
 
 
 class VeracityError(Exception):
