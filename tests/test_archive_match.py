@@ -10,7 +10,7 @@ import pytest
 
 from veracity.archive import Archive, SentenceProvenance, added_share
 from veracity.archive.match import THRESHOLD, query_plan, similarity
-from veracity.archive.task import research_form
+from veracity.experiments.provenance_task import research_form
 
 # Invented wire-style articles (not from any corpus).
 ARTICLES = {

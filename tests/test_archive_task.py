@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from veracity.archive.commentary import COMMENTARY
-from veracity.archive.task import evaluate_frame, make_article, research_form
+from veracity.experiments.commentary import COMMENTARY
+from veracity.experiments.provenance_task import evaluate_frame, make_article, research_form
 from veracity.registry import tasks
 
 SYLLABLES = [

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from veracity.evaluate import LodoTable, lodo
-from veracity.models.train import TrainConfig
+from veracity.experiments.lodo import LodoTable, lodo
+from veracity.training.detector_fit import TrainConfig
 
 pytestmark = pytest.mark.data
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from veracity.data.pipeline import load_articles
-from veracity.levers import DEFAULT_LEVER, LEVERS, seed_check
-from veracity.models.train import DEFAULT_CONFIG, TrainConfig, fit_frame
+from veracity.experiments.levers import DEFAULT_LEVER, LEVERS, seed_check
+from veracity.training.detector_fit import DEFAULT_CONFIG, TrainConfig, fit_frame
 
 
 def test_levers_default_lever_is_the_shipped_config() -> None:

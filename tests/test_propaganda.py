@@ -14,9 +14,9 @@ from veracity.signals.propaganda import (
     prepare,
     token_feature_index,
 )
-from veracity.signals.scoring import merge_spans, si_scores, tc_micro_f1
 from veracity.signals.tokens import token_hashes, token_offsets
 from veracity.text.normalize import tokens
+from veracity.training.span_metrics import merge_spans, si_scores, tc_micro_f1
 
 
 def test_propaganda_token_offsets_follow_canonical_tokens() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 from pathlib import Path
@@ -40,7 +41,7 @@ def analyzer() -> SignalAnalyzer:
 def test_signals_shipped_models_verify_and_have_cards(analyzer: SignalAnalyzer) -> None:
     for name in (*SENTENCE_SIGNALS, PROPAGANDA):
         card = analyzer.cards[name]
-        assert card["command"].startswith("python -m veracity.signals.train")
+        assert card["command"].startswith("python -m veracity.training.signal_fit")
         assert card["files"]
     size = sum(p.stat().st_size for p in TRAINED_DIR.rglob("*") if p.is_file())
     assert size < 5 * 2**20
@@ -120,6 +121,7 @@ def test_signals_tampered_shipped_copy_raises(tmp_path: Path) -> None:
 
 
 def test_signals_tasks_registered() -> None:
+    importlib.import_module("veracity.experiments")  # importing registers the tasks
     for name in ("ptc_si", "ptc_tc", "subjectivity", "claimbuster", "babe"):
         assert f"veracity.task.{name}.v1" in registry.tasks
 

@@ -22,9 +22,10 @@ from veracity.data.titles import (
     strip_media_tags,
     strip_site_segments,
 )
-from veracity.evaluate import IN_DOMAIN_TOLERANCE, HeadlineStudy, LodoTable, headlines_markdown
-from veracity.models.train import TrainConfig, fit_frame, load_frame, score_frame
+from veracity.experiments.headlines import IN_DOMAIN_TOLERANCE, HeadlineStudy, headlines_markdown
+from veracity.experiments.lodo import LodoTable
 from veracity.text.sentences import split_sentences
+from veracity.training.detector_fit import TrainConfig, fit_frame, load_frame, score_frame
 
 WORDS = [f"{a}{b}" for a in ("ka", "lo", "mi", "nu", "pe", "ro", "su", "ti") for b in "aeiou"]
 

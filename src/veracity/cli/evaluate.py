@@ -12,11 +12,11 @@ import click
 from ..config import data_root
 from ..errors import E, InputError
 from ..mdsections import update_section
-from ..models.train import DEFAULT_CONFIG, TrainConfig
 from ..registry import tasks
+from ..training.detector_fit import DEFAULT_CONFIG, TrainConfig
 
 if TYPE_CHECKING:
-    from ..evaluate import LodoTable
+    from ..experiments.lodo import LodoTable
 
 LODO_COMMAND = "veracity evaluate --protocol lodo --write BENCHMARKS.md"
 
@@ -24,7 +24,7 @@ LODO_COMMAND = "veracity evaluate --protocol lodo --write BENCHMARKS.md"
 def lodo_markdown(config_path: Path | None, with_baseline: bool = True) -> str:
     """Run LODO and return the Markdown section for BENCHMARKS.md."""
     from ..batch.engine import available_cores
-    from ..evaluate import lodo
+    from ..experiments.lodo import lodo
 
     config = TrainConfig.from_file(config_path or DEFAULT_CONFIG)
     table = lodo(
@@ -40,7 +40,7 @@ def lodo_markdown(config_path: Path | None, with_baseline: bool = True) -> str:
 
 def lodo_section(table: LodoTable, command: str) -> str:
     """The "lodo" section of BENCHMARKS.md for a finished table."""
-    from ..evaluate import markdown_table
+    from ..experiments.lodo import markdown_table
 
     return "\n".join(
         [
@@ -68,7 +68,7 @@ HEADLINES_COMMAND = "veracity evaluate --protocol headlines --write BENCHMARKS.m
 def headlines_section(config_path: Path | None) -> str:
     """Run the protocol without and with titles on all cores: the "headlines" section."""
     from ..batch.engine import available_cores
-    from ..evaluate import headline_study, headlines_markdown
+    from ..experiments.headlines import headline_study, headlines_markdown
 
     config = TrainConfig.from_file(config_path or DEFAULT_CONFIG)
     start, workers = time.perf_counter(), available_cores()
@@ -82,7 +82,8 @@ def headlines_section(config_path: Path | None) -> str:
 def levers_sections(figures: Path | None) -> dict[str, str]:
     """Run every lever under LODO on all cores: the "levers" and "lodo" sections, and figures."""
     from ..batch.engine import available_cores
-    from ..generalisation import corpus_median_threshold, draw_figures, lever_study, levers_markdown
+    from ..experiments.figures import draw_figures
+    from ..experiments.lever_study import corpus_median_threshold, lever_study, levers_markdown
 
     start, workers = time.perf_counter(), available_cores()
     study = lever_study(data_root(), workers=workers, progress=lambda m: click.echo(m, err=True))
@@ -101,9 +102,8 @@ PUBLISHED = {"ptc_si": 0.51, "ptc_tc": 0.62, "subjectivity": 0.80, "babe": 0.80}
 
 
 def run_task(name: str) -> dict[str, object]:
-    """Run one registered task on the shared data (importing registers them all)."""
-    import veracity.archive.task  # noqa: F401
-    import veracity.signals  # noqa: F401
+    """Run one registered task on the shared data (importing the experiments registers them)."""
+    import veracity.experiments  # noqa: F401
 
     fn = tasks.get(f"veracity.task.{name}.v1")
     result: dict[str, object] = fn(data_root())  # type: ignore[assignment]

@@ -9,7 +9,7 @@ import click
 
 from ..config import data_root
 from ..models.store import LoadedModel
-from ..models.train import DEFAULT_CONFIG, TrainConfig, train
+from ..training.detector_fit import DEFAULT_CONFIG, TrainConfig, train
 
 
 def run_train(config_path: Path | None, out: Path, with_lodo: bool = False) -> LoadedModel:
@@ -19,7 +19,7 @@ def run_train(config_path: Path | None, out: Path, with_lodo: bool = False) -> L
     extra = None
     if with_lodo:
         from ..batch.engine import available_cores
-        from ..evaluate import lodo
+        from ..experiments.lodo import lodo
 
         table = lodo(root, config, with_baseline=False, workers=available_cores())
         summary = table.summary().iloc[0]

@@ -8,13 +8,12 @@ Public API::
     summary = article_signals(text, per_sentence)
 
 Importing this package registers ``veracity.SentenceLinear.v1`` in
-``registry.sentence_models`` and the ``veracity.task.<name>.v1`` evaluation
-tasks in ``registry.tasks``.
+``registry.sentence_models``.  The evaluation tasks (``veracity.task.<name>.v1``)
+are research code: :mod:`veracity.experiments.sentence_tasks`.
 """
 
 from __future__ import annotations
 
-from . import tasks
 from .analyzer import TRAINED_DIR, SentenceSignals, SignalAnalyzer
 from .article import SIGNALS, article_signals, reliable_ranges
 from .roles import ROLES, RoleResult, assign_roles, classify_role
@@ -32,5 +31,4 @@ __all__ = [
     "assign_roles",
     "classify_role",
     "reliable_ranges",
-    "tasks",
 ]

@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..config import PACKAGE_DIR
 from ..errors import E, InputError
+from ..models.store import LoadedModel, save_model
 from ..registry import detectors
-from .metrics import binary_metrics
-from .store import LoadedModel, save_model
+from .binary_metrics import binary_metrics
 
 #: Held-out rows of the leave-one-corpus-out protocol, as in PEER_BASELINE.md.
 LODO_CORPORA = (
@@ -32,7 +33,7 @@ LODO_CORPORA = (
 )
 
 #: The configuration the bundled model is built from.
-DEFAULT_CONFIG = Path(__file__).resolve().parent / "default_config.json"
+DEFAULT_CONFIG = PACKAGE_DIR / "models" / "default_config.json"
 
 LIMITS = [
     "Scores credibility signals learned from labelled corpora, not the truth of claims.",

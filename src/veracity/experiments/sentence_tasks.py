@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 
 from ..registry import tasks
+from ..signals.analyzer import TRAINED_DIR, SignalAnalyzer
 from ..text.sentences import Sentence
-from . import corpora
-from .analyzer import TRAINED_DIR, SignalAnalyzer
-from .ptc_train import line_sentences
-from .scoring import si_scores, tc_micro_f1
+from ..training import sentence_corpora as corpora
+from ..training.propaganda_fit import line_sentences
+from ..training.span_metrics import si_scores, tc_micro_f1
 
 PUBLISHED = {
     "ptc_si": "SI F1 ~0.51 (SemEval-2020 Task 11 test, best transformer system)",

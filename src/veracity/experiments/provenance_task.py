@@ -8,7 +8,7 @@ edit per ten tokens), now and then split in two or glued to the next one,
 and interleaved with invented commentary (:mod:`.commentary`).  Every copied
 line must come out ``supported`` and every commentary line ``added``.
 
-Lines of fewer than :data:`~.match.MIN_TOKENS` tokens are judged
+Lines of fewer than :data:`~veracity.archive.match.MIN_TOKENS` tokens are judged
 conservatively by design and reported on their own row, not in the
 precision/recall rows.  A last row reports sentences of held-out reliable
 articles (not archived, and not verbatim in the archive) that came out
@@ -28,14 +28,14 @@ from typing import Any
 
 import pandas as pd
 
+from ..archive.api import Archive
+from ..archive.match import ADDED, MIN_TOKENS, SUPPORTED
 from ..data.pipeline import load_articles
 from ..data.schema import RELIABLE
 from ..registry import tasks
 from ..text.normalize import canonical, tokens
 from ..text.sentences import split_sentences
-from .api import Archive
 from .commentary import COMMENTARY
-from .match import ADDED, MIN_TOKENS, SUPPORTED
 
 SEED = 20240607
 #: Test articles made from archived ones, and held-out articles for the last row.

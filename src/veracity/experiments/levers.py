@@ -1,7 +1,7 @@
 """The generalisation levers: one training config each, and the seed check.
 
 Every lever runs under the same leave-one-corpus-out protocol
-(:func:`veracity.generalisation.lever_study`); the last one is the shipped
+(:func:`veracity.experiments.lever_study.lever_study`); the last one is the shipped
 default (``models/default_config.json``).
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .models.train import DEFAULT_CONFIG, TrainConfig
+from ..training.detector_fit import DEFAULT_CONFIG, TrainConfig
 
 
 @dataclass(frozen=True)
@@ -109,9 +109,9 @@ def seed_check(root: Path, config: TrainConfig, detector: Any) -> dict[str, obje
     speaks.  A lever that ranks corpora better but loses this has learned
     that wire copy means "reliable", whatever wraps it.
     """
-    from .analyze import Analyzer
-    from .models.store import LoadedModel
-    from .models.train import probability_band
+    from ..analyze import Analyzer
+    from ..models.store import LoadedModel
+    from ..training.detector_fit import probability_band
 
     path = root / SEED_ARTICLE
     if not path.is_file():

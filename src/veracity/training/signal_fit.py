@@ -1,4 +1,4 @@
-"""Build every shipped signal model: ``python -m veracity.signals.train [ROOT] [OUT]``.
+"""Build every shipped signal model: ``python -m veracity.training.signal_fit [ROOT] [OUT]``.
 
 :func:`train_all` fits the sentence models (bias, subjectivity,
 check-worthiness), the propaganda parts, then measures each on its held-out
@@ -20,13 +20,13 @@ from typing import Any
 from ..atomic import atomic_write_text
 from ..config import data_root
 from ..persist import Bundle, save_folder
-from . import corpora
-from .analyzer import PROPAGANDA, TRAINED_DIR, SignalAnalyzer
-from .article import reliable_ranges
-from .ptc_train import fit_propaganda
-from .sentence_models import SentenceLinear, save_model
+from ..signals.analyzer import PROPAGANDA, TRAINED_DIR, SignalAnalyzer
+from ..signals.article import reliable_ranges
+from ..signals.sentence_models import SentenceLinear, save_model
+from . import sentence_corpora as corpora
+from .propaganda_fit import fit_propaganda
 
-COMMAND = "python -m veracity.signals.train"
+COMMAND = "python -m veracity.training.signal_fit"
 VECTOR = {"n_features": 2**18, "ngram_range": (1, 2)}
 SENTENCE_PARAMS: dict[str, dict[str, Any]] = {
     "bias": {"C": 4.0, "class_weight": "balanced"},
@@ -83,7 +83,7 @@ def write_ranges(root: Path, out: Path = TRAINED_DIR, frame: Any = None) -> dict
 
 def train_all(root: Path, out: Path = TRAINED_DIR, frame: Any = None) -> dict[str, Any]:
     """Fit, evaluate and save every signal model; return the metrics by name."""
-    from .tasks import evaluate_all
+    from ..experiments.sentence_tasks import evaluate_all
 
     out = Path(out)
     summary: dict[str, Any] = {}

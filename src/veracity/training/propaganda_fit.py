@@ -13,9 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..text.normalize import canonical
-from .corpora import PtcArticle, bucket
-from .propaganda import (
+from ..signals.propaganda import (
     Prepared,
     SpanContext,
     SpanTagger,
@@ -24,8 +22,10 @@ from .propaganda import (
     span_context,
     token_logits,
 )
-from .scoring import si_scores
-from .sentence_models import SentenceLinear
+from ..signals.sentence_models import SentenceLinear
+from ..text.normalize import canonical
+from .sentence_corpora import PtcArticle, bucket
+from .span_metrics import si_scores
 
 Spans = list[tuple[int, int]]
 
