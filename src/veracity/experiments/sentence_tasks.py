@@ -35,8 +35,9 @@ def _analyzer(folder: Path | None) -> SignalAnalyzer:
     return SignalAnalyzer.load(folder or TRAINED_DIR)
 
 
-def _binary_task(name: str, signal: str, data: corpora.Labelled, folder: Path | None,
-                 average: str) -> dict[str, Any]:
+def _binary_task(
+    name: str, signal: str, data: corpora.Labelled, folder: Path | None, average: str
+) -> dict[str, Any]:
     from sklearn.metrics import f1_score  # evaluation only: scoring never imports scikit-learn
 
     analyzer = _analyzer(folder)
@@ -45,10 +46,14 @@ def _binary_task(name: str, signal: str, data: corpora.Labelled, folder: Path | 
     probs = analyzer.sentence_scores(texts)[signal]
     seconds = time.perf_counter() - started
     pred = (probs >= 0.5).astype(int)
-    return {"task": name, "n": len(texts), "positives": int(sum(labels)),
-            f"{average}_f1": round(float(f1_score(labels, pred, average=average)), 4),
-            "sentences_per_second": round(len(texts) / max(seconds, 1e-9)),
-            "published": PUBLISHED[name]}
+    return {
+        "task": name,
+        "n": len(texts),
+        "positives": int(sum(labels)),
+        f"{average}_f1": round(float(f1_score(labels, pred, average=average)), 4),
+        "sentences_per_second": round(len(texts) / max(seconds, 1e-9)),
+        "published": PUBLISHED[name],
+    }
 
 
 def babe_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
@@ -59,8 +64,9 @@ def babe_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
 
 def subjectivity_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
     """Macro-F1 on the CheckThat! 2025 Task 1 English test (labelled) file."""
-    return _binary_task("subjectivity", "subjectivity", corpora.subjectivity_test(root),
-                        folder, "macro")
+    return _binary_task(
+        "subjectivity", "subjectivity", corpora.subjectivity_test(root), folder, "macro"
+    )
 
 
 def claimbuster_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
@@ -72,8 +78,9 @@ def claimbuster_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
 def _ptc_dev(root: Path) -> list[tuple[corpora.PtcArticle, list[Sentence]]]:
     out = []
     for art in corpora.ptc(root, "dev"):
-        sents = [Sentence(i, a, b, art.text[a:b])
-                 for i, (a, b) in enumerate(line_sentences(art.text))]
+        sents = [
+            Sentence(i, a, b, art.text[a:b]) for i, (a, b) in enumerate(line_sentences(art.text))
+        ]
         out.append((art, sents))
     return out
 
@@ -87,15 +94,21 @@ def ptc_si_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     results = analyzer.analyze_many([make_doc(art.text, sents) for art, sents in dev])
     seconds = time.perf_counter() - started
-    pred = {art.id: [(t[0], t[1]) for sig in res for t in sig.techniques]
-            for (art, _), res in zip(dev, results, strict=True)}
+    pred = {
+        art.id: [(t[0], t[1]) for sig in res for t in sig.techniques]
+        for (art, _), res in zip(dev, results, strict=True)
+    }
     scores = si_scores(pred, {art.id: art.spans for art, _ in dev})
     n_sent = sum(len(s) for _, s in dev)
-    return {"task": "ptc_si", "articles": len(dev), "sentences": n_sent,
-            **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()},
-            "sentences_per_second": round(n_sent / max(seconds, 1e-9)),
-            "ms_per_article_all_signals": round(1000 * seconds / len(dev), 2),
-            "published": PUBLISHED["ptc_si"]}
+    return {
+        "task": "ptc_si",
+        "articles": len(dev),
+        "sentences": n_sent,
+        **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()},
+        "sentences_per_second": round(n_sent / max(seconds, 1e-9)),
+        "ms_per_article_all_signals": round(1000 * seconds / len(dev), 2),
+        "published": PUBLISHED["ptc_si"],
+    }
 
 
 def ptc_tc_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
@@ -108,15 +121,19 @@ def ptc_tc_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
     for art, sents in _ptc_dev(root):
         spans = sorted({(a, b) for a, b, _ in art.techniques})
         n_spans += len(spans)
-        for (a, b), order in zip(spans, analyzer.rank_techniques(art.text, spans, sents),
-                                 strict=True):
+        for (a, b), order in zip(
+            spans, analyzer.rank_techniques(art.text, spans, sents), strict=True
+        ):
             ranked[(art.id, a, b)] = order
         gold += [(art.id, a, b, t) for a, b, t in art.techniques]
     seconds = time.perf_counter() - started
-    return {"task": "ptc_tc", "spans": len(gold),
-            "micro_f1": round(tc_micro_f1(ranked, gold), 4),
-            "spans_per_second": round(n_spans / max(seconds, 1e-9)),
-            "published": PUBLISHED["ptc_tc"]}
+    return {
+        "task": "ptc_tc",
+        "spans": len(gold),
+        "micro_f1": round(tc_micro_f1(ranked, gold), 4),
+        "spans_per_second": round(n_spans / max(seconds, 1e-9)),
+        "published": PUBLISHED["ptc_tc"],
+    }
 
 
 TASKS: dict[str, Callable[..., dict[str, Any]]] = {

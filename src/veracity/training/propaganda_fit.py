@@ -59,8 +59,9 @@ def _sentence_data(arts: list[PtcArticle], preps: list[Prepared]) -> tuple[list[
     return texts, labels
 
 
-def _oof_logits(arts: list[PtcArticle], preps: list[Prepared], config: dict[str, Any],
-                folds: int = 5) -> list[np.ndarray]:
+def _oof_logits(
+    arts: list[PtcArticle], preps: list[Prepared], config: dict[str, Any], folds: int = 5
+) -> list[np.ndarray]:
     """Per article, out-of-fold sentence logits (one per sentence)."""
     fold_of = [int(bucket(a.id) * folds) for a in arts]
     out: list[np.ndarray] = [np.zeros(0)] * len(arts)
@@ -75,27 +76,33 @@ def _oof_logits(arts: list[PtcArticle], preps: list[Prepared], config: dict[str,
     return out
 
 
-def _fit_tagger(arts: list[PtcArticle], preps: list[Prepared], logits: list[np.ndarray],
-                params: dict[str, Any]) -> SpanTagger:
+def _fit_tagger(
+    arts: list[PtcArticle], preps: list[Prepared], logits: list[np.ndarray], params: dict[str, Any]
+) -> SpanTagger:
     index = np.concatenate([p.index for p in preps])
     sent = np.concatenate([token_logits(p, lg) for p, lg in zip(preps, logits, strict=True)])
-    y = np.concatenate([_overlaps(p.starts, p.ends, a.spans) for a, p in
-                        zip(arts, preps, strict=True)]).astype(int)
+    y = np.concatenate(
+        [_overlaps(p.starts, p.ends, a.spans) for a, p in zip(arts, preps, strict=True)]
+    ).astype(int)
     return SpanTagger(**params).fit(index, sent, y)
 
 
-def _tune(tagger: SpanTagger, arts: list[PtcArticle], preps: list[Prepared],
-          logits: list[np.ndarray]) -> tuple[float, int, float]:
-    probas = [tagger.token_proba(p.index, token_logits(p, lg))
-              for p, lg in zip(preps, logits, strict=True)]
+def _tune(
+    tagger: SpanTagger, arts: list[PtcArticle], preps: list[Prepared], logits: list[np.ndarray]
+) -> tuple[float, int, float]:
+    probas = [
+        tagger.token_proba(p.index, token_logits(p, lg))
+        for p, lg in zip(preps, logits, strict=True)
+    ]
     gold = {a.id: a.spans for a in arts}
     best = (0.5, 0, -1.0)
     for gap in (0, 1, 2, 3):
         for threshold in np.arange(0.2, 0.65, 0.025):
             tagger.set_params(threshold=float(threshold), gap=gap)
-            pred = {p.id: [(a, b) for a, b, _ in tagger.spans(pr, p.sentence_ids, p.starts,
-                                                              p.ends)]
-                    for p, pr in zip(preps, probas, strict=True)}
+            pred = {
+                p.id: [(a, b) for a, b, _ in tagger.spans(pr, p.sentence_ids, p.starts, p.ends)]
+                for p, pr in zip(preps, probas, strict=True)
+            }
             f1 = si_scores(pred, gold)["f1"]
             if f1 > best[2]:
                 best = (float(threshold), gap, f1)
@@ -111,15 +118,17 @@ def technique_items(art: PtcArticle, sentences: Spans) -> tuple[list[SpanContext
     for start, end, technique in art.techniques:
         k = max(int(np.searchsorted(starts, start, side="right")) - 1, 0)
         a, b = sentences[k]
-        items.append(span_context(canonical(art.text[start:end]), canonical(art.text[a:b]),
-                                  canon))
+        items.append(span_context(canonical(art.text[start:end]), canonical(art.text[a:b]), canon))
         labels.append(technique)
     return items, labels
 
 
-def fit_propaganda(arts: list[PtcArticle], sentence_config: dict[str, Any],
-                   tagger_params: dict[str, Any], technique_params: dict[str, Any],
-                   ) -> tuple[SentenceLinear, SpanTagger, TechniqueClassifier, dict[str, Any]]:
+def fit_propaganda(
+    arts: list[PtcArticle],
+    sentence_config: dict[str, Any],
+    tagger_params: dict[str, Any],
+    technique_params: dict[str, Any],
+) -> tuple[SentenceLinear, SpanTagger, TechniqueClassifier, dict[str, Any]]:
     """Fit the three propaganda parts on ``arts``; return them and the tuning record."""
     bits = int(tagger_params["bits"])
     preps = [prepare(a.text, a.id, line_sentences(a.text), bits) for a in arts]
@@ -127,10 +136,15 @@ def fit_propaganda(arts: list[PtcArticle], sentence_config: dict[str, Any],
     tune_mask = [bucket(a.id) < 0.15 for a in arts]
     fit_idx = [i for i, m in enumerate(tune_mask) if not m]
     val_idx = [i for i, m in enumerate(tune_mask) if m]
-    probe = _fit_tagger([arts[i] for i in fit_idx], [preps[i] for i in fit_idx],
-                        [logits[i] for i in fit_idx], tagger_params)
-    threshold, gap, tune_f1 = _tune(probe, [arts[i] for i in val_idx],
-                                    [preps[i] for i in val_idx], [logits[i] for i in val_idx])
+    probe = _fit_tagger(
+        [arts[i] for i in fit_idx],
+        [preps[i] for i in fit_idx],
+        [logits[i] for i in fit_idx],
+        tagger_params,
+    )
+    threshold, gap, tune_f1 = _tune(
+        probe, [arts[i] for i in val_idx], [preps[i] for i in val_idx], [logits[i] for i in val_idx]
+    )
     tagger = _fit_tagger(arts, preps, logits, dict(tagger_params, threshold=threshold, gap=gap))
     sentence_model = SentenceLinear(**sentence_config).fit(*_sentence_data(arts, preps))
     items: list[SpanContext] = []
@@ -140,8 +154,13 @@ def fit_propaganda(arts: list[PtcArticle], sentence_config: dict[str, Any],
         items += more
         labels += more_labels
     techniques = TechniqueClassifier(**technique_params).fit(items, labels)
-    record = {"threshold": threshold, "gap": gap, "tuning_si_f1": round(tune_f1, 4),
-              "tuning_articles": len(val_idx), "train_articles": len(arts),
-              "train_tokens": int(sum(len(p.starts) for p in preps)),
-              "train_technique_spans": len(items)}
+    record = {
+        "threshold": threshold,
+        "gap": gap,
+        "tuning_si_f1": round(tune_f1, 4),
+        "tuning_articles": len(val_idx),
+        "train_articles": len(arts),
+        "train_tokens": int(sum(len(p.starts) for p in preps)),
+        "train_technique_spans": len(items),
+    }
     return sentence_model, tagger, techniques, record

@@ -146,7 +146,8 @@ def ptc(root: Path, split: str) -> list[PtcArticle]:
     for path in sorted(folder.glob("article*.txt")):
         with path.open(encoding="utf-8", newline="") as fh:
             articles[path.stem.removeprefix("article")] = PtcArticle(
-                path.stem.removeprefix("article"), fh.read())
+                path.stem.removeprefix("article"), fh.read()
+            )
     if split == "train":
         si, tc = base / "train-task1-SI.labels", base / "train-task2-TC.labels"
     else:

@@ -39,7 +39,7 @@ TECHNIQUE_PARAMS = {"n_features": 2**16, "C": 2.0}
 DATA = {
     "bias": "BABE (MAGPIE copy), content-hash 80% split; 20% held out",
     "subjectivity": "NewsSD-ENG train/val/test + CheckThat! 2025 EN train/dev/dev_test, "
-                    "deduplicated, minus every CheckThat! 2025 test sentence",
+    "deduplicated, minus every CheckThat! 2025 test sentence",
     "checkworthy": "ClaimBuster two_class/train.json minus test.json texts",
     "propaganda_sentence": "PTC train articles, one sentence per line, 1 = overlaps a span",
     PROPAGANDA: "PTC train articles (371) with train SI/TC labels; dev kept for evaluation",
@@ -47,15 +47,24 @@ DATA = {
 
 
 def _card(name: str, params: dict[str, Any], n_train: int, extra: dict[str, Any]) -> dict[str, Any]:
-    return {"name": f"veracity.signals.{name}", "data": DATA[name], "train_size": n_train,
-            "config": json.loads(json.dumps(params)), "command": COMMAND, **extra}
+    return {
+        "name": f"veracity.signals.{name}",
+        "data": DATA[name],
+        "train_size": n_train,
+        "config": json.loads(json.dumps(params)),
+        "command": COMMAND,
+        **extra,
+    }
 
 
 def _sentence_training_sets(root: Path) -> dict[str, corpora.Labelled]:
     bias_train, _ = corpora.split_held_out(corpora.babe(root))
     cb_train, _ = corpora.claimbuster(root)
-    return {"bias": bias_train, "subjectivity": corpora.subjectivity_train(root),
-            "checkworthy": cb_train}
+    return {
+        "bias": bias_train,
+        "subjectivity": corpora.subjectivity_train(root),
+        "checkworthy": cb_train,
+    }
 
 
 def _training_frame(root: Path) -> Any:
@@ -96,17 +105,30 @@ def train_all(root: Path, out: Path = TRAINED_DIR, frame: Any = None) -> dict[st
     ptc_train = corpora.ptc(root, "train")
     sent_params = {**VECTOR, **SENTENCE_PARAMS["propaganda_sentence"]}
     sentence_model, tagger, techniques, record = fit_propaganda(
-        ptc_train, sent_params, TAGGER_PARAMS, TECHNIQUE_PARAMS)
+        ptc_train, sent_params, TAGGER_PARAMS, TECHNIQUE_PARAMS
+    )
     record["fit_seconds"] = round(time.perf_counter() - started, 1)
-    save_model(out / "propaganda_sentence", sentence_model,
-               _card("propaganda_sentence", sent_params, record["train_tokens"], {}))
+    save_model(
+        out / "propaganda_sentence",
+        sentence_model,
+        _card("propaganda_sentence", sent_params, record["train_tokens"], {}),
+    )
     tagger_params = tagger.get_params()
     bundle = Bundle(
         arrays={"tagger": tagger.to_arrays(), "techniques": techniques.to_arrays()},
-        data={PROPAGANDA: {"tagger": tagger_params, "techniques": techniques.get_params(),
-                           "classes": [str(c) for c in techniques.classes_]}},
-        card=_card(PROPAGANDA, {"tagger": tagger_params, "techniques": TECHNIQUE_PARAMS},
-                   record["train_articles"], {"fit": record}),
+        data={
+            PROPAGANDA: {
+                "tagger": tagger_params,
+                "techniques": techniques.get_params(),
+                "classes": [str(c) for c in techniques.classes_],
+            }
+        },
+        card=_card(
+            PROPAGANDA,
+            {"tagger": tagger_params, "techniques": TECHNIQUE_PARAMS},
+            record["train_articles"],
+            {"fit": record},
+        ),
     )
     save_folder(out / PROPAGANDA, bundle)
     summary[PROPAGANDA] = record
@@ -117,8 +139,12 @@ def train_all(root: Path, out: Path = TRAINED_DIR, frame: Any = None) -> dict[st
     return summary
 
 
-_TASK_OF = {"bias": "babe", "subjectivity": "subjectivity", "checkworthy": "claimbuster",
-            PROPAGANDA: ("ptc_si", "ptc_tc")}
+_TASK_OF = {
+    "bias": "babe",
+    "subjectivity": "subjectivity",
+    "checkworthy": "claimbuster",
+    PROPAGANDA: ("ptc_si", "ptc_tc"),
+}
 
 
 def _record_metrics(out: Path, metrics: dict[str, Any]) -> None:
@@ -128,8 +154,7 @@ def _record_metrics(out: Path, metrics: dict[str, Any]) -> None:
         card = json.loads(card_path.read_text(encoding="utf-8"))
         tasks = task if isinstance(task, tuple) else (task,)
         card["metrics"] = {t: metrics[t] for t in tasks}
-        atomic_write_text(card_path, json.dumps(card, indent=1, sort_keys=True,
-                                                ensure_ascii=False))
+        atomic_write_text(card_path, json.dumps(card, indent=1, sort_keys=True, ensure_ascii=False))
 
 
 def main(argv: list[str]) -> None:

@@ -28,8 +28,9 @@ def merge_spans(spans: Sequence[Span]) -> list[Span]:
     return [(a, b) for a, b in out]
 
 
-def si_scores(predicted: Mapping[str, Sequence[Span]],
-              gold: Mapping[str, Sequence[Span]]) -> dict[str, float]:
+def si_scores(
+    predicted: Mapping[str, Sequence[Span]], gold: Mapping[str, Sequence[Span]]
+) -> dict[str, float]:
     """SemEval-2020 Task 11 SI precision, recall and F1 over articles."""
     prec_sum = rec_sum = 0.0
     n_pred = n_gold = 0
@@ -47,12 +48,12 @@ def si_scores(predicted: Mapping[str, Sequence[Span]],
     precision = prec_sum / n_pred if n_pred else 0.0
     recall = rec_sum / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "n_pred": n_pred,
-            "n_gold": n_gold}
+    return {"precision": precision, "recall": recall, "f1": f1, "n_pred": n_pred, "n_gold": n_gold}
 
 
-def tc_micro_f1(ranked: Mapping[tuple[str, int, int], Sequence[str]],
-                gold: Sequence[tuple[str, int, int, str]]) -> float:
+def tc_micro_f1(
+    ranked: Mapping[tuple[str, int, int], Sequence[str]], gold: Sequence[tuple[str, int, int, str]]
+) -> float:
     """Micro-F1 of technique labels on gold spans.
 
     ``ranked`` maps each gold span ``(article, start, end)`` to techniques in
