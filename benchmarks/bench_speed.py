@@ -46,10 +46,10 @@ from reference import fit_reference, predict_reference  # noqa: E402
 
 from veracity.analyze import Analyzer  # noqa: E402
 from veracity.batch import score_file  # noqa: E402
-from veracity.batch.engine import available_cores  # noqa: E402
+from veracity.batch.engines import available_cores  # noqa: E402
 from veracity.config import DEFAULT_MODEL_DIR  # noqa: E402
 from veracity.mdsections import update_section  # noqa: E402
-from veracity.models.store import load_model, save_model  # noqa: E402
+from veracity.models.folder import load_model, save_model  # noqa: E402
 
 WORDS = 500
 

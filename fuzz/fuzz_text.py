@@ -15,7 +15,7 @@ checks invariants, and any exception other than a coded
   :func:`~veracity.text.normalize.clean`, :func:`~veracity.text.normalize.tokens`
   and :func:`~veracity.text.sentences.split_sentences`;
 * arbitrary Unicode wrapped in a page, through
-  :func:`~veracity.text.html.html_to_text`;
+  :func:`~veracity.text.html_extract.html_to_text`;
 * text assembled from the tokens the sentence rules react to (abbreviations,
   initials, quotes, numbered lists, domains, line breaks), split into sentences.
 
@@ -45,7 +45,7 @@ atheris = _atheris()
 _INSTRUMENT = atheris is not None and __name__ == "__main__"
 with atheris.instrument_imports(include=["veracity"]) if _INSTRUMENT else contextlib.nullcontext():
     from veracity.errors import VeracityError
-    from veracity.text.html import html_to_text
+    from veracity.text.html_extract import html_to_text
     from veracity.text.inputs import document_from_bytes
     from veracity.text.normalize import canonical, clean, tokens
     from veracity.text.sentences import split_sentences

@@ -42,8 +42,8 @@ def corpus(n: int, offset: int = 0) -> list[tuple[str, str]]:
 
 def make_model(folder: Path) -> Path:
     """Fit and save the tiny detector the batch tests score with."""
+    from veracity.models.folder import save_model
     from veracity.models.linear import LinearNgram
-    from veracity.models.store import save_model
 
     texts = [article(1000 + i, loud=i % 2 == 1) for i in range(80)]
     labels = ["unreliable" if i % 2 == 1 else "reliable" for i in range(80)]

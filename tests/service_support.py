@@ -82,8 +82,8 @@ def xss_articles() -> list[str]:
 
 def make_model(folder: Path) -> Path:
     """Fit and save a tiny detector on invented texts (numbers are not meaningful)."""
+    from veracity.models.folder import save_model
     from veracity.models.linear import LinearNgram
-    from veracity.models.store import save_model
 
     texts = [article(i, loud=i % 2 == 1) for i in range(60)]
     labels = ["unreliable" if i % 2 == 1 else "reliable" for i in range(60)]
@@ -151,7 +151,7 @@ def local_site(routes: dict[str, Handler]) -> Iterator[str]:
 def make_analyzer(folder: Path) -> Analyzer:
     """An :class:`~veracity.analyze.Analyzer` over the tiny model in ``folder``."""
     from veracity.analyze import Analyzer
-    from veracity.models.store import load_model
+    from veracity.models.folder import load_model
 
     return Analyzer(load_model(make_model(folder)))
 

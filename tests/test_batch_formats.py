@@ -22,7 +22,7 @@ from veracity.batch.formats import (
     output_format,
     record_line,
 )
-from veracity.batch.scoring import COLUMNS, RowError
+from veracity.batch.rows import COLUMNS, RowError
 from veracity.errors import InputError, NotFoundError
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veracity.text.html import html_to_text, looks_like_html
+from veracity.text.html_extract import html_to_text, looks_like_html
 
 # An invented news page.
 PAGE = """<!DOCTYPE html>

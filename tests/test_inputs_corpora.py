@@ -2,7 +2,7 @@
 
 Three ways in are covered: each corpus text as the corpus readers give it, read
 as a string (what the service, the web form and ``Analyzer.analyze`` receive) and
-as ``veracity score`` reads a row (:func:`veracity.batch.scoring.document`: the
+as ``veracity score`` reads a row (:func:`veracity.batch.rows.document`: the
 value's bytes, decoded as a file is), and each ``.txt`` file under
 ``datasets/articles`` as ``veracity check FILE`` reads it.  The counts of refusals by
 code and of repaired articles are printed (run with ``-s`` to see them).
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from veracity.batch.scoring import document as score_document
+from veracity.batch.rows import document as score_document
 from veracity.data.readers import ARTICLE_CORPORA, load_corpus
 from veracity.errors import VeracityError
 from veracity.text.inputs import Document, document_from_text, read_input

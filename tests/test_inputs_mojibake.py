@@ -234,7 +234,7 @@ def test_inputs_mojibake_invented_sentences_round_trip(text: str, codec: str, tw
 
 
 def test_inputs_mojibake_titles_are_repaired_wherever_they_enter() -> None:
-    from veracity.batch.scoring import title_of
+    from veracity.batch.rows import title_of
     from veracity.service.schemas import Labels
     from veracity.text.inputs import clean_label
 

@@ -25,7 +25,7 @@ from veracity.models.features import (
     NgramHasher,
     mask_topic,
 )
-from veracity.models.store import load_model, save_model
+from veracity.models.folder import load_model, save_model
 from veracity.registry import detectors
 from veracity.text.grams import GramTable
 from veracity.text.hashing import count_table
@@ -77,9 +77,7 @@ def test_models_every_detector_answers_the_detector_protocol(detector_name: str)
     from veracity.models.detector import Detector
 
     est = small(detector_name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
-    members = [n for n in vars(Detector) if not n.startswith("_")] + list(
-        Detector.__annotations__
-    )
+    members = [n for n in vars(Detector) if not n.startswith("_")] + list(Detector.__annotations__)
     assert {"counts", "coverage", "log_odds_scale", "explain_many", "threshold_"} <= set(members)
     assert not [n for n in members if not hasattr(est, n)]
     docs = as_docs(TEXTS[:2])

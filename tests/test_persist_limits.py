@@ -21,7 +21,7 @@ import pytest
 from veracity.config import DEFAULT_MODEL_DIR
 from veracity.errors import ModelError
 from veracity.models.embed import BUNDLED_NPZ, StaticEmbedder
-from veracity.models.store import load_model
+from veracity.models.folder import load_model
 from veracity.persist import sha256_bytes
 
 GIB = 1 << 30

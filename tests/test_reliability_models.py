@@ -38,7 +38,7 @@ from veracity.analyze import Analyzer
 from veracity.cli.main import cli
 from veracity.config import DEFAULT_MODEL_DIR
 from veracity.errors import ModelError
-from veracity.models.store import load_model
+from veracity.models.folder import load_model
 
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

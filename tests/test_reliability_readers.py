@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from reliability_support import hang_guard
 from veracity.batch.formats import open_source
-from veracity.batch.scoring import RowError
+from veracity.batch.rows import RowError
 from veracity.data.readers_base import unique_ids
 from veracity.data.readers_generic import read_csv, read_jsonl
 from veracity.errors import VeracityError

@@ -30,7 +30,7 @@ from veracity.analyze import Analyzer
 from veracity.cli.main import cli
 from veracity.config import MAX_INPUT_BYTES
 from veracity.errors import InputError, TooLargeError
-from veracity.text.html import html_to_text
+from veracity.text.html_extract import html_to_text
 from veracity.text.inputs import (
     Document,
     document_from_bytes,

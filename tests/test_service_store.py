@@ -11,7 +11,7 @@ import pytest
 
 from veracity.errors import NotFoundError
 from veracity.report import ModelInfo, Report
-from veracity.service.store import History, HistoryError
+from veracity.service.history import History, HistoryError
 from veracity.text.inputs import content_hash
 
 MODEL_A = ModelInfo(name="m", version="1", detector="d", sha256="a" * 64)

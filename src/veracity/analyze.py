@@ -20,7 +20,7 @@ from . import models  # noqa: F401  (registers the detectors)
 from .doc import Doc, make_doc
 from .explain.contributions import sentence_contributions
 from .models.detector import Detector
-from .models.store import LoadedModel, load_model
+from .models.folder import LoadedModel, load_model
 from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, Span
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
 from .stopping import Stop, go_on

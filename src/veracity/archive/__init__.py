@@ -6,7 +6,7 @@ it reproduces) or ``added``.
 """
 
 from .api import Archive, default_path
+from .database import ArchiveError
 from .match import Match, SentenceProvenance, added_share
-from .store import ArchiveError
 
 __all__ = ["Archive", "ArchiveError", "Match", "SentenceProvenance", "added_share", "default_path"]

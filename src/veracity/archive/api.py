@@ -22,10 +22,10 @@ import pandas as pd
 
 from ..errors import E, InputError, NotFoundError
 from ..text.sentences import split_sentences
-from . import store
+from . import database
+from .database import Batch, DocumentRow, translate_errors
 from .ingest import prepare, read_paths, records
 from .match import THRESHOLD, Matcher, SentenceProvenance
-from .store import Batch, DocumentRow, translate_errors
 
 #: Environment variable naming the archive file.
 ENV_VAR = "VERACITY_ARCHIVE"
@@ -63,7 +63,7 @@ def default_path() -> Path:
 
 
 class Archive:
-    """An archive of trusted articles in one SQLite file (see :mod:`.store`).
+    """An archive of trusted articles in one SQLite file (see :mod:`.database`).
 
     ``timeout`` is the SQLite busy timeout: how long a call waits for another
     process holding a lock before failing with E015.  With ``create=False`` a
@@ -83,7 +83,7 @@ class Archive:
             raise NotFoundError(E.E001, path=self.path)
         self.timeout = timeout
         self._lock = threading.Lock()
-        self._conn = store.connect(self.path, timeout)
+        self._conn = database.connect(self.path, timeout)
         self._matcher = Matcher(self._conn, threshold)
 
     def close(self) -> None:
@@ -125,12 +125,12 @@ class Archive:
             added += len(new)
             sentences += sum(len(d.canons) for d in new)
         with self._guarded():
-            store.merge_index(self._conn, sentences)
+            database.merge_index(self._conn, sentences)
         return added
 
     def _write(self, batch: Batch, seen: set[str]) -> list[DocumentRow]:
-        with store.transaction(self._conn):
-            ids, hashes = store.existing(self._conn, batch.docs)
+        with database.transaction(self._conn):
+            ids, hashes = database.existing(self._conn, batch.docs)
             new, replaced = [], []
             for doc in batch.docs:
                 if doc.hash in hashes or doc.hash in seen or doc.doc_id in seen:
@@ -139,8 +139,8 @@ class Archive:
                 if doc.doc_id in ids:
                     replaced.append(doc.doc_id)
                 new.append(doc)
-            store.delete_documents(self._conn, replaced)
-            store.insert_documents(self._conn, new, batch.terms_of(new))
+            database.delete_documents(self._conn, replaced)
+            database.insert_documents(self._conn, new, batch.terms_of(new))
         return new
 
     def add_paths(
@@ -166,11 +166,11 @@ class Archive:
         if (doc_ids is None) == (source is None):
             reason = "give document ids or a source, not both"
             raise InputError(E.E013, field="remove", reason=reason)
-        with self._guarded(), store.transaction(self._conn):
+        with self._guarded(), database.transaction(self._conn):
             targets = list(doc_ids) if doc_ids is not None else None
             if targets is None:
-                targets = store.doc_ids_of_source(self._conn, str(source))
-            return store.delete_documents(self._conn, targets)
+                targets = database.doc_ids_of_source(self._conn, str(source))
+            return database.delete_documents(self._conn, targets)
 
     def stats(self) -> dict[str, Any]:
         """Counts of documents, sentences and terms, documents per source, file size."""

@@ -23,8 +23,8 @@ from ..registry import readers
 from ..text.inputs import document_from_bytes
 from ..text.normalize import tokens
 from ..text.sentences import split_sentences
+from .database import NON_WORDS, Batch, DocumentRow, term_counts
 from .minhash import signatures, to_blob
-from .store import NON_WORDS, Batch, DocumentRow, term_counts
 
 #: Table files and the registered reader for each.
 TABLE_READERS = {

@@ -33,8 +33,8 @@ from rapidfuzz.distance import LCSseq
 
 from ..report import Match
 from ..text.normalize import tokens
+from .database import NON_WORDS, as_list, term_frequencies
 from .minhash import from_blobs, jaccard, signatures
-from .store import NON_WORDS, as_list, term_frequencies
 
 Status = Literal["supported", "added"]
 SUPPORTED: Status = "supported"

@@ -11,7 +11,7 @@ Two ways in:
   Without ``--scheduler`` it starts a local cluster of ``--workers`` processes.
 
 Each worker loads the analyser once per model folder (cached in the worker's
-process, see :func:`veracity.batch.scoring.analyzer_for`); the model folder
+process, see :func:`veracity.batch.rows.analyzer_for`); the model folder
 must exist on the workers (the bundled model always does).
 """
 
@@ -25,9 +25,9 @@ from typing import Any
 import pandas as pd
 
 from ..errors import E, NotFoundError
-from .engine import EngineOptions, ResultFuture, engines
+from .engines import EngineOptions, ResultFuture, engines
 from .formats import Columns, clean_id
-from .scoring import Job, Row, check_fields, score_rows
+from .rows import Job, Row, check_fields, score_rows
 
 
 def _import(module: str) -> ModuleType:

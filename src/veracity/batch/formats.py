@@ -3,7 +3,7 @@
 Inputs (``--format``): CSV (pandas ``read_csv(chunksize=)``), JSON Lines (line by
 line), Parquet (``ParquetFile.iter_batches``) and a folder of ``.txt`` /
 ``.html`` files (id = path relative to the folder, sorted).  Each reader yields
-:class:`Chunk` s of :class:`~veracity.batch.scoring.Row` s ``(id, value,
+:class:`Chunk` s of :class:`~veracity.batch.rows.Row` s ``(id, value,
 title)`` plus how far into the input it is, for the progress bar.  A table
 without the id column gets the row number (from 0) as id.  The title column is
 ``title`` when the table has one, unless the caller names another or ``""``
@@ -33,7 +33,7 @@ from ..config import MAX_INPUT_BYTES, MAX_ROW_BYTES
 from ..errors import E, InputError, NotFoundError, TooLargeError
 from ..registry import Registry
 from .bounded import BoundedCsv, bounded_lines, count_csv_rows, parquet_cells
-from .scoring import Record, Row, RowError
+from .rows import Record, Row, RowError
 
 #: File suffixes a folder input reads.
 FOLDER_SUFFIXES = (".txt", ".html", ".htm")

@@ -26,9 +26,9 @@ from tqdm import tqdm
 from ..atomic import atomic_path
 from ..config import DEFAULT_MODEL_DIR, MAX_INPUT_BYTES
 from ..errors import E, InputError, ModelError, VeracityError
-from ..models.store import load_model
+from ..models.folder import load_model
 from ..persist import read_card
-from .engine import Engine, EngineOptions, ResultFuture, available_cores, engines
+from .engines import Engine, EngineOptions, ResultFuture, available_cores, engines
 from .formats import (
     Chunk,
     Columns,
@@ -41,7 +41,7 @@ from .formats import (
     record_line,
 )
 from .resume import Progress, begin, clear, partial_paths, resumable
-from .scoring import Job, check_fields
+from .rows import Job, check_fields
 
 #: Rows per chunk sent to a worker.
 DEFAULT_CHUNK_SIZE = 64

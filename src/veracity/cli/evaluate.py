@@ -23,7 +23,7 @@ LODO_COMMAND = "veracity evaluate --protocol lodo --write BENCHMARKS.md"
 
 def lodo_markdown(config_path: Path | None, with_baseline: bool = True) -> str:
     """Run LODO and return the Markdown section for BENCHMARKS.md."""
-    from ..batch.engine import available_cores
+    from ..batch.engines import available_cores
     from ..experiments.lodo import lodo
 
     config = TrainConfig.from_file(config_path or DEFAULT_CONFIG)
@@ -67,7 +67,7 @@ HEADLINES_COMMAND = "veracity evaluate --protocol headlines --write BENCHMARKS.m
 
 def headlines_section(config_path: Path | None) -> str:
     """Run the protocol without and with titles on all cores: the "headlines" section."""
-    from ..batch.engine import available_cores
+    from ..batch.engines import available_cores
     from ..experiments.headlines import headline_study, headlines_markdown
 
     config = TrainConfig.from_file(config_path or DEFAULT_CONFIG)
@@ -81,7 +81,7 @@ def headlines_section(config_path: Path | None) -> str:
 
 def levers_sections(figures: Path | None) -> dict[str, str]:
     """Run every lever under LODO on all cores: the "levers" and "lodo" sections, and figures."""
-    from ..batch.engine import available_cores
+    from ..batch.engines import available_cores
     from ..experiments.figures import draw_figures
     from ..experiments.lever_study import corpus_median_threshold, lever_study, levers_markdown
 

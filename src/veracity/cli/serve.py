@@ -37,8 +37,8 @@ def serve(
 
     from ..analyze import Analyzer
     from ..service.app import create_app
+    from ..service.history import History
     from ..service.server import check_port, uvicorn_options
-    from ..service.store import History
 
     settings = Settings(
         db_path=db if db is not None else default_db_path(),

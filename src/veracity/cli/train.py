@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..config import data_root
-from ..models.store import LoadedModel
+from ..models.folder import LoadedModel
 from ..training.detector_fit import DEFAULT_CONFIG, TrainConfig, train
 
 
@@ -18,7 +18,7 @@ def run_train(config_path: Path | None, out: Path, with_lodo: bool = False) -> L
     root = data_root()
     extra = None
     if with_lodo:
-        from ..batch.engine import available_cores
+        from ..batch.engines import available_cores
         from ..experiments.lodo import lodo
 
         table = lodo(root, config, with_baseline=False, workers=available_cores())

@@ -110,7 +110,7 @@ def seed_check(root: Path, config: TrainConfig, detector: Any) -> dict[str, obje
     that wire copy means "reliable", whatever wraps it.
     """
     from ..analyze import Analyzer
-    from ..models.store import LoadedModel
+    from ..models.folder import LoadedModel
     from ..training.detector_fit import probability_band
 
     path = root / SEED_ARTICLE

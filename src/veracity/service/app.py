@@ -1,8 +1,8 @@
 """``create_app(settings)``: the FastAPI app behind ``veracity serve``.
 
 The app holds one :class:`~veracity.analyze.Analyzer` (loaded here, once),
-one :class:`~veracity.service.store.History` and one thread pool.  Routes:
-the JSON API under ``/v1`` (:mod:`.api`), the page at ``/`` and ``/a/{id}``
+one :class:`~veracity.service.history.History` and one thread pool.  Routes:
+the JSON API under ``/v1`` (:mod:`.json_api`), the page at ``/`` and ``/a/{id}``
 (:mod:`.page`), ``/docs`` and ``/openapi.json``, and ``/static``.  While it
 runs, failed accepts on its event loop are logged once, not one traceback each
 (:func:`~veracity.service.server.quiet_accept_errors`).
@@ -20,14 +20,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ..analyze import Analyzer
-from .api import api_router
-from .engine import Analyses
+from .analyses import Analyses
 from .handlers import install_handlers
+from .history import History
+from .json_api import api_router
 from .limits import BodyLimit, Runner, SecurityHeaders
 from .page import docs_router, page_router
 from .server import quiet_accept_errors
 from .settings import SETTINGS_ENV, Settings
-from .store import History
 
 
 def _version() -> str:

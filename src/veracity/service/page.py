@@ -23,7 +23,7 @@ from starlette.datastructures import UploadFile
 
 from ..errors import E, InputError, VeracityError
 from ..views.html import render_fragment
-from .engine import Analyses, Upload
+from .analyses import Analyses, Upload
 from .limits import Runner
 from .schemas import NAME_MAX_CHARS, TITLE_MAX_CHARS, DocumentIn, Labels
 from .settings import Settings

@@ -46,7 +46,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..config import MAX_INPUT_BYTES
 from ..errors import E, InputError, NotFoundError, TooLargeError
-from .html import html_to_text, looks_like_html
+from .html_extract import html_to_text, looks_like_html
 from .normalize import clean, is_corpus_form
 
 __all__ = [

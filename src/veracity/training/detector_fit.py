@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..config import PACKAGE_DIR
 from ..errors import E, InputError
-from ..models.store import LoadedModel, save_model
+from ..models.folder import LoadedModel, save_model
 from ..registry import detectors
 from .binary_metrics import binary_metrics
 

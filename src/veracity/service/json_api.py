@@ -13,11 +13,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from ..errors import VeracityError
-from .engine import Analyses, Outcome, Result
+from .analyses import Analyses, Outcome, Result
+from .history import compact_json
 from .limits import Runner
 from .schemas import BatchIn, DocumentIn, RequestInvalidError, parse_item
 from .settings import Settings
-from .store import compact_json
 
 _ERROR = {
     "description": "Coded error",

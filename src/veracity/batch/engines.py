@@ -1,4 +1,4 @@
-"""Engines run :func:`~veracity.batch.scoring.score_rows` over chunks, in parallel.
+"""Engines run :func:`~veracity.batch.rows.score_rows` over chunks, in parallel.
 
 An engine is a context manager with ``submit(rows, job) -> future`` and a
 ``slots`` count (how many chunks to keep in flight).  The runner keeps at most
@@ -31,7 +31,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from ..registry import Registry
-from .scoring import Job, Record, Row, analyzer_for, score_rows
+from .rows import Job, Record, Row, analyzer_for, score_rows
 
 #: Chunks kept in flight per worker: enough to keep every worker busy.
 IN_FLIGHT_PER_WORKER = 2
@@ -119,7 +119,7 @@ class LocalEngine:
     def __enter__(self) -> LocalEngine:
         if self.options.workers > 1:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["veracity.analyze", "veracity.batch.scoring"])
+            context.set_forkserver_preload(["veracity.analyze", "veracity.batch.rows"])
             self._pool = ProcessPoolExecutor(
                 max_workers=self.options.workers,
                 mp_context=context,

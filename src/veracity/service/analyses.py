@@ -1,7 +1,7 @@
 """What the service does per request: inputs to documents, cache, analysis, history.
 
 :class:`Analyses` holds the app's one :class:`~veracity.analyze.Analyzer` and
-its :class:`~veracity.service.store.History`.  Its methods block (fetching,
+its :class:`~veracity.service.history.History`.  Its methods block (fetching,
 analysing, SQLite), so the app calls them through its thread pool, with the
 request's :class:`~veracity.service.batcher.Budget`.  Inputs are turned into
 documents (and URLs fetched) in the calling thread, the budget checked before
@@ -35,7 +35,7 @@ from typing import Any
 from ..analyze import Analyzer
 from ..errors import E, InputError, TooLargeError, VeracityError
 from ..report import Report
-from ..text.html import html_to_text
+from ..text.html_extract import html_to_text
 from ..text.inputs import (
     Document,
     clean_label,
@@ -45,9 +45,9 @@ from ..text.inputs import (
 )
 from .batcher import Batcher, Budget, check_step
 from .fetch import FetchLimits, UrlRefusedError, fetch_url
+from .history import History, Stored, compact_json
 from .schemas import DocumentIn
 from .settings import Settings
-from .store import History, Stored, compact_json
 
 #: Characters of the opening words that name an analysis given no name or title.
 OPENING_CHARS = 60
