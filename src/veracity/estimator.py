@@ -20,6 +20,11 @@ from typing import Any
 import numpy as np
 
 
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function ``1 / (1 + exp(-z))``: log-odds to probabilities, elementwise."""
+    return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+
 class NotFittedError(ValueError, AttributeError):
     """A model was used before ``fit`` (the same bases as scikit-learn's)."""
 

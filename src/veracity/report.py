@@ -14,7 +14,6 @@ from typing import Any
 
 SCHEMA_VERSION = "1.1"
 
-ROLES = ("attributed", "quote", "claim", "opinion", "appeal", "question", "boilerplate")
 VERDICTS = ("reliable", "unreliable", "uncertain")
 
 NOTICE = (

@@ -164,9 +164,6 @@ class Scrubber:
             counts.append(StepCount(step.name, changed, len(before) - len(frame)))
         return frame.reset_index(drop=True), counts
 
-    def step_names(self) -> list[str]:
-        return [s.name for s in self.steps]
-
 
 def article_steps(*corpus_steps: Step, after: tuple[Step, ...] = ()) -> tuple[Step, ...]:
     """The shared article pipeline with ``corpus_steps`` after markup and ``after`` late."""

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .scrub_text import drop_sentences
+from .scrub_text import MONTH, drop_sentences
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?"
 
 # --- ISOT / Reuters ---------------------------------------------------------
@@ -36,7 +35,7 @@ def strip_reuters_framing(text: str) -> str:
 
 # --- FA-KES -----------------------------------------------------------------
 _FA_KES_DATE = (
-    rf"(?:{_WEEKDAY}\s+)?(?:\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s*\d{{4}}"
+    rf"(?:{_WEEKDAY}\s+)?(?:\d{{1,2}}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}},?\s*\d{{4}}"
     r"|\d{1,2}[./-]\d{1,2}[./-]\d{4})"
 )
 _FA_KES_LEAD = re.compile(

@@ -11,7 +11,8 @@ from __future__ import annotations
 import html
 import re
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+#: A month, spelled out or abbreviated (dates in tweets here, datelines in :mod:`.scrub_corpora`).
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 
 # --- markup ---------------------------------------------------------------
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,500})?/?>")
@@ -58,11 +59,11 @@ def strip_urls(text: str) -> str:
 
 _TWEET_NAME = r"(?:-\s*)?(?:\b[A-Z][\w'.,-]*\s+){0,4}"
 _TWEET_SIGNATURE = re.compile(
-    _TWEET_NAME + r"\(@\w{1,15}\)\s*" + rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})?"
+    _TWEET_NAME + r"\(@\w{1,15}\)\s*" + rf"(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}})?"
 )
 #: The same signature in corpora that stripped the ``@`` and comma (FA-KES): date required.
 _BARE_TWEET_SIGNATURE = re.compile(
-    _TWEET_NAME + r"\(\w{1,15}\)\s*" + rf"{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
+    _TWEET_NAME + r"\(\w{1,15}\)\s*" + rf"{MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
 )
 
 

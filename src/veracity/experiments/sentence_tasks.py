@@ -13,8 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..registry import tasks
 from ..signals.analyzer import TRAINED_DIR, SignalAnalyzer
 from ..text.sentences import Sentence
@@ -160,13 +158,3 @@ for _name, _func in TASKS.items():
 def evaluate_all(root: Path, folder: Path | None = None) -> dict[str, Any]:
     """Every task on the models in ``folder``."""
     return {name: func(Path(root), folder) for name, func in TASKS.items()}
-
-
-def metric_table(metrics: dict[str, Any]) -> list[list[Any]]:
-    """Rows (task, ours, published, speed) for docs and reports."""
-    rows = []
-    for name, m in metrics.items():
-        ours = next(v for k, v in m.items() if k.endswith("f1"))
-        speed = next((v for k, v in m.items() if k.endswith("per_second")), np.nan)
-        rows.append([name, ours, PUBLISHED[name], speed])
-    return rows

@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import E, ModelError
-from ..estimator import ClassifierEstimator
+from ..estimator import ClassifierEstimator, sigmoid
 from ..persist import Bundle, load_folder, save_folder
 from ..registry import sentence_models
 from ..text.hashing import SPACE_SPLIT, NgramVectorizer
@@ -64,7 +64,7 @@ def vector_key(config: dict[str, Any]) -> str:
 def probabilities(scores: np.ndarray) -> np.ndarray:
     """Decision scores -> probabilities (sigmoid for one column, softmax otherwise)."""
     if scores.shape[1] == 1:
-        pos = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+        pos = sigmoid(scores[:, 0])
         return np.column_stack([1.0 - pos, pos])
     shifted = scores - scores.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
@@ -75,10 +75,16 @@ def probabilities(scores: np.ndarray) -> np.ndarray:
 class SentenceLinear(ClassifierEstimator):
     """Hashed word (and char) n-grams of canonical text + logistic regression."""
 
-    def __init__(self, n_features: int = 2**18, ngram_range: tuple[int, int] = (1, 2),
-                 char_ngram_range: tuple[int, int] | None = None, C: float = 1.0,
-                 class_weight: str | None = None, max_iter: int = 2000,
-                 random_state: int = 0) -> None:
+    def __init__(
+        self,
+        n_features: int = 2**18,
+        ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] | None = None,
+        C: float = 1.0,
+        class_weight: str | None = None,
+        max_iter: int = 2000,
+        random_state: int = 0,
+    ) -> None:
         self.n_features = n_features
         self.ngram_range = ngram_range
         self.char_ngram_range = char_ngram_range
@@ -98,8 +104,12 @@ class SentenceLinear(ClassifierEstimator):
         from sklearn.linear_model import LogisticRegression
 
         matrix = transform(self._config(), X)
-        clf = LogisticRegression(C=self.C, class_weight=self.class_weight,
-                                 max_iter=self.max_iter, random_state=self.random_state)
+        clf = LogisticRegression(
+            C=self.C,
+            class_weight=self.class_weight,
+            max_iter=self.max_iter,
+            random_state=self.random_state,
+        )
         clf.fit(matrix, np.asarray(y))
         self.classes_ = clf.classes_
         self.coef_ = sp.csr_matrix(clf.coef_.T.astype(np.float32))
@@ -138,8 +148,12 @@ class SentenceLinear(ClassifierEstimator):
         params["ngram_range"] = list(params["ngram_range"])
         if params["char_ngram_range"]:
             params["char_ngram_range"] = list(params["char_ngram_range"])
-        data = {"model": {"params": params, "classes": [c.item() if hasattr(c, "item") else c
-                                                        for c in self.classes_]}}
+        data = {
+            "model": {
+                "params": params,
+                "classes": [c.item() if hasattr(c, "item") else c for c in self.classes_],
+            }
+        }
         return Bundle(arrays=arrays, data=data, card=dict(card or {}, architecture=NAME))
 
     @classmethod
@@ -154,12 +168,17 @@ class SentenceLinear(ClassifierEstimator):
             model = cls(**params)
             model.coef_ = sp.csr_matrix(
                 (weights["value"], (weights["row"], weights["col"].astype(np.int32))),
-                shape=shape, dtype=np.float32)
+                shape=shape,
+                dtype=np.float32,
+            )
             model.intercept_ = weights["intercept"].astype(np.float32)
             model.classes_ = np.asarray(bundle.data["model"]["classes"])
         except (KeyError, TypeError, ValueError) as err:
-            raise ModelError(E.E010, path=bundle.card.get("name", NAME),
-                             reason=f"bad SentenceLinear bundle ({err})") from None
+            raise ModelError(
+                E.E010,
+                path=bundle.card.get("name", NAME),
+                reason=f"bad SentenceLinear bundle ({err})",
+            ) from None
         model.config_ = model._config()
         return model
 

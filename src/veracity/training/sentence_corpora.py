@@ -72,14 +72,6 @@ def babe(root: Path) -> Labelled:
     return dedup([r["text"] for r in rows], [int(r["label"]) for r in rows])
 
 
-def basil_lexical(root: Path) -> Labelled:
-    """BASIL sentences: 1 = lexical bias, 0 = no bias (informational bias left out)."""
-    path = _need(root / SENTENCES / "basil" / "magpie_9_BASIL_preprocessed.csv")
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["label"] in ("0", "2")]
-    return dedup([r["text"] for r in rows], [int(r["label"] == "0") for r in rows])
-
-
 def _tsv(path: Path) -> list[dict[str, str]]:
     with _need(path).open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
