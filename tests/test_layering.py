@@ -1,0 +1,46 @@
+"""Layering: scoring an article never loads research code, and one file name means one thing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import veracity
+
+PACKAGE = Path(veracity.__file__).resolve().parent
+
+#: Packages that importing the analyser must leave out of ``sys.modules``.
+RESEARCH = ("veracity.experiments", "veracity.training", "matplotlib")
+
+
+def research_loaded(first_import: str) -> list[str]:
+    """The :data:`RESEARCH` modules loaded by ``import first_import`` in a fresh interpreter.
+
+    A fresh one, because this test process has imported far more by now.
+    """
+    script = (
+        f"import sys, {first_import}\n"
+        f"research = {RESEARCH!r}\n"
+        "print(*sorted(m for m in sys.modules\n"
+        "              if any(m == p or m.startswith(p + '.') for p in research)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_layering_analyze_imports_no_research_code() -> None:
+    assert research_loaded("veracity.analyze") == []
+
+
+def test_layering_the_check_sees_research_code() -> None:
+    assert "veracity.experiments" in research_loaded("veracity.experiments")
+
+
+def test_layering_no_two_modules_share_a_file_name() -> None:
+    names = Counter(path.name for path in PACKAGE.rglob("*.py") if path.name != "__init__.py")
+    assert [name for name, n in names.items() if n > 1] == []
