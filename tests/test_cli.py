@@ -29,7 +29,7 @@ def assert_one_line_error(code: int, err: str, needle: str) -> None:
 
 
 def test_cli_check_prints_verdict_for_example() -> None:
-    code, out, _ = run("check", str(EXAMPLES / "wrapped_wire_story.txt"), "--no-color")
+    code, out, _ = run("check", str(EXAMPLES / "wrapped_wire_story.txt"), "--color", "never")
     assert code == 0
     assert out.startswith("verdict: ")
     assert "P(unreliable) = " in out
@@ -109,3 +109,27 @@ def test_cli_check_seed_is_unreliable(seed_path: Path) -> None:
     report = json.loads(out)
     assert report["verdict"] == "unreliable"
     assert report["probability"] >= report["uncertain_band"][1]
+
+
+def test_cli_check_color_always_survives_a_pipe_and_never_strips_it() -> None:
+    always = run("check", str(EXAMPLES / "wire_report.txt"), "--color", "always")
+    never = run("check", str(EXAMPLES / "wire_report.txt"), "--color", "never")
+    auto = run("check", str(EXAMPLES / "wire_report.txt"))
+    assert always[0] == never[0] == auto[0] == 0
+    assert "\x1b[" in always[1]
+    assert "\x1b[" not in never[1] and "\x1b[" not in auto[1]  # run() pipes stdout
+    assert run("check", str(EXAMPLES / "wire_report.txt"), "--color", "sometimes")[0] == 2
+
+
+def test_cli_check_says_when_p_is_close_to_the_line() -> None:
+    from veracity.analyze import Analyzer
+    from veracity.views.terminal import near_the_line, render_terminal
+
+    report = Analyzer.load().analyze((EXAMPLES / "wire_report.txt").read_text(encoding="utf-8"))
+    lo, hi = report.uncertain_band
+    report.probability = round(hi + 0.02, 4)
+    assert "uncertain meets unreliable" in render_terminal(report, color=False)
+    report.probability = round(lo - 0.04, 4)
+    assert "uncertain meets reliable" in (near_the_line(report) or "")
+    report.probability = round((lo + hi) / 2, 4) if hi - lo > 0.2 else round(hi + 0.2, 4)
+    assert near_the_line(report) is None

@@ -363,7 +363,7 @@ def _assert_terminal_safe(printed: str) -> None:
 def test_reliability_text_check_escapes_controls_in_the_file_name(tmp_path: Path) -> None:
     path = tmp_path / EVIL_NAME
     path.write_text(ARTICLE_TEXT, encoding="utf-8")
-    code, out, err = _cli("check", str(path), "--no-color")
+    code, out, err = _cli("check", str(path), "--color", "never")
     assert code == 0, err
     _assert_terminal_safe(out)
     code, out, err = _cli("check", str(tmp_path / ("missing-" + EVIL_NAME)))

@@ -60,7 +60,7 @@ def test_views_html_and_terminal_show_the_mojibake_repair(tmp_path: Path) -> Non
     article = tmp_path / "article.txt"
     article.write_text(MOJIBAKE, encoding="utf-8")
     out = tmp_path / "report.html"
-    result = CliRunner().invoke(cli, ["check", str(article), "--no-color", "--html", str(out)])
+    result = CliRunner().invoke(cli, ["check", str(article), "--color", "never", "--html", str(out)])
     assert result.exit_code == 0, result.output
     repaired = document_from_text(MOJIBAKE).repaired
     assert repaired == 9
@@ -122,3 +122,14 @@ def test_views_html_report_highlights_sentences_in_chromium(tmp_path: Path) -> N
         browser.close()
     assert not dialogs
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_views_html_says_when_p_is_close_to_the_line() -> None:
+    from veracity.views.html import render_fragment
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    text = (examples / "wire_report.txt").read_text(encoding="utf-8")
+    report = Analyzer.load().analyze(text)
+    report.probability = round(report.uncertain_band[1] + 0.01, 4)
+    for page in (render_html(report, text), render_fragment(report, text)):
+        assert "Close to the line:" in page and "uncertain meets unreliable" in page

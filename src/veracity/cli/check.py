@@ -12,6 +12,9 @@ from ..text.inputs import read_input
 from ..views.html import render_html
 from ..views.terminal import render_terminal
 
+#: ``--color`` values and what they ask of the terminal view.
+COLOR_CHOICES: dict[str, bool | None] = {"auto": None, "always": True, "never": False}
+
 
 def check(
     source: str,
@@ -21,7 +24,10 @@ def check(
     color: bool | None = None,
     archive: Path | None = None,
 ) -> str:
-    """Analyse ``source`` (a path or ``-``); return what the CLI prints."""
+    """Analyse ``source`` (a path or ``-``); return what the CLI prints.
+
+    ``color``: ANSI colours on (True), off (False) or when standard output is a terminal (None).
+    """
     document = read_input(source)
     report = Analyzer.load(model, archive_path=archive).analyze(document)
     if html is not None:
@@ -45,7 +51,11 @@ def check(
     help="Model folder (default: bundled).",
 )
 @click.option(
-    "--color/--no-color", default=None, help="Force colours on or off (default: when a terminal)."
+    "--color",
+    type=click.Choice(list(COLOR_CHOICES)),
+    default="auto",
+    show_default=True,
+    help="Colours: always (also when piped), never, or auto (when a terminal).",
 )
 @click.option(
     "--archive",
@@ -57,8 +67,11 @@ def command(
     as_json: bool,
     html: Path | None,
     model: Path | None,
-    color: bool | None,
+    color: str,
     archive: Path | None,
 ) -> None:
     """Analyse an article (text, HTML or the one-sentence-per-line corpus form)."""
-    click.echo(check(source, as_json=as_json, html=html, model=model, color=color, archive=archive))
+    use = COLOR_CHOICES[color]
+    out = check(source, as_json=as_json, html=html, model=model, color=use, archive=archive)
+    # click.echo strips ANSI codes from piped output unless told the colours are wanted.
+    click.echo(out, color=use)

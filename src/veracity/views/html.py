@@ -11,7 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from ..report import Report, SentenceReport, Span
-from .terminal import TERMS_NOTE
+from .terminal import TERMS_NOTE, near_the_line
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -94,6 +94,7 @@ def render_html(report: Report, text: str) -> str:
             blocks=article_blocks(report, text),
             role_labels=ROLE_LABELS,
             terms_note=TERMS_NOTE,
+            near=near_the_line(report),
         )
     )
 
@@ -108,5 +109,6 @@ def render_fragment(report: Report, text: str) -> str:
             blocks=article_blocks(report, text),
             role_labels=ROLE_LABELS,
             terms_note=TERMS_NOTE,
+            near=near_the_line(report),
         )
     )

@@ -48,6 +48,22 @@ TERMS_NOTE = (
 )
 
 
+#: How close to a band edge a probability counts as "close to the line".
+NEAR_THE_LINE = 0.05
+
+
+def near_the_line(report: Report) -> str | None:
+    """A note when P is within :data:`NEAR_THE_LINE` of an edge of the uncertain band."""
+    p = report.probability
+    for edge, side in zip(report.uncertain_band, ("reliable", "unreliable"), strict=True):
+        if abs(p - edge) <= NEAR_THE_LINE:
+            return (
+                f"close to the line: P = {p:.2f} is {abs(p - edge):.2f} from {edge:.2f}, where "
+                f"uncertain meets {side}; read the verdict as borderline"
+            )
+    return None
+
+
 def _bar(share: float, width: int = 10) -> str:
     n = min(width, round(abs(share) * width * 2))
     return ("+" if share > 0 else "-") * n if n else "·"
@@ -74,6 +90,9 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
         f"{counted(report.words, 'word')})"
         f"   model: {terminal_safe(report.model.name)}",
     ]
+    near = near_the_line(report)
+    if near:
+        lines.append(style(near, fg="yellow"))
     if report.repaired_chars:
         lines.append(
             f"repaired {counted(report.repaired_chars, 'mis-decoded character')} (mojibake) "
