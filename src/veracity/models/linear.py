@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..doc import Doc, as_docs
-from ..estimator import ClassifierEstimator, check_fitted
+from ..estimator import ClassifierEstimator, check_fitted, sigmoid
 from ..persist import Bundle
 from ..registry import detectors
 from ..text.grams import GramTable
@@ -77,10 +77,6 @@ def corpus_support(counts: sp.csr_matrix, corpora: Sequence[str], min_df: int) -
         rows = counts[np.flatnonzero(names == name)]
         support += np.bincount(rows.indices, minlength=counts.shape[1]) >= min_df
     return support
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
 
 @detectors.register("veracity.LinearNgram.v1")
@@ -301,7 +297,8 @@ class LinearNgram(ClassifierEstimator):
     def calibrate(self, margins: np.ndarray) -> np.ndarray:
         """P(``classes_[1]``) from raw margins."""
         a, b = self.calibration_
-        return _sigmoid(a * margins + b)
+        # Clipped to +-40 log-odds so exp never overflows (P is then within 1e-17 of 0 or 1).
+        return sigmoid(np.clip(a * margins + b, -40, 40))
 
     def log_odds_scale(self) -> float:
         """Calibrated log-odds per unit of raw margin (the Platt slope)."""

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import E, ModelError
+from ..estimator import sigmoid
 from ..persist import load_folder
 from ..stopping import Stop, go_on
 from ..text.normalize import canonical
@@ -122,7 +123,7 @@ class SignalAnalyzer:
 
     def sentence_scores(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """P(positive) of each sentence model for raw sentence texts."""
-        probs = 1.0 / (1.0 + np.exp(-self.sentence_logits([canonical(t) for t in texts])))
+        probs = sigmoid(self.sentence_logits([canonical(t) for t in texts]))
         return {name: probs[:, i] for i, name in enumerate(SENTENCE_SIGNALS)}
 
     def analyze(self, doc: Doc) -> list[SentenceSignals]:
@@ -142,7 +143,7 @@ class SignalAnalyzer:
                 for prep, doc in zip(preps, docs, strict=True)]
         canon = [[" ".join(t) for t in article] for article in toks]
         logits = self.sentence_logits([c for article in canon for c in article])
-        probs = 1.0 / (1.0 + np.exp(-logits))
+        probs = sigmoid(logits)
         stop()
         found = self._spans(preps, canon, logits[:, SENTENCE_SIGNALS.index("propaganda_sentence")])
         stop()

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from ..estimator import ClassifierEstimator, Estimator
+from ..estimator import ClassifierEstimator, Estimator, sigmoid
 from ..text.hashing import SPACE_SPLIT, NgramVectorizer
 from .sentence_models import probabilities
 from .tokens import token_hashes, token_offsets
@@ -103,7 +103,7 @@ class SpanTagger(Estimator):
     def token_proba(self, index: np.ndarray, sentence_logit: np.ndarray) -> np.ndarray:
         score = self.weights_[index].sum(axis=1, dtype=np.float64)
         score += self.sentence_weight_ * sentence_logit + self.intercept_
-        return np.asarray(1.0 / (1.0 + np.exp(-score)))
+        return sigmoid(score)
 
     def spans(self, proba: np.ndarray, sentence_ids: np.ndarray, starts: np.ndarray,
               ends: np.ndarray) -> list[tuple[int, int, float]]:
