@@ -157,7 +157,7 @@ def make_analyzer(folder: Path) -> Analyzer:
 
 
 def make_client(
-    tmp_path: Path, analyzer: Analyzer, raise_errors: bool = True, **settings: Any
+    tmp_path: Path, analyzer: Analyzer | Any, raise_errors: bool = True, **settings: Any
 ) -> TestClient:
     """A TestClient over a fresh app with its own history database."""
     from fastapi.testclient import TestClient

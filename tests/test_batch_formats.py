@@ -22,11 +22,11 @@ from veracity.batch.formats import (
     output_format,
     record_line,
 )
-from veracity.batch.rows import COLUMNS, RowError
+from veracity.batch.rows import COLUMNS, Row, RowError
 from veracity.errors import InputError, NotFoundError
 
 
-def _rows(path: Path, fmt: str, size: int = 2, **kw: str) -> list[list[tuple[str, object]]]:
+def _rows(path: Path, fmt: str, size: int = 2, **kw: str) -> list[list[Row]]:
     source = open_source(path, fmt, kw.get("text", "text"), kw.get("id", "id"))
     return [chunk.rows for chunk in source.chunks(size)]
 
@@ -123,7 +123,7 @@ def test_batch_formats_detects_formats_and_refuses_others(tmp_path: Path) -> Non
 
 def test_batch_formats_finishers_write_the_same_records(tmp_path: Path) -> None:
     columns = COLUMNS["verdict"]
-    records = [
+    records: list[dict[str, Any]] = [
         {
             "id": "a,1",
             "probability": 0.1234,
@@ -274,7 +274,7 @@ def test_batch_formats_full_report_is_nested_in_jsonl_and_a_string_elsewhere(
 ) -> None:
     columns = COLUMNS["full"]
     report = {"verdict": "reliable", "sentences": [{"text": 'a "quoted"\nline'}]}
-    records = [
+    records: list[dict[str, Any]] = [
         {"id": "a", "title": "T", "probability": 0.1, "verdict": "reliable",
          "abstain_reason": None, "error": None, "report": json.dumps(report)},
         {"id": "b", "title": None, "probability": None, "verdict": None,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -67,8 +69,8 @@ def test_doc_one_parse_per_article(
     sentences = sum(len(make_doc(t).sentences) for t in texts)
     calls = {"split": 0, "roles": 0}
 
-    def counted(name: str, fn):  # type: ignore[no-untyped-def]
-        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def counted(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             calls[name] += 1
             return fn(*args, **kwargs)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from veracity.doc import make_doc
 from veracity.errors import ModelError
 from veracity.models.embed import (
     BUNDLED_NPZ,
@@ -117,8 +118,13 @@ def test_embed_sentence_rows_without_tokens() -> None:
 
 def test_embed_sentence_rows_fit_style_spec() -> None:
     dim = bundled_embedder().dim
-    spec = StyleSpec("minilm", tuple(f"minilm_{i}" for i in range(dim)), sentence_rows)
-    rows, weights = spec.rows(SENTENCES)
+    spec = StyleSpec(
+        "minilm",
+        tuple(f"minilm_{i}" for i in range(dim)),
+        lambda doc: sentence_rows(doc.sentence_texts),
+    )
+    rows, weights = spec.rows(make_doc("\n\n".join(SENTENCES)))
+    assert rows.shape == (len(SENTENCES), dim)
     assert (weights @ rows).shape == (dim,)
 
 

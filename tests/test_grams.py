@@ -64,7 +64,7 @@ def test_grams_char_wb_table_holds_padded_word_windows(texts: list[str], ngram_r
     table = char_wb_table(texts, ngram_range)
     lo, hi = ngram_range
     for k, text in enumerate(texts):
-        expected = []
+        expected: list[str] = []
         for word in text.split():
             w = f" {word} "
             for n in range(lo, hi + 1):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -58,7 +59,7 @@ def doc_of(sentences: list[str]) -> Doc:
     return doc
 
 
-def small(name: str) -> object:
+def small(name: str) -> Any:
     return detectors.get(name)(n_features=2**12, min_df=1, calibration_folds=3, random_state=0)
 
 
@@ -69,14 +70,14 @@ def detector_name(request: pytest.FixtureRequest) -> str:
 
 def test_models_fit_returns_self_and_sets_learned_state(detector_name: str) -> None:
     est = small(detector_name)
-    assert est.fit(TEXTS, LABELS) is est  # type: ignore[attr-defined]
-    assert list(est.classes_) == ["reliable", "unreliable"]  # type: ignore[attr-defined]
+    assert est.fit(TEXTS, LABELS) is est
+    assert list(est.classes_) == ["reliable", "unreliable"]
 
 
 def test_models_every_detector_answers_the_detector_protocol(detector_name: str) -> None:
     from veracity.models.detector import Detector
 
-    est = small(detector_name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    est = small(detector_name).fit(TEXTS, LABELS)
     members = [n for n in vars(Detector) if not n.startswith("_")] + list(Detector.__annotations__)
     assert {"counts", "coverage", "log_odds_scale", "explain_many", "threshold_"} <= set(members)
     assert not [n for n in members if not hasattr(est, n)]
@@ -90,13 +91,13 @@ def test_models_every_detector_answers_the_detector_protocol(detector_name: str)
 
 def test_models_init_only_stores_arguments(detector_name: str) -> None:
     est = small(detector_name)
-    params = est.get_params()  # type: ignore[attr-defined]
-    assert clone(est).get_params() == params  # type: ignore[arg-type]
+    params = est.get_params()
+    assert clone(est).get_params() == params
     assert not [k for k in vars(est) if k.endswith("_") and not k.startswith("_")]
 
 
 def test_models_probabilities_sum_to_one_and_follow_classes(detector_name: str) -> None:
-    est = small(detector_name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    est = small(detector_name).fit(TEXTS, LABELS)
     proba = est.predict_proba(
         ["Share this shocking truth they are hiding!", "The minister said on Monday."]
     )
@@ -107,13 +108,13 @@ def test_models_probabilities_sum_to_one_and_follow_classes(detector_name: str) 
 
 
 def test_models_fixed_seed_reproduces(detector_name: str) -> None:
-    a = small(detector_name).fit(TEXTS, LABELS).predict_proba(TEXTS)  # type: ignore[attr-defined]
-    b = small(detector_name).fit(TEXTS, LABELS).predict_proba(TEXTS)  # type: ignore[attr-defined]
+    a = small(detector_name).fit(TEXTS, LABELS).predict_proba(TEXTS)
+    b = small(detector_name).fit(TEXTS, LABELS).predict_proba(TEXTS)
     np.testing.assert_array_equal(a, b)
 
 
 def test_models_save_load_scores_the_same(detector_name: str, tmp_path: Path) -> None:
-    est = small(detector_name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    est = small(detector_name).fit(TEXTS, LABELS)
     save_model(tmp_path, est, {**CARD, "detector": detector_name})
     loaded = load_model(tmp_path)
     np.testing.assert_allclose(
@@ -123,7 +124,7 @@ def test_models_save_load_scores_the_same(detector_name: str, tmp_path: Path) ->
 
 
 def test_models_tampered_file_fails_sha256(tmp_path: Path) -> None:
-    est = small("veracity.LinearNgram.v1").fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    est = small("veracity.LinearNgram.v1").fit(TEXTS, LABELS)
     save_model(tmp_path, est, {**CARD, "detector": "veracity.LinearNgram.v1"})
     npz = tmp_path / "linear.npz"
     blob = bytearray(npz.read_bytes())
@@ -134,7 +135,7 @@ def test_models_tampered_file_fails_sha256(tmp_path: Path) -> None:
 
 
 def test_models_truncated_file_fails_clearly(tmp_path: Path) -> None:
-    est = small("veracity.LinearNgram.v1").fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    est = small("veracity.LinearNgram.v1").fit(TEXTS, LABELS)
     save_model(tmp_path, est, {**CARD, "detector": "veracity.LinearNgram.v1"})
     npz = tmp_path / "linear.npz"
     npz.write_bytes(npz.read_bytes()[:100])
@@ -143,7 +144,7 @@ def test_models_truncated_file_fails_clearly(tmp_path: Path) -> None:
 
 
 def test_models_save_refuses_a_malformed_card_before_writing(tmp_path: Path) -> None:
-    est = small("veracity.LinearNgram.v1").fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    est = small("veracity.LinearNgram.v1").fit(TEXTS, LABELS)
     card = {**CARD, "detector": "veracity.LinearNgram.v1", "uncertain_band": [0.65, 0.35]}
     with pytest.raises(ModelError) as info:
         save_model(tmp_path / "model", est, card)
@@ -152,7 +153,7 @@ def test_models_save_refuses_a_malformed_card_before_writing(tmp_path: Path) -> 
 
 
 def test_models_saved_card_records_its_decision_sha256(tmp_path: Path) -> None:
-    est = small("veracity.LinearNgram.v1").fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    est = small("veracity.LinearNgram.v1").fit(TEXTS, LABELS)
     loaded = save_model(tmp_path, est, {**CARD, "detector": "veracity.LinearNgram.v1"})
     digest = loaded.card["decision_sha256"]
     assert f"`{digest}`" in (tmp_path / "MODEL_CARD.md").read_text()
@@ -181,7 +182,7 @@ def test_models_artifact_tokens_never_reach_features() -> None:
 
 
 def test_models_counts_are_kept_on_the_doc_and_equal_fresh_counts() -> None:
-    est = small("veracity.MaskedStyle.v2").fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    est = small("veracity.MaskedStyle.v2").fit(TEXTS, LABELS)
     docs = as_docs([TEXTS[0], TEXTS[-1]])
     batch = [docs[0], docs[1], docs[0]]
     fresh = est.counts([TEXTS[0], TEXTS[-1], TEXTS[0]])
@@ -201,7 +202,7 @@ def test_models_counts_are_kept_on_the_doc_and_equal_fresh_counts() -> None:
     ],
 )
 def test_models_style_shares_sum_to_the_style_push(name: str) -> None:
-    est = small(name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    est = small(name).fit(TEXTS, LABELS)
     text = UNRELIABLE[4] + " " + RELIABLE[0] + " Click here to subscribe to our newsletter."
     doc = make_doc(text)
     shares = est.style_sentence_margins(doc)
@@ -271,7 +272,7 @@ def test_models_shared_voice_counts_a_sources_words_both_ways() -> None:
 
 @pytest.mark.parametrize("name", ["veracity.MaskedStyle.v2", "veracity.VoiceEmbed.v1"])
 def test_models_voice_sentence_credit_adds_up_to_the_margin(name: str) -> None:
-    est = small(name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    est = small(name).fit(TEXTS, LABELS)
     text = UNRELIABLE[4] + " " + RELIABLE[0] + " Click here to subscribe to our newsletter."
     credit = est.explain_sentences(est.counts([text])[0], make_doc(text))
     total = sum(margin for margin, _ in credit)
@@ -315,14 +316,14 @@ def test_models_sampled_prior_lowers_the_threshold_of_a_reliable_heavy_sample() 
 
 def test_models_pinned_rows_are_never_held_out_for_calibration() -> None:
     texts, labels, _ = _imbalanced()
-    est = small("veracity.LinearNgram.v1").fit(texts, labels)  # type: ignore[attr-defined]
+    est = small("veracity.LinearNgram.v1").fit(texts, labels)
     pinned = np.zeros(len(texts), dtype=bool)
     pinned[:6] = True
     target = (np.asarray(labels) == "unreliable").astype(int)
     groups = [f"g{i % 8}" for i in range(len(texts))]
     margins = est._oof_margins(est._weight(est.counts(texts)), target, groups, None, pinned)
     assert np.isnan(margins[pinned]).all() and not np.isnan(margins[~pinned]).any()
-    refit = small("veracity.LinearNgram.v1").fit(texts, labels, groups=groups, pinned=pinned)  # type: ignore[attr-defined]
+    refit = small("veracity.LinearNgram.v1").fit(texts, labels, groups=groups, pinned=pinned)
     assert 0.0 < refit.threshold_ < 1.0
 
 
@@ -358,12 +359,12 @@ def test_models_are_scikit_learn_classifiers_without_importing_it_to_score(
 ) -> None:
     est = small(detector_name)
     assert is_classifier(est)
-    assert est.set_params(C=2.0) is est and est.get_params()["C"] == 2.0  # type: ignore[attr-defined]
+    assert est.set_params(C=2.0) is est and est.get_params()["C"] == 2.0
     with pytest.raises(ValueError, match="invalid parameter"):
-        est.set_params(bogus=1)  # type: ignore[attr-defined]
+        est.set_params(bogus=1)
     with pytest.raises(NotFittedError):
-        est.predict_proba(TEXTS)  # type: ignore[attr-defined]
-    assert est.fit(TEXTS, LABELS).score(TEXTS, LABELS) == 1.0  # type: ignore[attr-defined]
+        est.predict_proba(TEXTS)
+    assert est.fit(TEXTS, LABELS).score(TEXTS, LABELS) == 1.0
     assert f"{type(est).__name__}(" in repr(est)
 
 
@@ -429,7 +430,7 @@ def test_models_calibration_holds_out_every_row_when_pinning_leaves_one_class() 
     reliable = np.asarray(labels) == "reliable"
     groups = [("one" if r else f"g{i}") for i, r in enumerate(reliable)]
     pinned = np.ones(len(texts), dtype=bool)
-    est = small("veracity.LinearNgram.v1").fit(texts, labels, groups=groups, pinned=pinned)  # type: ignore[attr-defined]
+    est = small("veracity.LinearNgram.v1").fit(texts, labels, groups=groups, pinned=pinned)
     target = reliable.astype(int) ^ 1
     margins = est._oof_margins(est._weight(est.counts(texts)), target, groups, None, pinned)
     assert not np.isnan(margins).any()
@@ -441,7 +442,7 @@ def test_models_calibration_skips_folds_that_train_on_one_class() -> None:
     texts, labels, _ = _imbalanced()
     reliable = np.asarray(labels) == "reliable"
     groups = [("one" if r else f"g{i}") for i, r in enumerate(reliable)]
-    est = small("veracity.LinearNgram.v1").fit(texts, labels, groups=groups)  # type: ignore[attr-defined]
+    est = small("veracity.LinearNgram.v1").fit(texts, labels, groups=groups)
     assert np.isfinite(est.threshold_) and 0.0 < est.threshold_ < 1.0
 
 
@@ -503,7 +504,7 @@ def test_models_lexical_cues_match_their_patterns(text: str) -> None:
 def test_models_weights_and_margins_are_scipys_floats(name: str) -> None:
     """TF-IDF rows and margins, computed without dense n_features temporaries, are the very
     floats of scipy's ``multiply``/``sum(axis=1)`` and ``X @ coef``."""
-    est = small(name).fit(TEXTS, LABELS)  # type: ignore[attr-defined]
+    est = small(name).fit(TEXTS, LABELS)
     counts = est.counts(TEXTS[::2])
     x = counts.astype(np.float32, copy=True)
     if est.sublinear_tf:

@@ -67,7 +67,7 @@ def dialogs() -> list[str]:
 def page(browser: Any, dialogs: list[str]) -> Iterator[Any]:
     context = browser.new_context()
     tab = context.new_page()
-    tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    tab.on("dialog", lambda d: _dismiss(d, dialogs))
     yield tab
     context.close()
 
@@ -182,3 +182,9 @@ def test_page_recent_line_reads_in_order_whatever_the_name(
     assert link["x"] + link["width"] <= pill["x"], (link, pill)
     assert meta["x"] >= pill["x"] + pill["width"] or meta["y"] > pill["y"], (pill, meta)
     assert "\u202e" not in line.inner_text()
+
+
+def _dismiss(dialog: Any, seen: list[str]) -> None:
+    """Record a dialog's message and dismiss it (no page may open one)."""
+    seen.append(dialog.message)
+    dialog.dismiss()

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from reliability_support import hang_guard
 from veracity.batch.formats import open_source
-from veracity.batch.rows import RowError
+from veracity.batch.rows import Row, RowError
 from veracity.data.readers_base import unique_ids
 from veracity.data.readers_generic import read_csv, read_jsonl
 from veracity.errors import VeracityError
@@ -63,7 +63,7 @@ def _records_or_coded(read: Callable[[Path], pd.DataFrame], path: Path) -> pd.Da
         return None
 
 
-def _batch_rows(path: Path, fmt: str) -> list[tuple[str, Any]] | None:
+def _batch_rows(path: Path, fmt: str) -> list[Row] | None:
     try:
         with hang_guard():
             source = open_source(path, fmt, "text", "id")
@@ -135,7 +135,7 @@ def test_reliability_readers_batch_csv_total_is_the_row_count(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, quoting=quoting, lineterminator=end)
+            writer = csv.writer(handle, quoting=quoting, lineterminator=end)  # type: ignore[arg-type]
             writer.writerow(["id", "text"])
             for row in rows:
                 writer.writerow(row)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -34,8 +35,8 @@ X = POSITIVE + NEGATIVE
 Y = ["biased"] * len(POSITIVE) + ["neutral"] * len(NEGATIVE)
 
 
-def _fitted(**kw: object) -> SentenceLinear:
-    return SentenceLinear(n_features=2**12, **kw).fit(X, Y)  # type: ignore[arg-type]
+def _fitted(**kw: Any) -> SentenceLinear:
+    return SentenceLinear(n_features=2**12, **kw).fit(X, Y)
 
 
 def test_sentence_models_init_only_stores_args() -> None:

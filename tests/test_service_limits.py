@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +43,9 @@ def test_service_limits_body_limit_stops_reading_a_streamed_body() -> None:
         consumed.append(1)
         return {"type": "http.request", "body": b"x" * 100, "more_body": True}
 
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/v1/analyze", "headers": []}
@@ -66,7 +67,7 @@ def test_service_limits_body_within_limit_is_replayed_whole() -> None:
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": chunks.pop(0), "more_body": bool(len(chunks))}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         return None
 
     scope = {"type": "http", "method": "POST", "path": "/", "headers": []}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -101,7 +102,7 @@ def test_views_html_report_highlights_sentences_in_chromium(tmp_path: Path) -> N
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page()
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", lambda d: _dismiss(d, dialogs))
         page.goto(out.as_uri())
         verdict = page.locator("[data-verdict]").first.get_attribute("data-verdict")
         assert verdict in ("reliable", "unreliable", "uncertain")
@@ -133,3 +134,9 @@ def test_views_html_says_when_p_is_close_to_the_line() -> None:
     report.probability = round(report.uncertain_band[1] + 0.01, 4)
     for page in (render_html(report, text), render_fragment(report, text)):
         assert "Close to the line:" in page and "uncertain meets unreliable" in page
+
+
+def _dismiss(dialog: Any, seen: list[str]) -> None:
+    """Record a dialog's message and dismiss it (no page may open one)."""
+    seen.append(dialog.message)
+    dialog.dismiss()

@@ -8,11 +8,12 @@ lookups never go through string if-chains.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from .errors import E, NotFoundError
 
 T = TypeVar("T")
+F = TypeVar("F")
 
 
 class Registry(Generic[T]):
@@ -22,11 +23,13 @@ class Registry(Generic[T]):
         self.kind = kind
         self._items: dict[str, T] = {}
 
-    def register(self, name: str) -> Callable[[T], T]:
-        def deco(obj: T) -> T:
+    def register(self, name: str) -> Callable[[F], F]:
+        """A decorator that registers its object and returns it with its own type."""
+
+        def deco(obj: F) -> F:
             if name in self._items:
                 raise ValueError(f"{self.kind} '{name}' is registered twice")
-            self._items[name] = obj
+            self._items[name] = cast(T, obj)
             return obj
 
         return deco
@@ -50,7 +53,8 @@ class Registry(Generic[T]):
 
 
 readers: Registry[Callable[..., object]] = Registry("reader")
-detectors: Registry[Callable[..., object]] = Registry("detector")
+#: Detector classes: estimators that answer :class:`veracity.models.detector.Detector` once fitted.
+detectors: Registry[Callable[..., Any]] = Registry("detector")
 scrubbers: Registry[Callable[..., object]] = Registry("scrubber")
 sentence_models: Registry[Callable[..., object]] = Registry("sentence model")
 tasks: Registry[Callable[..., object]] = Registry("task")
