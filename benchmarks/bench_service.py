@@ -65,13 +65,41 @@ TEMPLATES = (
     "Share this before they delete it, {place}!",
 )
 SYLLABLES = (
-    "al", "bex", "cor", "dun", "el", "fen", "gal", "har", "ives", "kel",
-    "lin", "mar", "nor", "ol", "pen", "ross", "stan", "tor", "wick", "yar",
+    "al",
+    "bex",
+    "cor",
+    "dun",
+    "el",
+    "fen",
+    "gal",
+    "har",
+    "ives",
+    "kel",
+    "lin",
+    "mar",
+    "nor",
+    "ol",
+    "pen",
+    "ross",
+    "stan",
+    "tor",
+    "wick",
+    "yar",
 )
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 

@@ -81,12 +81,9 @@ def test_archive_cli_add_stats_lookup_remove(tmp_path: Path, files: dict[str, Pa
     assert code == 0
     assert "supported" in out and "mill-1" in out and "added share" in out
 
+    assert run("archive", "remove", "--id", "tram-1", "--db", db)[1].strip() == "removed 1 article"
     assert (
-        run("archive", "remove", "--id", "tram-1", "--db", db)[1].strip() == "removed 1 article"
-    )
-    assert (
-        run("archive", "remove", "--source", "herald", "--db", db)[1].strip()
-        == "removed 1 article"
+        run("archive", "remove", "--source", "herald", "--db", db)[1].strip() == "removed 1 article"
     )
     code, out, _ = run("archive", "stats", "--db", db)
     assert code == 0

@@ -14,7 +14,9 @@ def test_chars_hasher_adds_scikit_learn_char_wb_grams_to_word_grams() -> None:
     words = NgramHasher(2**12).ngrams(toks)
     assert grams[: len(words)] == words
     chars = [g.removeprefix("c:") for g in grams[len(words) :]]
-    analyse = CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=False).build_analyzer()
+    analyse = CountVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), lowercase=False
+    ).build_analyzer()
     assert sorted(chars) == sorted(analyse(" ".join(toks)))
     assert all(g.startswith("c:") for g in grams[len(words) :])
 

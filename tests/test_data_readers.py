@@ -47,7 +47,12 @@ def root(tmp_path: Path) -> Path:
     )
     for site in ("BuzzFeed", "PolitiFact"):
         for kind in ("Fake", "Real"):
-            item: dict[str, object] = {"title": f"{site} {kind}", "text": BODY, "source": "", "url": ""}
+            item: dict[str, object] = {
+                "title": f"{site} {kind}",
+                "text": BODY,
+                "source": "",
+                "url": "",
+            }
             item["url" if kind == "Fake" else "source"] = "http://www.news-site.com/a"
             item["publish_date"] = {"$date": 1474243200000}
             _write(

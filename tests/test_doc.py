@@ -19,8 +19,30 @@ from veracity.text.normalize import tokens
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 _PIECES = st.sampled_from(
-    ["Mr.", "U.S.", "escalated.Just", "The", "end.", "é", "e\u0301", "\u0301x", "x\u200b", "!", "?",
-     "2.5", "\n", "\n\n", "\ufb01ne", "İ", "\r\n", "\u2026", "\u2028", "he said", "\u201cWe", "must.\u201d"]
+    [
+        "Mr.",
+        "U.S.",
+        "escalated.Just",
+        "The",
+        "end.",
+        "é",
+        "e\u0301",
+        "\u0301x",
+        "x\u200b",
+        "!",
+        "?",
+        "2.5",
+        "\n",
+        "\n\n",
+        "\ufb01ne",
+        "İ",
+        "\r\n",
+        "\u2026",
+        "\u2028",
+        "he said",
+        "\u201cWe",
+        "must.\u201d",
+    ]
 ) | st.text(max_size=5)
 
 
@@ -65,7 +87,9 @@ def test_doc_one_parse_per_article(
     reads the article (counted inside the splitter and the role rules, so a call from
     anywhere counts)."""
     texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.txt"))]
-    texts += [f"Officials said on day {i} that the bridge would reopen. We doubt it!" for i in range(3)]
+    texts += [
+        f"Officials said on day {i} that the bridge would reopen. We doubt it!" for i in range(3)
+    ]
     sentences = sum(len(make_doc(t).sentences) for t in texts)
     calls = {"split": 0, "roles": 0}
 
@@ -76,7 +100,9 @@ def test_doc_one_parse_per_article(
 
         return wrapper
 
-    monkeypatch.setattr(sentences_module, "_candidates", counted("split", sentences_module._candidates))
+    monkeypatch.setattr(
+        sentences_module, "_candidates", counted("split", sentences_module._candidates)
+    )
     monkeypatch.setattr(roles_module, "classify_role", counted("roles", roles_module.classify_role))
     getattr(analyzer, call)(texts)
     assert calls == {"split": len(texts), "roles": sentences}

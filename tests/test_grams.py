@@ -25,28 +25,41 @@ def _by_segment(table: object, n: int) -> list[list[str]]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=200), st.lists(st.tuples(st.integers(0, 200), st.integers(0, 90))),
-       st.lists(st.binary(max_size=6), min_size=1, max_size=4), st.data())
+@given(
+    st.binary(max_size=200),
+    st.lists(st.tuples(st.integers(0, 200), st.integers(0, 90))),
+    st.lists(st.binary(max_size=6), min_size=1, max_size=4),
+    st.data(),
+)
 def test_grams_murmur_spans_equal_mmh3(
     data: bytes, spans: list[tuple[int, int]], prefixes: list[bytes], draw: st.DataObject
 ) -> None:
     spans = [(min(a, len(data)), min(n, len(data) - min(a, len(data)))) for a, n in spans]
     pid = [draw.draw(st.integers(0, len(prefixes) - 1)) for _ in spans]
     got = murmur_spans(
-        data, np.array([a for a, _ in spans], np.int64), np.array([n for _, n in spans], np.int64),
-        prefixes, np.array(pid, np.int64),
+        data,
+        np.array([a for a, _ in spans], np.int64),
+        np.array([n for _, n in spans], np.int64),
+        prefixes,
+        np.array(pid, np.int64),
     )
-    expected = [mmh3.hash(prefixes[p] + data[a : a + n]) for (a, n), p in zip(spans, pid, strict=True)]
+    expected = [
+        mmh3.hash(prefixes[p] + data[a : a + n]) for (a, n), p in zip(spans, pid, strict=True)
+    ]
     assert got.tolist() == expected
 
 
 @settings(max_examples=200, deadline=None)
 @given(SEGMENTS, st.data())
-def test_grams_tables_hold_the_hashers_ngrams(segments: list[list[str]], draw: st.DataObject) -> None:
+def test_grams_tables_hold_the_hashers_ngrams(
+    segments: list[list[str]], draw: st.DataObject
+) -> None:
     prefixes = [draw.draw(PREFIXES) for _ in segments]
     for hasher in (NgramHasher(2**10), MaskedNgramHasher(2**10), NgramHasher(2**10, (2, 3))):
         table = hasher.table(segments, prefixes)
-        expected = [[p + g for g in hasher.ngrams(s)] for s, p in zip(segments, prefixes, strict=True)]
+        expected = [
+            [p + g for g in hasher.ngrams(s)] for s, p in zip(segments, prefixes, strict=True)
+        ]
         assert _by_segment(table, len(segments)) == expected
         assert table.hashes.tolist() == [mmh3.hash(table.gram(i)) for i in range(len(table.hashes))]
 
@@ -60,7 +73,9 @@ def test_grams_long_ngrams_take_the_slow_path_and_agree() -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.text(max_size=40), max_size=5), st.sampled_from([(1, 3), (3, 5), (2, 2)]))
-def test_grams_char_wb_table_holds_padded_word_windows(texts: list[str], ngram_range: tuple[int, int]) -> None:
+def test_grams_char_wb_table_holds_padded_word_windows(
+    texts: list[str], ngram_range: tuple[int, int]
+) -> None:
     table = char_wb_table(texts, ngram_range)
     lo, hi = ngram_range
     for k, text in enumerate(texts):

@@ -56,8 +56,12 @@ def test_hashing_word_ngrams_match_hashing_vectorizer(
     small_table: int, texts: list[str], ngram_range: tuple[int, int], norm: str | None
 ) -> None:
     expected = HashingVectorizer(
-        n_features=2**12, ngram_range=ngram_range, token_pattern=SPACE_SPLIT,
-        lowercase=False, alternate_sign=False, norm=norm,
+        n_features=2**12,
+        ngram_range=ngram_range,
+        token_pattern=SPACE_SPLIT,
+        lowercase=False,
+        alternate_sign=False,
+        norm=norm,
     ).transform(texts)
     with patch.object(hashing, "SMALL_TABLE", small_table):
         got = NgramVectorizer(2**12, ngram_range, norm=norm).transform(texts)
@@ -71,8 +75,11 @@ def test_hashing_char_wb_ngrams_match_hashing_vectorizer(
     small_table: int, texts: list[str], ngram_range: tuple[int, int]
 ) -> None:
     expected = HashingVectorizer(
-        n_features=2**12, analyzer="char_wb", ngram_range=ngram_range,
-        lowercase=False, alternate_sign=False,
+        n_features=2**12,
+        analyzer="char_wb",
+        ngram_range=ngram_range,
+        lowercase=False,
+        alternate_sign=False,
     ).transform(texts)
     with patch.object(hashing, "SMALL_TABLE", small_table):
         got = NgramVectorizer(2**12, ngram_range, analyzer="char_wb").transform(texts)
@@ -83,14 +90,22 @@ def test_hashing_char_wb_ngrams_match_hashing_vectorizer(
 @given(TEXTS)
 def test_hashing_detector_hashers_match_hashing_vectorizer(texts: list[str]) -> None:
     words = HashingVectorizer(
-        n_features=2**12, tokenizer=str.split, token_pattern=None, lowercase=False,
-        ngram_range=(1, 2), alternate_sign=False, norm=None, dtype=np.float32,
+        n_features=2**12,
+        tokenizer=str.split,
+        token_pattern=None,
+        lowercase=False,
+        ngram_range=(1, 2),
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
     )
     hasher = NgramHasher(2**12)
     stripped = [" ".join(w for w in t.split() if w not in ARTIFACT_TOKENS) for t in texts]
     _same(hasher.transform(texts), words.transform(stripped))
     masked = MaskedNgramHasher(2**12)
-    fh = FeatureHasher(n_features=2**12, input_type="string", alternate_sign=False, dtype=np.float32)
+    fh = FeatureHasher(
+        n_features=2**12, input_type="string", alternate_sign=False, dtype=np.float32
+    )
     expected = words.transform(stripped) + fh.transform(masked._masked(t.split()) for t in texts)
     _same(masked.transform(texts), expected.tocsr())
 

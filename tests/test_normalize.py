@@ -98,7 +98,9 @@ _TYPOGRAPHIC = "\u00a0\u00ab\u00b7\u00bb\u2009\u200a\u2010\u2013\u2014\u2015\u20
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.characters(max_codepoint=127) | st.sampled_from(_TYPOGRAPHIC), max_size=80))
+@given(
+    st.text(alphabet=st.characters(max_codepoint=127) | st.sampled_from(_TYPOGRAPHIC), max_size=80)
+)
 def test_normalize_ascii_tokens_take_the_short_way_to_the_same_result(text: str) -> None:
     # ASCII with typographic punctuation takes a short way; one accented word, the Unicode one.
     assert tokens(text) == tokens(text + " é")[:-1]

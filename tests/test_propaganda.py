@@ -24,7 +24,10 @@ def test_propaganda_token_offsets_follow_canonical_tokens() -> None:
     toks, starts, ends = token_offsets(text)
     assert toks == tokens(text)
     assert [text[a:b].casefold() for a, b in zip(starts, ends, strict=True)][:3] == [
-        "obama", "s", "team"]
+        "obama",
+        "s",
+        "team",
+    ]
     assert toks[toks.index("0000")] == "0000"
 
 
@@ -33,8 +36,9 @@ def test_propaganda_feature_index_is_stable_and_in_range() -> None:
     index = token_feature_index(hashes, 10)
     assert index.shape == (4, 7)
     assert index.min() >= 0 and index.max() < 2**10
-    np.testing.assert_array_equal(index, token_feature_index(token_hashes(
-        ["the", "evil", "plan", "the"]), 10))
+    np.testing.assert_array_equal(
+        index, token_feature_index(token_hashes(["the", "evil", "plan", "the"]), 10)
+    )
     # same token, same centre feature
     assert index[0, 2] == index[3, 2]
 
@@ -51,10 +55,16 @@ def test_propaganda_merge_runs_respects_gap_and_sentences() -> None:
 def test_propaganda_tagger_learns_and_returns_article_offsets() -> None:
     loaded = "monstrous traitors"
     texts = [f"The plan came from {loaded} again.\nThe vote was on Monday." for _ in range(20)]
-    preps = [prepare(t, str(i), [(0, t.index("\n")), (t.index("\n") + 1, len(t))], 12)
-             for i, t in enumerate(texts)]
-    y = np.concatenate([(p.starts >= texts[0].index(loaded)) & (p.ends <= texts[0].index(
-        loaded) + len(loaded)) for p in preps]).astype(int)
+    preps = [
+        prepare(t, str(i), [(0, t.index("\n")), (t.index("\n") + 1, len(t))], 12)
+        for i, t in enumerate(texts)
+    ]
+    y = np.concatenate(
+        [
+            (p.starts >= texts[0].index(loaded)) & (p.ends <= texts[0].index(loaded) + len(loaded))
+            for p in preps
+        ]
+    ).astype(int)
     index = np.concatenate([p.index for p in preps])
     tagger = SpanTagger(bits=12, C=10.0, threshold=0.5, gap=0).fit(index, np.zeros(len(y)), y)
     spans = predict_spans(tagger, preps[0], np.zeros(2))
@@ -63,12 +73,15 @@ def test_propaganda_tagger_learns_and_returns_article_offsets() -> None:
 
 
 def test_propaganda_technique_classifier_roundtrip() -> None:
-    items = [SpanContext("vile traitors", "they are vile traitors", 1),
-             SpanContext("make us great", "make us great make us great", 2)] * 5
+    items = [
+        SpanContext("vile traitors", "they are vile traitors", 1),
+        SpanContext("make us great", "make us great make us great", 2),
+    ] * 5
     labels = ["Name_Calling,Labeling", "Slogans"] * 5
     model = TechniqueClassifier(n_features=2**10).fit(items, labels)
-    again = TechniqueClassifier.from_arrays(model.get_params(), list(model.classes_),
-                                            model.to_arrays())
+    again = TechniqueClassifier.from_arrays(
+        model.get_params(), list(model.classes_), model.to_arrays()
+    )
     # weights are stored as float16
     np.testing.assert_allclose(again.predict_proba(items), model.predict_proba(items), atol=1e-2)
     assert list(model.predict(items[:2])) == labels[:2]
@@ -88,6 +101,8 @@ def test_propaganda_si_metric_partial_overlap() -> None:
 
 def test_propaganda_tc_metric_counts_multi_label_spans() -> None:
     gold = [("a", 0, 5, "Doubt"), ("a", 0, 5, "Loaded_Language"), ("a", 7, 9, "Slogans")]
-    ranked = {("a", 0, 5): ["Loaded_Language", "Doubt", "Slogans"],
-              ("a", 7, 9): ["Doubt", "Slogans"]}
+    ranked = {
+        ("a", 0, 5): ["Loaded_Language", "Doubt", "Slogans"],
+        ("a", 7, 9): ["Doubt", "Slogans"],
+    }
     assert tc_micro_f1(ranked, gold) == pytest.approx(2 / 3)

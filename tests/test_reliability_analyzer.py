@@ -204,7 +204,8 @@ def test_reliability_analyzer_chunked_batch_equals_one_by_one(
     monkeypatch.setattr(veracity.analyze, "CHUNK", 2)
     texts = [
         f"The mayor said on day {i} that the bridge would reopen. We think it never will! "
-        "Officials declined to comment." for i in range(5)
+        "Officials declined to comment."
+        for i in range(5)
     ]
     together = analyzer.analyze_many(texts)
     alone = [analyzer.analyze(text) for text in texts]

@@ -24,7 +24,9 @@ def test_semantic_embed_dim_matches_the_bundled_asset() -> None:
 def test_semantic_profile_is_the_articles_mean_token_vector() -> None:
     rows, weights = EMBED_V1.rows(make_doc(TEXT))
     np.testing.assert_allclose(weights @ rows, article_style(TEXT, EMBED_V1), rtol=1e-6)
-    np.testing.assert_allclose(article_style(TEXT, EMBED_V1), bundled_embedder().embed([TEXT])[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        article_style(TEXT, EMBED_V1), bundled_embedder().embed([TEXT])[0], rtol=1e-5, atol=1e-6
+    )
 
 
 def test_semantic_stacked_embedding_moves_the_margin() -> None:

@@ -222,4 +222,3 @@ def test_sentences_span_ends_match_pysbd_char_spans(text: str) -> None:
 def test_sentences_span_ends_match_pysbd_on_repeats_and_abbreviations(text: str) -> None:
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     assert span_ends(text, segmenter.processor(text).process()) == _pysbd_char_span_ends(text)
-

@@ -61,7 +61,9 @@ def test_views_html_and_terminal_show_the_mojibake_repair(tmp_path: Path) -> Non
     article = tmp_path / "article.txt"
     article.write_text(MOJIBAKE, encoding="utf-8")
     out = tmp_path / "report.html"
-    result = CliRunner().invoke(cli, ["check", str(article), "--color", "never", "--html", str(out)])
+    result = CliRunner().invoke(
+        cli, ["check", str(article), "--color", "never", "--html", str(out)]
+    )
     assert result.exit_code == 0, result.output
     repaired = document_from_text(MOJIBAKE).repaired
     assert repaired == 9

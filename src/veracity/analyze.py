@@ -120,7 +120,9 @@ class Analyzer:
     def _verdict(self, p: float, counts_row: Any, words: int) -> Verdict:
         lo, hi = self.band
         if words < MIN_WORDS:
-            return Verdict(p, "uncertain", f"too short to judge ({counted(words, 'word')} < {MIN_WORDS})")
+            return Verdict(
+                p, "uncertain", f"too short to judge ({counted(words, 'word')} < {MIN_WORDS})"
+            )
         coverage = self.detector.coverage(counts_row)
         if coverage < self.min_coverage:
             return Verdict(
@@ -166,7 +168,9 @@ class Analyzer:
             total = sum(abs(c.logit) for c in contribs) or 1.0
             sentences = [
                 self._sentence(s, sig, c, total)
-                for s, sig, c in zip(parsed[i].sentences, sentence_signals[i], contribs, strict=True)
+                for s, sig, c in zip(
+                    parsed[i].sentences, sentence_signals[i], contribs, strict=True
+                )
             ]
             signals = self._signals(doc.text, sentence_signals[i])
             added_share = self._provenance(sentences) if self.archive is not None else None

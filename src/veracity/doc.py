@@ -52,9 +52,7 @@ class Doc:
         return " ".join(t for sentence in self.tokens for t in sentence)
 
 
-def make_doc(
-    text: str, sentences: Sequence[Sentence] | None = None, stop: Stop = go_on
-) -> Doc:
+def make_doc(text: str, sentences: Sequence[Sentence] | None = None, stop: Stop = go_on) -> Doc:
     """Parse ``text`` once: split it (unless ``sentences`` are given), tokenise and assign roles.
 
     ``stop`` is called between the stages, so a caller whose time ran out (a service

@@ -276,7 +276,9 @@ class LinearNgram(ClassifierEstimator):
             w = None if weight is None else weight[tr]
             coef, intercept = self._solve(feats[tr], target[tr], w)
             margins[te] = feats[te] @ coef + intercept
-        if len(np.unique(target[~np.isnan(margins)])) < 2 and (groups is not None or pinned is not None):
+        if len(np.unique(target[~np.isnan(margins)])) < 2 and (
+            groups is not None or pinned is not None
+        ):
             return self._oof_margins(feats, target, None, weight)
         return margins
 

@@ -27,12 +27,31 @@ _LEXICAL = {
     "second_person": frozenset({"you", "your", "yourself"}),
     "exclamation": frozenset({"!"}),
     "hedge": frozenset(
-        {"seem", "seems", "apparently", "allegedly", "perhaps", "maybe", "might", "supposedly",
-         "rumored", "rumoured"}
+        {
+            "seem",
+            "seems",
+            "apparently",
+            "allegedly",
+            "perhaps",
+            "maybe",
+            "might",
+            "supposedly",
+            "rumored",
+            "rumoured",
+        }
     ),
     "intensifier": frozenset(
-        {"very", "really", "totally", "absolutely", "completely", "truly", "obviously", "clearly",
-         "literally"}
+        {
+            "very",
+            "really",
+            "totally",
+            "absolutely",
+            "completely",
+            "truly",
+            "obviously",
+            "clearly",
+            "literally",
+        }
     ),
     "absolutist": frozenset(
         {"always", "never", "everyone", "everybody", "nobody", "nothing", "all", "every", "entire"}

@@ -97,9 +97,7 @@ def _voice_prefixes(source: bool, shared: bool) -> tuple[str, ...]:
     return ("", "s:") if shared else ("s:",)
 
 
-def voice_grams(
-    hasher: NgramHasher, doc: Doc, shared: bool = False
-) -> tuple[tuple[str, ...], ...]:
+def voice_grams(hasher: NgramHasher, doc: Doc, shared: bool = False) -> tuple[tuple[str, ...], ...]:
     """Each sentence's n-grams as strings (what :func:`voice_segments` gives the hasher)."""
     runs, prefixes, owner = voice_segments(doc, shared)
     table = hasher.table(runs, prefixes)

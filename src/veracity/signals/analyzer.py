@@ -86,8 +86,13 @@ class SentenceSignals:
 class SignalAnalyzer:
     """The shipped sentence models, rules and propaganda tagger, ready to score."""
 
-    def __init__(self, sentence: dict[str, SentenceLinear], tagger: SpanTagger,
-                 techniques: TechniqueClassifier, cards: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        sentence: dict[str, SentenceLinear],
+        tagger: SpanTagger,
+        techniques: TechniqueClassifier,
+        cards: dict[str, dict[str, Any]],
+    ) -> None:
         self.sentence = sentence
         self.tagger = tagger
         self.techniques = techniques
@@ -106,11 +111,13 @@ class SignalAnalyzer:
             meta = bundle.data["propaganda"]
             tagger = SpanTagger.from_arrays(meta["tagger"], bundle.arrays["tagger"])
             techniques = TechniqueClassifier.from_arrays(
-                meta["techniques"], meta["classes"], bundle.arrays["techniques"])
+                meta["techniques"], meta["classes"], bundle.arrays["techniques"]
+            )
         except (KeyError, TypeError, ValueError) as err:
             raise ModelError(E.E010, path=folder / PROPAGANDA, reason=str(err)) from None
-        cards = {name: m.card for name, m in ((n, load_folder(folder / n))
-                                               for n in SENTENCE_SIGNALS)}
+        cards = {
+            name: m.card for name, m in ((n, load_folder(folder / n)) for n in SENTENCE_SIGNALS)
+        }
         cards[PROPAGANDA] = bundle.card
         return cls(sentence, tagger, techniques, cards)
 
@@ -129,18 +136,20 @@ class SignalAnalyzer:
     def analyze(self, doc: Doc) -> list[SentenceSignals]:
         return self.analyze_many([doc])[0]
 
-    def analyze_many(
-        self, docs: Sequence[Doc], stop: Stop = go_on
-    ) -> list[list[SentenceSignals]]:
+    def analyze_many(self, docs: Sequence[Doc], stop: Stop = go_on) -> list[list[SentenceSignals]]:
         """Signals for many articles at once (one transform, one product per batch).
 
         ``stop`` is called between the stages and every :data:`STOP_EVERY` sentences.
         """
-        preps = [prepare(doc.text, str(i), [(s.start, s.end) for s in doc.sentences],
-                         self.tagger.bits) for i, doc in enumerate(docs)]
+        preps = [
+            prepare(doc.text, str(i), [(s.start, s.end) for s in doc.sentences], self.tagger.bits)
+            for i, doc in enumerate(docs)
+        ]
         stop()
-        toks = [[prep.tokens[slice(*token_range(prep, s.start, s.end))] for s in doc.sentences]
-                for prep, doc in zip(preps, docs, strict=True)]
+        toks = [
+            [prep.tokens[slice(*token_range(prep, s.start, s.end))] for s in doc.sentences]
+            for prep, doc in zip(preps, docs, strict=True)
+        ]
         canon = [[" ".join(t) for t in article] for article in toks]
         logits = self.sentence_logits([c for article in canon for c in article])
         probs = sigmoid(logits)
@@ -152,29 +161,41 @@ class SignalAnalyzer:
         for doc, art_toks, spans in zip(docs, toks, found, strict=True):
             by_sentence = _group_spans(spans, doc.sentences)
             result = []
-            for k, (sent, role, stoks) in enumerate(zip(doc.sentences, doc.roles, art_toks,
-                                                        strict=True)):
+            for k, (sent, role, stoks) in enumerate(
+                zip(doc.sentences, doc.roles, art_toks, strict=True)
+            ):
                 if row % STOP_EVERY == 0:
                     stop()
                 bias, subj, check = probs[row, 0], probs[row, 1], probs[row, 2]
                 row += 1
-                result.append(SentenceSignals(
-                    index=sent.index, start=sent.start, end=sent.end, role=role.role,
-                    role_cues=[(sent.start + a, sent.start + b, c) for a, b, c in role.cues],
-                    techniques=by_sentence[k], bias=float(bias), subjectivity=float(subj),
-                    checkworthy=float(check), sentiment=sentiment.compound(stoks),
-                    hedges=role.hedges, words=sum(1 for t in stoks if t not in "!?")))
+                result.append(
+                    SentenceSignals(
+                        index=sent.index,
+                        start=sent.start,
+                        end=sent.end,
+                        role=role.role,
+                        role_cues=[(sent.start + a, sent.start + b, c) for a, b, c in role.cues],
+                        techniques=by_sentence[k],
+                        bias=float(bias),
+                        subjectivity=float(subj),
+                        checkworthy=float(check),
+                        sentiment=sentiment.compound(stoks),
+                        hedges=role.hedges,
+                        words=sum(1 for t in stoks if t not in "!?"),
+                    )
+                )
             out.append(result)
         return out
 
-    def _spans(self, preps: Sequence[Prepared], canon: Sequence[Sequence[str]],
-               sentence_logits: np.ndarray) -> list[list[Technique]]:
+    def _spans(
+        self, preps: Sequence[Prepared], canon: Sequence[Sequence[str]], sentence_logits: np.ndarray
+    ) -> list[list[Technique]]:
         """Tagged spans with their technique, per article (one technique batch)."""
         candidates: list[tuple[int, int, int, float]] = []
         contexts: list[SpanContext] = []
         offset = 0
         for art, (prep, sents) in enumerate(zip(preps, canon, strict=True)):
-            logits = sentence_logits[offset:offset + len(sents)]
+            logits = sentence_logits[offset : offset + len(sents)]
             offset += len(sents)
             if not sents or not len(prep.starts):
                 continue
@@ -189,20 +210,23 @@ class SignalAnalyzer:
                 out[art].append((start, end, str(label), round(score, 4)))
         return out
 
-    def rank_techniques(self, text: str, spans: Sequence[tuple[int, int]],
-                        sentences: Sequence[SentenceLike]) -> list[list[str]]:
+    def rank_techniques(
+        self, text: str, spans: Sequence[tuple[int, int]], sentences: Sequence[SentenceLike]
+    ) -> list[list[str]]:
         """Techniques for given spans, most likely first (the PTC TC task)."""
         prep = prepare(text, "", [(s.start, s.end) for s in sentences], self.tagger.bits)
-        canon = [" ".join(prep.tokens[slice(*token_range(prep, s.start, s.end))])
-                 for s in sentences]
+        canon = [
+            " ".join(prep.tokens[slice(*token_range(prep, s.start, s.end))]) for s in sentences
+        ]
         canon_text = " ".join(prep.tokens)
         contexts = [_context(prep, canon, canon_text, a, b) for a, b in spans]
         probs = self.techniques.predict_proba(contexts)
         return [[str(self.techniques.classes_[j]) for j in np.argsort(-row)] for row in probs]
 
 
-def _context(prep: Prepared, canon: Sequence[str], canon_text: str, start: int,
-             end: int) -> SpanContext:
+def _context(
+    prep: Prepared, canon: Sequence[str], canon_text: str, start: int, end: int
+) -> SpanContext:
     a, b = token_range(prep, start, end)
     k = int(prep.sentence_ids[min(a, len(prep.sentence_ids) - 1)]) if len(prep.starts) else 0
     sentence = canon[k] if canon else ""

@@ -66,8 +66,9 @@ def article_signals(text: str, signals: Sequence[SentenceSignals]) -> dict[str, 
     }
 
 
-def reliable_ranges(frame: pd.DataFrame, analyzer: SignalAnalyzer, batch: int = 64,
-                    limit: int = 4000, seed: int = 0) -> dict[str, Any]:
+def reliable_ranges(
+    frame: pd.DataFrame, analyzer: SignalAnalyzer, batch: int = 64, limit: int = 4000, seed: int = 0
+) -> dict[str, Any]:
     """(p10, p50, p90) of each signal over the reliable articles of ``frame``.
 
     ``frame`` has the record schema (``text``, ``label``...); at most
@@ -81,12 +82,16 @@ def reliable_ranges(frame: pd.DataFrame, analyzer: SignalAnalyzer, batch: int = 
     texts = [str(t) for t in reliable["text"] if str(t).strip()]
     rows: list[dict[str, float]] = []
     for i in range(0, len(texts), batch):
-        chunk = texts[i:i + batch]
+        chunk = texts[i : i + batch]
         analysed = analyzer.analyze_many([make_doc(t) for t in chunk])
         rows += [article_signals(t, sig) for t, sig in zip(chunk, analysed, strict=True)]
-    ranges = {
-        name: [round(float(np.percentile([r[name] for r in rows], q)), 4) for q in (10, 50, 90)]
-        for name in SIGNALS
-    } if rows else {}
+    ranges = (
+        {
+            name: [round(float(np.percentile([r[name] for r in rows], q)), 4) for q in (10, 50, 90)]
+            for name in SIGNALS
+        }
+        if rows
+        else {}
+    )
     corpora = sorted({str(c) for c in reliable.get("corpus", [])})
     return {"ranges": ranges, "articles": len(rows), "corpora": corpora}

@@ -28,20 +28,72 @@ APPEAL = "appeal"
 BOILERPLATE = "boilerplate"
 
 SPEECH_VERBS = [
-    "said", "says", "told", "tells", "stated", "added", "explained", "noted", "wrote", "writes",
-    "argued", "claimed", "asserted", "insisted", "warned", "announced", "acknowledged",
-    "admitted", "confirmed", "denied", "testified", "tweeted", "declared", "stressed",
-    "emphasised", "emphasized", "remarked", "responded", "replied", "commented", "alleged",
-    "reported", "cited", "recalled", "conceded", "predicted", "urged", "asked", "answered",
-    "posted"
+    "said",
+    "says",
+    "told",
+    "tells",
+    "stated",
+    "added",
+    "explained",
+    "noted",
+    "wrote",
+    "writes",
+    "argued",
+    "claimed",
+    "asserted",
+    "insisted",
+    "warned",
+    "announced",
+    "acknowledged",
+    "admitted",
+    "confirmed",
+    "denied",
+    "testified",
+    "tweeted",
+    "declared",
+    "stressed",
+    "emphasised",
+    "emphasized",
+    "remarked",
+    "responded",
+    "replied",
+    "commented",
+    "alleged",
+    "reported",
+    "cited",
+    "recalled",
+    "conceded",
+    "predicted",
+    "urged",
+    "asked",
+    "answered",
+    "posted",
 ]
 
 #: Nouns that make "<noun> say" an attribution ("officials say", "experts say").
 SAYERS = [
-    "officials", "experts", "sources", "analysts", "critics", "police", "authorities",
-    "scientists", "researchers", "witnesses", "residents", "investigators", "prosecutors",
-    "lawmakers", "doctors", "economists", "diplomats", "aides", "organisers", "organizers",
-    "studies", "polls"
+    "officials",
+    "experts",
+    "sources",
+    "analysts",
+    "critics",
+    "police",
+    "authorities",
+    "scientists",
+    "researchers",
+    "witnesses",
+    "residents",
+    "investigators",
+    "prosecutors",
+    "lawmakers",
+    "doctors",
+    "economists",
+    "diplomats",
+    "aides",
+    "organisers",
+    "organizers",
+    "studies",
+    "polls",
 ]
 
 OUTLETS = ["reuters", "ap", "afp", "bloomberg", "cnn", "bbc", "upi", "tass", "xinhua"]
@@ -52,17 +104,91 @@ COGNITIVE = (
 )
 
 EVALUATIVE = [
-    "obvious", "obviously", "clearly", "epic", "failure", "disgusting", "disgraceful", "shameful",
-    "shameless", "pathetic", "ridiculous", "absurd", "outrageous", "stupid", "idiotic", "insane",
-    "crazy", "terrible", "horrible", "horrific", "awful", "incredible", "incredibly", "amazing",
-    "brilliant", "sick", "sickening", "evil", "corrupt", "disaster", "disastrous", "despicable",
-    "vile", "appalling", "laughable", "hypocrite", "hypocritical", "hypocrisy", "sadly",
-    "unfortunately", "thankfully", "fortunately", "frankly", "honestly", "undoubtedly", "surely",
-    "truly", "blatant", "blatantly", "shocking", "shockingly", "unbelievable", "pitiful",
-    "moronic", "nonsense", "garbage", "ludicrous", "outrage", "scandalous", "wonderful",
-    "fantastic", "worst", "beautiful", "ugly", "deplorable", "treasonous", "traitor", "thug",
-    "thugs", "puppet", "clown", "sheer", "utter", "utterly", "absolutely", "totally", "literally",
-    "disgrace", "betrayal", "madness", "insanity", "farce", "sham", "lunatic", "lunatics"
+    "obvious",
+    "obviously",
+    "clearly",
+    "epic",
+    "failure",
+    "disgusting",
+    "disgraceful",
+    "shameful",
+    "shameless",
+    "pathetic",
+    "ridiculous",
+    "absurd",
+    "outrageous",
+    "stupid",
+    "idiotic",
+    "insane",
+    "crazy",
+    "terrible",
+    "horrible",
+    "horrific",
+    "awful",
+    "incredible",
+    "incredibly",
+    "amazing",
+    "brilliant",
+    "sick",
+    "sickening",
+    "evil",
+    "corrupt",
+    "disaster",
+    "disastrous",
+    "despicable",
+    "vile",
+    "appalling",
+    "laughable",
+    "hypocrite",
+    "hypocritical",
+    "hypocrisy",
+    "sadly",
+    "unfortunately",
+    "thankfully",
+    "fortunately",
+    "frankly",
+    "honestly",
+    "undoubtedly",
+    "surely",
+    "truly",
+    "blatant",
+    "blatantly",
+    "shocking",
+    "shockingly",
+    "unbelievable",
+    "pitiful",
+    "moronic",
+    "nonsense",
+    "garbage",
+    "ludicrous",
+    "outrage",
+    "scandalous",
+    "wonderful",
+    "fantastic",
+    "worst",
+    "beautiful",
+    "ugly",
+    "deplorable",
+    "treasonous",
+    "traitor",
+    "thug",
+    "thugs",
+    "puppet",
+    "clown",
+    "sheer",
+    "utter",
+    "utterly",
+    "absolutely",
+    "totally",
+    "literally",
+    "disgrace",
+    "betrayal",
+    "madness",
+    "insanity",
+    "farce",
+    "sham",
+    "lunatic",
+    "lunatics",
 ]
 
 #: Evaluative phrases, each keyed by its most distinctive word.
@@ -79,14 +205,32 @@ EVALUATIVE_PHRASES = {
 
 #: Hedges that on their own make a sentence speculative opinion.
 SPECULATIVE = [
-    "seem", "seems", "seemed", "seemingly", "apparently", "perhaps", "maybe", "probably",
-    "presumably", "supposedly", "arguably"
+    "seem",
+    "seems",
+    "seemed",
+    "seemingly",
+    "apparently",
+    "perhaps",
+    "maybe",
+    "probably",
+    "presumably",
+    "supposedly",
+    "arguably",
 ]
 
 #: Further hedges: counted, but they do not make a sentence an opinion.
 HEDGE_WORDS = [
-    "possibly", "conceivably", "allegedly", "reportedly", "likely", "unlikely", "suggest",
-    "suggests", "somewhat", "rumored", "rumoured"
+    "possibly",
+    "conceivably",
+    "allegedly",
+    "reportedly",
+    "likely",
+    "unlikely",
+    "suggest",
+    "suggests",
+    "somewhat",
+    "rumored",
+    "rumoured",
 ]
 HEDGE_PHRASES = {
     "appear": r"appear\s+to",
@@ -126,8 +270,13 @@ class Rule:
     anchored: bool = True
 
 
-def _rule(family: str, kind: str, triggers: str | list[str], pattern: str | None = None,
-          anchored: bool = True) -> Rule:
+def _rule(
+    family: str,
+    kind: str,
+    triggers: str | list[str],
+    pattern: str | None = None,
+    anchored: bool = True,
+) -> Rule:
     words = tuple(triggers.split()) if isinstance(triggers, str) else tuple(triggers)
     return Rule(family, kind, words, re.compile(pattern) if pattern else None, anchored)
 
@@ -140,60 +289,118 @@ def _words(words: list[str]) -> str:
 RULES: tuple[Rule, ...] = (
     _rule(ATTRIBUTION, "according_to", "according", r"according\s+to\b"),
     _rule(ATTRIBUTION, "as_saying", "quoted", r"quoted\b[^.!?]{0,120}?\bas\s+saying\b"),
-    _rule(ATTRIBUTION, "statement", "statement interview release conference briefing",
-          r"\b(?:in|issued|during|at)\s+an?\s+(?:\w+\s+){0,2}?(?:statement|interview|"
-          r"press\s+release|news\s+conference|press\s+conference|briefing)\b", anchored=False),
-    _rule(ATTRIBUTION, "told", "told", r"told\s+(?:reporters|journalists|the\s+\w+|an?\s+\w+"
-          r"|\w+)\b"),
-    _rule(ATTRIBUTION, "outlet", OUTLETS, _words(OUTLETS)
-          + r"\s+(?:reported|reports|said|says|quoted|wrote)\b"),
+    _rule(
+        ATTRIBUTION,
+        "statement",
+        "statement interview release conference briefing",
+        r"\b(?:in|issued|during|at)\s+an?\s+(?:\w+\s+){0,2}?(?:statement|interview|"
+        r"press\s+release|news\s+conference|press\s+conference|briefing)\b",
+        anchored=False,
+    ),
+    _rule(
+        ATTRIBUTION,
+        "told",
+        "told",
+        r"told\s+(?:reporters|journalists|the\s+\w+|an?\s+\w+"
+        r"|\w+)\b",
+    ),
+    _rule(
+        ATTRIBUTION,
+        "outlet",
+        OUTLETS,
+        _words(OUTLETS) + r"\s+(?:reported|reports|said|says|quoted|wrote)\b",
+    ),
     _rule(ATTRIBUTION, "spokesperson", "spokesman spokeswoman spokesperson"),
-    _rule(ATTRIBUTION, "sayers_say", SAYERS,
-          _words(SAYERS) + r"\s+(?:say|believe|estimate|warn|claim)\b"),
+    _rule(
+        ATTRIBUTION,
+        "sayers_say",
+        SAYERS,
+        _words(SAYERS) + r"\s+(?:say|believe|estimate|warn|claim)\b",
+    ),
     _rule(ATTRIBUTION, "speech_verb", SPEECH_VERBS),
-    _rule(IDIOM, "idiom", "said",
-          r"\b(?:that|having|the|aforementioned|was|is|be|been|i|we)\s+said\b"
-          r"|\bsaid\s+and\s+done\b", anchored=False),
-    _rule(VAGUE, "vague_source", "reported said claimed rumored rumoured believed alleged",
-          r"\bit\s+(?:was|is|has\s+been)\s+(?:reported|said|claimed|rumou?red|believed|"
-          r"alleged)\b", anchored=False),
-    _rule(VAGUE, "vague_source", "say said claim believe think feel saying",
-          r"\b(?:some|many|most)\s+(?:people\s+)?(?:say|said|claim|believe|think|feel)\b"
-          r"|\bpeople\s+are\s+saying\b|\bsources\s+say\b", anchored=False),
-    _rule(OPINION, "first_person_view", COGNITIVE.replace("|", " "),
-          rf"\b(?:i|we)(?:\s+\w+){{0,2}}\s+(?:{COGNITIVE})\b", anchored=False),
+    _rule(
+        IDIOM,
+        "idiom",
+        "said",
+        r"\b(?:that|having|the|aforementioned|was|is|be|been|i|we)\s+said\b"
+        r"|\bsaid\s+and\s+done\b",
+        anchored=False,
+    ),
+    _rule(
+        VAGUE,
+        "vague_source",
+        "reported said claimed rumored rumoured believed alleged",
+        r"\bit\s+(?:was|is|has\s+been)\s+(?:reported|said|claimed|rumou?red|believed|"
+        r"alleged)\b",
+        anchored=False,
+    ),
+    _rule(
+        VAGUE,
+        "vague_source",
+        "say said claim believe think feel saying",
+        r"\b(?:some|many|most)\s+(?:people\s+)?(?:say|said|claim|believe|think|feel)\b"
+        r"|\bpeople\s+are\s+saying\b|\bsources\s+say\b",
+        anchored=False,
+    ),
+    _rule(
+        OPINION,
+        "first_person_view",
+        COGNITIVE.replace("|", " "),
+        rf"\b(?:i|we)(?:\s+\w+){{0,2}}\s+(?:{COGNITIVE})\b",
+        anchored=False,
+    ),
     _rule(OPINION, "speculation", SPECULATIVE),
     _rule(OPINION, "evaluative", EVALUATIVE),
-    *(_rule(OPINION, "evaluative", key, rf"\b{pat}\b", anchored=False)
-      for key, pat in EVALUATIVE_PHRASES.items()),
+    *(
+        _rule(OPINION, "evaluative", key, rf"\b{pat}\b", anchored=False)
+        for key, pat in EVALUATIVE_PHRASES.items()
+    ),
     _rule(HEDGE, "hedge", SPECULATIVE + HEDGE_WORDS),
-    *(_rule(HEDGE, "hedge", key, rf"\b{pat}\b", anchored=False)
-      for key, pat in HEDGE_PHRASES.items()),
+    *(
+        _rule(HEDGE, "hedge", key, rf"\b{pat}\b", anchored=False)
+        for key, pat in HEDGE_PHRASES.items()
+    ),
     _rule(APPEAL, "lets", "let lets", rf"let{APOS}s\b|lets\b|let\s+us\b"),
-    _rule(APPEAL, "pray", "pray bless",
-          r"\b(?:hope\s+(?:and|an|&)\s+pray|we\s+pray|pray\s+(?:for|that)|god\s+bless)\b",
-          anchored=False),
-    _rule(APPEAL, "must", "must need have should ought got gotta",
-          r"\b(?:we|you|americans|everyone|everybody|people)\s+(?:all\s+)?"
-          r"(?:must|need\s+to|have\s+to|should|ought\s+to|got\s+to|gotta)\b", anchored=False),
-    _rule(APPEAL, "call_to_action",
-          "share spread wake stand speak sign call contact tell join time let please forget",
-          rf"\b(?:share\s+(?:this|if|the\s+news)|spread\s+the\s+word|wake\s+up|stand\s+up|"
-          rf"speak\s+out|sign\s+the\s+petition|call\s+your|contact\s+your|tell\s+your|"
-          rf"join\s+us|it{APOS}s\s+time\s+to|it\s+is\s+time\s+to|don{APOS}t\s+let|"
-          rf"do\s+not\s+let|never\s+forget|please\s+\w+)\b", anchored=False),
-    _rule(BOILERPLATE, "boilerplate",
-          "share subscribe cookie cookies featured h tip click copyright rights sign newsletter "
-          "follow like read advertisement credit source images photo related watch via c "
-          "privacy terms article",
-          r"\b(?:share\s+(?:this\s+(?:article|story|post)|on)|subscribe|cookies?|featured\s+image|h\s*/\s*t|hat\s+tip|"
-          r"click\s+here|copyright|all\s+rights\s+reserved|sign\s+up\s+for|newsletter|"
-          r"follow\s+us|like\s+us\s+on|read\s+more|advertisement|photo\s+credit|"
-          r"image\s+credit|image\s+source|getty\s+images|(?:ap|afp|reuters)\s+photo|"
-          r"related\s*:|watch\s*:|via\s+(?:twitter|youtube|facebook)|\(c\)|"
-          r"privacy\s+policy|terms\s+of\s+(?:use|service)|"
-          r"this\s+article\s+(?:was\s+)?(?:originally\s+)?(?:appeared|published))",
-          anchored=False),
+    _rule(
+        APPEAL,
+        "pray",
+        "pray bless",
+        r"\b(?:hope\s+(?:and|an|&)\s+pray|we\s+pray|pray\s+(?:for|that)|god\s+bless)\b",
+        anchored=False,
+    ),
+    _rule(
+        APPEAL,
+        "must",
+        "must need have should ought got gotta",
+        r"\b(?:we|you|americans|everyone|everybody|people)\s+(?:all\s+)?"
+        r"(?:must|need\s+to|have\s+to|should|ought\s+to|got\s+to|gotta)\b",
+        anchored=False,
+    ),
+    _rule(
+        APPEAL,
+        "call_to_action",
+        "share spread wake stand speak sign call contact tell join time let please forget",
+        rf"\b(?:share\s+(?:this|if|the\s+news)|spread\s+the\s+word|wake\s+up|stand\s+up|"
+        rf"speak\s+out|sign\s+the\s+petition|call\s+your|contact\s+your|tell\s+your|"
+        rf"join\s+us|it{APOS}s\s+time\s+to|it\s+is\s+time\s+to|don{APOS}t\s+let|"
+        rf"do\s+not\s+let|never\s+forget|please\s+\w+)\b",
+        anchored=False,
+    ),
+    _rule(
+        BOILERPLATE,
+        "boilerplate",
+        "share subscribe cookie cookies featured h tip click copyright rights sign newsletter "
+        "follow like read advertisement credit source images photo related watch via c "
+        "privacy terms article",
+        r"\b(?:share\s+(?:this\s+(?:article|story|post)|on)|subscribe|cookies?|featured\s+image|h\s*/\s*t|hat\s+tip|"
+        r"click\s+here|copyright|all\s+rights\s+reserved|sign\s+up\s+for|newsletter|"
+        r"follow\s+us|like\s+us\s+on|read\s+more|advertisement|photo\s+credit|"
+        r"image\s+credit|image\s+source|getty\s+images|(?:ap|afp|reuters)\s+photo|"
+        r"related\s*:|watch\s*:|via\s+(?:twitter|youtube|facebook)|\(c\)|"
+        r"privacy\s+policy|terms\s+of\s+(?:use|service)|"
+        r"this\s+article\s+(?:was\s+)?(?:originally\s+)?(?:appeared|published))",
+        anchored=False,
+    ),
 )
 
 
@@ -246,7 +453,7 @@ TRAILING_ATTRIBUTION = re.compile(
     rf",\s*(?:[\w.'\-]+\s+){{0,14}}(?:{'|'.join(SPEECH_VERBS)}|told\s+\w+|as\s+saying)\b"
     r"[^,]{0,60}$"
 )
-QUOTE_CHARS = "\"\u201c\u201d\u201e"
+QUOTE_CHARS = '"\u201c\u201d\u201e'
 #: A quoted stretch of at least two words.
 QUOTED_SPAN = re.compile(
     r"[\"\u201c\u201e][^\"\u201c\u201d\u201e]*\s[^\"\u201c\u201d\u201e]*[\"\u201d]"

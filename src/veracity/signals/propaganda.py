@@ -47,10 +47,10 @@ def token_feature_index(hashes: np.ndarray, bits: int) -> np.ndarray:
     """``(n_tokens, 7)`` hashed feature ids: 5 context unigrams, 2 bigrams."""
     n = len(hashes)
     pad = np.concatenate([np.full(_PAD, _EDGE), hashes, np.full(_PAD, _EDGE + np.uint64(1))])
-    cols = [_mix(pad[_PAD + k:_PAD + k + n], k + 3, bits) for k in _UNI_OFFSETS]
+    cols = [_mix(pad[_PAD + k : _PAD + k + n], k + 3, bits) for k in _UNI_OFFSETS]
     with np.errstate(over="ignore"):
         for k in _BI_OFFSETS:
-            pair = pad[_PAD + k:_PAD + k + n] * _PAIR ^ pad[_PAD + k + 1:_PAD + k + 1 + n]
+            pair = pad[_PAD + k : _PAD + k + n] * _PAIR ^ pad[_PAD + k + 1 : _PAD + k + 1 + n]
             cols.append(_mix(pair, k + 11, bits))
     return np.stack(cols, axis=1)
 
@@ -79,8 +79,15 @@ def merge_runs(positive: np.ndarray, sentence_ids: np.ndarray, gap: int) -> list
 class SpanTagger(Estimator):
     """Token-level propaganda tagger over hashed context features."""
 
-    def __init__(self, bits: int = 18, C: float = 0.5, threshold: float = 0.5, gap: int = 1,
-                 max_iter: int = 1000, random_state: int = 0) -> None:
+    def __init__(
+        self,
+        bits: int = 18,
+        C: float = 0.5,
+        threshold: float = 0.5,
+        gap: int = 1,
+        max_iter: int = 1000,
+        random_state: int = 0,
+    ) -> None:
         self.bits = bits
         self.C = C
         self.threshold = threshold
@@ -91,8 +98,9 @@ class SpanTagger(Estimator):
     def fit(self, index: np.ndarray, sentence_logit: np.ndarray, y: np.ndarray) -> SpanTagger:
         from sklearn.linear_model import LogisticRegression
 
-        clf = LogisticRegression(C=self.C, solver="liblinear", max_iter=self.max_iter,
-                                 random_state=self.random_state)
+        clf = LogisticRegression(
+            C=self.C, solver="liblinear", max_iter=self.max_iter, random_state=self.random_state
+        )
         clf.fit(token_matrix(index, sentence_logit, self.bits), y)
         coef = clf.coef_[0]
         self.weights_ = coef[: 2**self.bits].astype(np.float32)
@@ -105,16 +113,20 @@ class SpanTagger(Estimator):
         score += self.sentence_weight_ * sentence_logit + self.intercept_
         return sigmoid(score)
 
-    def spans(self, proba: np.ndarray, sentence_ids: np.ndarray, starts: np.ndarray,
-              ends: np.ndarray) -> list[tuple[int, int, float]]:
+    def spans(
+        self, proba: np.ndarray, sentence_ids: np.ndarray, starts: np.ndarray, ends: np.ndarray
+    ) -> list[tuple[int, int, float]]:
         """Character spans ``(start, end, mean token probability)``."""
         runs = merge_runs(proba >= self.threshold, sentence_ids, self.gap)
-        return [(int(starts[a]), int(ends[b]), float(proba[a:b + 1].mean())) for a, b in runs]
+        return [(int(starts[a]), int(ends[b]), float(proba[a : b + 1].mean())) for a, b in runs]
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         nz = np.flatnonzero(self.weights_)
-        return {"index": nz.astype(np.int32), "value": self.weights_[nz].astype(np.float16),
-                "scalars": np.asarray([self.sentence_weight_, self.intercept_])}
+        return {
+            "index": nz.astype(np.int32),
+            "value": self.weights_[nz].astype(np.float16),
+            "scalars": np.asarray([self.sentence_weight_, self.intercept_]),
+        }
 
     @classmethod
     def from_arrays(cls, params: dict[str, Any], arrays: dict[str, np.ndarray]) -> SpanTagger:
@@ -142,8 +154,9 @@ def span_context(span: str, sentence: str, canonical_text: str) -> SpanContext:
 class TechniqueClassifier(ClassifierEstimator):
     """Multinomial logistic regression over span n-grams, sentence words and shape."""
 
-    def __init__(self, n_features: int = 2**17, C: float = 2.0, max_iter: int = 3000,
-                 random_state: int = 0) -> None:
+    def __init__(
+        self, n_features: int = 2**17, C: float = 2.0, max_iter: int = 3000, random_state: int = 0
+    ) -> None:
         self.n_features = n_features
         self.C = C
         self.max_iter = max_iter
@@ -156,17 +169,26 @@ class TechniqueClassifier(ClassifierEstimator):
         chars = NgramVectorizer(n, (3, 5), analyzer="char_wb")
         sentence = NgramVectorizer(n, token_pattern=SPACE_SPLIT)
         lengths = np.asarray([len(s.split()) for s in spans], dtype=np.float64)
-        sent_len = np.asarray([max(len(it.sentence.split()), 1) for it in items],
-                              dtype=np.float64)
+        sent_len = np.asarray([max(len(it.sentence.split()), 1) for it in items], dtype=np.float64)
         repeats = np.asarray([it.repeats for it in items], dtype=np.float64)
-        shape = np.column_stack([
-            np.log1p(lengths), lengths <= 1, lengths <= 3, np.minimum(lengths / sent_len, 1.0),
-            repeats > 1, np.log1p(np.maximum(repeats - 1, 0)),
-            np.asarray(["!" in s for s in spans]), np.asarray(["?" in s for s in spans]),
-        ]).astype(np.float32)
-        parts = [words.transform(spans), chars.transform(spans),
-                 sentence.transform([it.sentence for it in items]) * 0.5,
-                 sp.csr_matrix(shape)]
+        shape = np.column_stack(
+            [
+                np.log1p(lengths),
+                lengths <= 1,
+                lengths <= 3,
+                np.minimum(lengths / sent_len, 1.0),
+                repeats > 1,
+                np.log1p(np.maximum(repeats - 1, 0)),
+                np.asarray(["!" in s for s in spans]),
+                np.asarray(["?" in s for s in spans]),
+            ]
+        ).astype(np.float32)
+        parts = [
+            words.transform(spans),
+            chars.transform(spans),
+            sentence.transform([it.sentence for it in items]) * 0.5,
+            sp.csr_matrix(shape),
+        ]
         return sp.hstack(parts, format="csr", dtype=np.float32)
 
     def fit(self, items: Sequence[SpanContext], y: Sequence[str]) -> TechniqueClassifier:
@@ -190,18 +212,24 @@ class TechniqueClassifier(ClassifierEstimator):
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         coo = sp.csr_matrix(self.coef_).tocoo()
-        return {"row": coo.row.astype(np.int32), "col": coo.col.astype(np.int16),
-                "value": coo.data.astype(np.float16),
-                "shape": np.asarray(coo.shape, dtype=np.int64), "intercept": self.intercept_}
+        return {
+            "row": coo.row.astype(np.int32),
+            "col": coo.col.astype(np.int16),
+            "value": coo.data.astype(np.float16),
+            "shape": np.asarray(coo.shape, dtype=np.int64),
+            "intercept": self.intercept_,
+        }
 
     @classmethod
-    def from_arrays(cls, params: dict[str, Any], classes: list[str],
-                    arrays: dict[str, np.ndarray]) -> TechniqueClassifier:
+    def from_arrays(
+        cls, params: dict[str, Any], classes: list[str], arrays: dict[str, np.ndarray]
+    ) -> TechniqueClassifier:
         model = cls(**params)
         shape = tuple(int(v) for v in arrays["shape"])
         model.coef_ = sp.csr_matrix(
             (arrays["value"].astype(np.float32), (arrays["row"], arrays["col"].astype(np.int32))),
-            shape=shape)
+            shape=shape,
+        )
         model.intercept_ = arrays["intercept"].astype(np.float32)
         model.classes_ = np.asarray(classes)
         return model
@@ -245,7 +273,8 @@ def token_logits(prep: Prepared, sentence_logits: np.ndarray) -> np.ndarray:
     return np.asarray(sentence_logits[prep.sentence_ids], dtype=np.float64)
 
 
-def predict_spans(tagger: SpanTagger, prep: Prepared,
-                  sentence_logits: np.ndarray) -> list[tuple[int, int, float]]:
+def predict_spans(
+    tagger: SpanTagger, prep: Prepared, sentence_logits: np.ndarray
+) -> list[tuple[int, int, float]]:
     proba = tagger.token_proba(prep.index, token_logits(prep, sentence_logits))
     return tagger.spans(proba, prep.sentence_ids, prep.starts, prep.ends)

@@ -22,8 +22,23 @@ ALPHA = 15.0
 #: Negators in canonical-token form ("don't" -> "don", "t").
 NEGATORS = frozenset(
     [
-        "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "nowhere", "cannot",
-        "without", "t", "nt", "rarely", "seldom", "hardly", "despite"
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "nowhere",
+        "cannot",
+        "without",
+        "t",
+        "nt",
+        "rarely",
+        "seldom",
+        "hardly",
+        "despite",
     ]
 )
 
@@ -51,7 +66,7 @@ def compound(toks: list[str]) -> float:
         valence = lex.get(tok)
         if valence is None:
             continue
-        if any(t in NEGATORS for t in toks[max(0, i - 3):i]):
+        if any(t in NEGATORS for t in toks[max(0, i - 3) : i]):
             valence *= NEGATION_SCALAR
         total += valence
     if total:

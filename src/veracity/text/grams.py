@@ -38,7 +38,9 @@ def _rotl(x: np.ndarray, r: int) -> np.ndarray:
 def _words32(data: bytes) -> np.ndarray:
     """The little-endian 32-bit word starting at every byte offset of ``data`` (zero-padded)."""
     b = np.frombuffer(data + b"\0\0\0\0", np.uint8).astype(np.uint32)
-    return b[:-3] | (b[1:-2] << np.uint32(8)) | (b[2:-1] << np.uint32(16)) | (b[3:] << np.uint32(24))
+    return (
+        b[:-3] | (b[1:-2] << np.uint32(8)) | (b[2:-1] << np.uint32(16)) | (b[3:] << np.uint32(24))
+    )
 
 
 def _first_block(
@@ -63,9 +65,7 @@ def _murmur_sorted(
         k1 = _rotl(k1 * _C1, 15) * _C2
         h[:c] = _rotl(h[:c] ^ k1, 13) * np.uint32(5) + _ROUND
     tail = total & 3
-    k1 = np.where(
-        nb == 0, _first_block(w32, start, plen, pword), w32[np.maximum(base + 4 * nb, 0)]
-    )
+    k1 = np.where(nb == 0, _first_block(w32, start, plen, pword), w32[np.maximum(base + 4 * nb, 0)])
     k1 &= (np.uint32(1) << (8 * tail).astype(np.uint32)) - np.uint32(1)
     h = np.where(tail > 0, h ^ (_rotl(k1 * _C1, 15) * _C2), h)
     h ^= total.astype(np.uint32)
@@ -88,9 +88,7 @@ def murmur_spans(
     n = len(starts)
     pid = np.zeros(n, np.int64) if prefix_id is None else np.asarray(prefix_id, np.int64)
     plen_of = np.array([len(p) for p in prefixes], np.int64)
-    pword_of = np.array(
-        [int.from_bytes(p[:MAX_PREFIX], "little") for p in prefixes], np.uint32
-    )
+    pword_of = np.array([int.from_bytes(p[:MAX_PREFIX], "little") for p in prefixes], np.uint32)
     plen = plen_of[pid]
     lengths = np.asarray(lengths, np.int64)
     total = plen + lengths
@@ -195,8 +193,14 @@ def gram_table(
     stream = np.repeat([s for _, _, s in parts], [len(g) for g, _, _ in parts])
     byte_start = np.concatenate([offsets[s][0][g] for g, _, s in parts])
     last = np.concatenate([g + n - 1 for g, n, _ in parts])
-    ends = np.concatenate([offsets[s][0][e] + offsets[s][1][e] for (_, _, s), e in zip(
-        parts, np.split(last, np.cumsum([len(g) for g, _, _ in parts])[:-1]), strict=True)])
+    ends = np.concatenate(
+        [
+            offsets[s][0][e] + offsets[s][1][e]
+            for (_, _, s), e in zip(
+                parts, np.split(last, np.cumsum([len(g) for g, _, _ in parts])[:-1]), strict=True
+            )
+        ]
+    )
     segment = seg_of[first]
     all_prefixes = [p + m for m in ("", "m:") for p in names]
     prefix_id = pid_of_seg[segment] + stream * len(names)

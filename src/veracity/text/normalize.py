@@ -112,8 +112,10 @@ def tokens(text: str) -> list[str]:
 _ASCII_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
 #: Typographic quotes, dashes, the ellipsis and spaces: every Unicode fold below maps them to
 #: characters that are neither word characters nor "!" or "?", so they only separate tokens.
-_SEPARATORS = re.compile("[\u00a0\u00ab\u00b7\u00bb\u2009\u200a\u2010-\u2015\u2018-\u201f"
-                         "\u2022\u2026\u2032\u2033\u2039\u203a\u202f\u2212]")
+_SEPARATORS = re.compile(
+    "[\u00a0\u00ab\u00b7\u00bb\u2009\u200a\u2010-\u2015\u2018-\u201f"
+    "\u2022\u2026\u2032\u2033\u2039\u203a\u202f\u2212]"
+)
 
 
 def _fold_digits(token: str) -> str:
