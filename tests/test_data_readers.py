@@ -15,7 +15,7 @@ from veracity.data.readers import (
     corpus_name,
     load_corpus,
 )
-from veracity.data.readers_generic import read_csv, read_jsonl, read_parquet
+from veracity.data.readers.generic import read_csv, read_jsonl, read_parquet
 from veracity.data.schema import RECORD_COLUMNS, RELIABLE, UNRELIABLE
 from veracity.errors import DataError, NotFoundError, VeracityError
 from veracity.registry import readers

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from veracity.data import scrub_corpora as sc
-from veracity.data import scrub_text as st
 from veracity.data.schema import RELIABLE, UNRELIABLE, Record, to_frame
-from veracity.data.scrub import (
+from veracity.data.scrub import cleaners as st
+from veracity.data.scrub import framing as sc
+from veracity.data.scrub.steps import (
     MIN_WORDS,
     REPEAT_MIN_DOCS,
     drop_repeated_sentences,

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from veracity.data.corpora import LODO_CORPORA
 from veracity.experiments.figures import coverage_curve
 from veracity.experiments.lever_study import corpus_median_threshold, levers_markdown, seed_cells
 from veracity.experiments.levers import LEVERS
 from veracity.experiments.lodo import LodoTable
-from veracity.training.detector_fit import LODO_CORPORA
 
 
 def test_generalisation_coverage_keeps_the_surest_articles_first() -> None:

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from reliability_support import hang_guard
 from veracity.batch.formats import open_source
 from veracity.batch.rows import Row, RowError
-from veracity.data.readers_base import unique_ids
-from veracity.data.readers_generic import read_csv, read_jsonl
+from veracity.data.readers.base import unique_ids
+from veracity.data.readers.generic import read_csv, read_jsonl
 from veracity.errors import VeracityError
 
 PROPERTY = settings(

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from veracity.cli.main import cli
 from veracity.data.pipeline import load_articles
-from veracity.data.titles import (
+from veracity.data.scrub.titles import (
     drop_repeated_titles,
     headline_text,
     scrub_titles,

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 import click
 
 from ..config import data_root
+from ..data.corpora import ALL_CORPORA
 from ..data.pipeline import load_articles
-from ..data.readers import ALL_CORPORA, corpus_name
+from ..data.readers import corpus_name
 
 
 def stats_report(corpora: Sequence[str] = (), as_json: bool = False) -> str:

@@ -3,4 +3,4 @@
 Importing the package registers every reader and scrubber.
 """
 
-from . import readers, scrub  # noqa: F401 - registers readers and scrubbers
+from . import corpora, readers  # noqa: F401 - registers scrubbers and readers

@@ -26,14 +26,14 @@ import pandas as pd
 
 from .. import __version__
 from ..atomic import atomic_path, atomic_write_text
-from .readers import CORPUS_FOLDERS
+from .corpora import CORPUS_FOLDERS
 from .schema import RECORD_COLUMNS
 
 CACHE_ENV = "VERACITY_CACHE"
 #: Most recent entries kept; older ones are deleted when a new one is written.
 KEEP = 6
 _CODE = (
-    *sorted(Path(__file__).parent.glob("*.py")),
+    *sorted(Path(__file__).parent.rglob("*.py")),
     Path(__file__).parents[1] / "text" / "normalize.py",
 )
 

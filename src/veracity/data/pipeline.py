@@ -16,11 +16,12 @@ import pandas as pd
 
 from ..errors import DataError, E
 from . import cache as result_cache
+from .corpora import ARTICLE_CORPORA
 from .dedup import DedupCounts, deduplicate
-from .readers import ARTICLE_CORPORA, corpus_name, load_corpus
+from .readers import corpus_name, load_corpus
 from .schema import LABELS, RECORD_COLUMNS
-from .scrub import StepCount, scrub_frame
-from .titles import scrub_titles
+from .scrub.steps import StepCount, scrub_frame
+from .scrub.titles import scrub_titles
 
 
 @dataclass
@@ -138,7 +139,7 @@ def load_articles(
     ``corpora`` takes corpus values (``"isot"``) or reader names; an unknown one
     raises E005 before anything is read.  De-duplication runs across all the
     requested corpora at once, so the counts depend on which corpora are loaded.
-    With ``scrub`` the titles are scrubbed too (:mod:`veracity.data.titles`); the
+    With ``scrub`` the titles are scrubbed too (:mod:`veracity.data.scrub.titles`); the
     statistics count texts only.  With ``cache`` the result is kept on disk,
     keyed by code, options and data files (:mod:`veracity.data.cache`).
     """

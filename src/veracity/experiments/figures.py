@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..data.corpora import LODO_CORPORA
 from ..training.binary_metrics import expected_calibration_error
-from ..training.detector_fit import LODO_CORPORA
 from .lodo import LodoTable
 
 

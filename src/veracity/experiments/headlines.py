@@ -124,10 +124,10 @@ def headlines_markdown(study: HeadlineStudy, command: str, minutes: float, worke
             "The leave-one-corpus-out protocol and the in-domain split above, run twice with the "
             "same config, rows, splits and seed: on the text alone, and with each article's title "
             'as its own first line (`"titles": true` in a training config; '
-            "`veracity.data.titles.headline_text`). A row without a title is scored on its text "
+            "`veracity.data.scrub.titles.headline_text`). A row without a title is scored on its text "
             "alone, and a held-out corpus can change even so, since the model learns from the "
             "other corpora's titles. Titles are scrubbed with their corpus's text steps and their "
-            "own (`veracity.data.titles`): format tags such as `(VIDEO)`, series labels such as "
+            "own (`veracity.data.scrub.titles`): format tags such as `(VIDEO)`, series labels such as "
             "`Factbox:`, site names such as `| Jordan Times`, and page titles many rows share. "
             "CoAID's title is its `newstitle` column: its `title` column, in the fake files, is "
             "the fact-checker's summary of the claim.",

@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import f1_score
 
+from ..data.corpora import LODO_CORPORA
 from ..training.binary_metrics import binary_metrics, expected_calibration_error
-from ..training.detector_fit import LODO_CORPORA, TrainConfig, fit_frame, load_frame
+from ..training.detector_fit import TrainConfig, fit_frame, load_frame
 from .levers import DEFAULT_LEVER, LEVERS, seed_check
 from .lodo import LodoTable, doc_cache, keep_docs, lodo, peer_lodo, predict_frame, with_docs
 

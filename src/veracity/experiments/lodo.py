@@ -23,10 +23,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
+from ..data.corpora import LODO_CORPORA
 from ..doc import DocCache
 from ..estimator import ClassifierEstimator
 from ..training.binary_metrics import binary_metrics
-from ..training.detector_fit import LODO_CORPORA, TrainConfig, fit_frame, frame_docs, load_frame
+from ..training.detector_fit import TrainConfig, fit_frame, frame_docs, load_frame
 
 PEER = "peer baseline (TF-IDF+LR, raw text)"
 

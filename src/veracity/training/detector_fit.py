@@ -15,22 +15,11 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..config import PACKAGE_DIR
+from ..data.corpora import LODO_CORPORA
 from ..errors import E, InputError
 from ..models.folder import LoadedModel, save_model
 from ..registry import detectors
 from .binary_metrics import binary_metrics
-
-#: Held-out rows of the leave-one-corpus-out protocol, as in PEER_BASELINE.md.
-LODO_CORPORA = (
-    "isot",
-    "fa_kes",
-    "fakenewsnet_buzzfeed",
-    "fakenewsnet_politifact",
-    "defend_politifact",
-    "fakenewsamt",
-    "celebrity",
-    "coaid",
-)
 
 #: The configuration the bundled model is built from.
 DEFAULT_CONFIG = PACKAGE_DIR / "models" / "default_config.json"
@@ -73,7 +62,7 @@ class TrainConfig(BaseModel):
     uncertain_band: tuple[float, float] = (0.35, 0.65)
     min_coverage: float = 0.5
     #: Score each article's title with its text: the title as its own first line
-    #: (:func:`~veracity.data.titles.headline_text`).  BENCHMARKS.md "Headlines"
+    #: (:func:`~veracity.data.scrub.titles.headline_text`).  BENCHMARKS.md "Headlines"
     #: measures it; the default leaves it off.
     titles: bool = False
 
@@ -126,7 +115,7 @@ def load_frame(root: Path, config: TrainConfig) -> pd.DataFrame:
     are the same either way.
     """
     from ..data.pipeline import load_articles
-    from ..data.titles import with_titles
+    from ..data.scrub.titles import with_titles
 
     frame, _ = load_articles(root, corpora=config.corpora, scrub=config.scrub, dedup=config.dedup)
     return with_titles(frame) if config.titles else frame

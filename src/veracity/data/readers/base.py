@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from ..errors import DataError, E, NotFoundError
-from .schema import RECORD_COLUMNS, validate_frame
+from ...errors import DataError, E, NotFoundError
+from ..schema import RECORD_COLUMNS, validate_frame
 
 
 def dataset_dir(root: Path, *parts: str) -> Path:

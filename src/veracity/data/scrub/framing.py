@@ -2,14 +2,14 @@
 
 ISOT's Reuters datelines, FA-KES's per-site date lines and sign-offs, CoAID's
 page chrome, the quote marks wrapping FakeNewsAMT fakes.  Shared artifacts live
-in :mod:`veracity.data.scrub_text`.
+in :mod:`veracity.data.scrub.cleaners`.
 """
 
 from __future__ import annotations
 
 import re
 
-from .scrub_text import MONTH, drop_sentences
+from .cleaners import MONTH, drop_sentences
 
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?"
 

@@ -1,6 +1,6 @@
 """Text-level scrubbing functions: each ``str -> str`` removes one kind of artifact.
 
-These are the building blocks of the named steps in :mod:`veracity.data.scrub`;
+These are the building blocks of the named steps in :mod:`veracity.data.scrub.steps`;
 ``docs/data.md`` says which label leak each one closes.  All of them expect text
 already passed through :func:`veracity.text.normalize.clean` (curly quotes and
 dashes folded to ASCII), which the ``unicode`` step does first.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-#: A month, spelled out or abbreviated (dates in tweets here, datelines in :mod:`.scrub_corpora`).
+#: A month, spelled out or abbreviated (dates in tweets here, datelines in :mod:`.framing`).
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 
 # --- markup ---------------------------------------------------------------

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..registry import readers
-from .readers_base import (
+from ...registry import readers
+from ..schema import RELIABLE, UNRELIABLE
+from .base import (
     dataset_dir,
     epoch_ms_date,
     finish,
@@ -22,7 +23,6 @@ from .readers_base import (
     text_or_empty,
     url_domain,
 )
-from .schema import RELIABLE, UNRELIABLE
 
 
 def _isot_part(path: Path, part: str, label: str, source: str) -> list[dict[str, str]]:

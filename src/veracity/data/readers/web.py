@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..registry import readers
-from .readers_base import (
+from ...registry import readers
+from ..schema import RELIABLE, UNRELIABLE
+from .base import (
     dataset_dir,
     finish,
     read_text,
@@ -23,7 +24,6 @@ from .readers_base import (
     text_or_empty,
     url_domain,
 )
-from .schema import RELIABLE, UNRELIABLE
 
 _AMT_DOMAIN = re.compile(r"^([a-z]+)")
 

@@ -2,10 +2,10 @@
 
 A :class:`Scrubber` is an ordered tuple of :class:`Step` objects; running it on a
 frame returns the cleaned frame and, per step, how many rows it changed and how
-many it dropped.  One scrubber per corpus is registered as
-``veracity.scrub.<corpus>.v1`` (``veracity.scrub.default.v1`` holds the shared
-steps only, for your own corpora).  ``docs/data.md`` lists every step and the
-leak it closes.
+many it dropped.  Each corpus's scrubber is built from its record in
+:mod:`veracity.data.corpora` and registered as ``veracity.scrub.<corpus>.v1``;
+``veracity.scrub.default.v1``, registered here, holds the shared steps only, for
+your own corpora.  ``docs/data.md`` lists every step and the leak it closes.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import cast
 
 import pandas as pd
 
-from ..registry import scrubbers
-from ..text.normalize import clean
-from . import scrub_corpora as sc
-from . import scrub_text as st
+from ...registry import scrubbers
+from ...text.normalize import clean
+from . import cleaners as st
+from . import framing as sc
 
 #: Articles shorter than this many word tokens are dropped by ``min_words``.
 MIN_WORDS = 30
@@ -183,28 +183,32 @@ def article_steps(*corpus_steps: Step, after: tuple[Step, ...] = ()) -> tuple[St
     )
 
 
-_CORPUS_STEPS: dict[str, tuple[Step, ...]] = {
-    "isot": article_steps(REUTERS, after=(DOUBLE_QUOTES,)),
-    "fa_kes": article_steps(FA_KES, REUTERS),
-    "fakenewsnet_politifact": article_steps(),
-    "fakenewsnet_buzzfeed": article_steps(),
-    "defend_politifact": article_steps(),
-    "fakenewsamt": article_steps(WRAPPING_QUOTES),
-    "celebrity": article_steps(WRAPPING_QUOTES),
-    "golbeck": article_steps(),
-    "semeval_hyperpartisan": article_steps(),
-    "coaid": article_steps(COAID),
-    "liar": (UNICODE, MARKUP, URLS, APOSTROPHES, WHITESPACE, min_words_step(MIN_CLAIM_WORDS)),
-    "default": article_steps(),
-}
-_DEFAULT = "veracity.scrub.default.v1"
-for _corpus, _steps in _CORPUS_STEPS.items():
-    scrubbers.register(f"veracity.scrub.{_corpus}.v1")(Scrubber(_corpus, _steps))
+def claim_steps(*corpus_steps: Step, after: tuple[Step, ...] = ()) -> tuple[Step, ...]:
+    """The shared claim pipeline (no site chrome to strip), placed as in :func:`article_steps`."""
+    return (
+        UNICODE,
+        MARKUP,
+        *corpus_steps,
+        URLS,
+        APOSTROPHES,
+        *after,
+        WHITESPACE,
+        min_words_step(MIN_CLAIM_WORDS),
+    )
+
+
+def scrubber_name(corpus: str) -> str:
+    """Registered scrubber name of ``corpus`` (``"isot"`` -> ``"veracity.scrub.isot.v1"``)."""
+    return f"veracity.scrub.{corpus}.v1"
+
+
+_DEFAULT = scrubber_name("default")
+scrubbers.register(_DEFAULT)(Scrubber("default", article_steps()))
 
 
 def scrubber_for(corpus: str) -> Scrubber:
     """The registered scrubber of ``corpus``, or the default one for other corpora."""
-    name = f"veracity.scrub.{corpus}.v1"
+    name = scrubber_name(corpus)
     return cast(Scrubber, scrubbers.get(name if name in scrubbers else _DEFAULT))
 
 

@@ -1,6 +1,6 @@
 """Headlines: scrubbing the ``title`` column and joining a title to its text.
 
-Titles get the text's own per-corpus scrubbing steps (:mod:`veracity.data.scrub`)
+Titles get the text's own per-corpus scrubbing steps (:mod:`veracity.data.scrub.steps`)
 except the two that judge whole documents (``repeated_sentences`` and
 ``min_words``), then steps of their own, each closing a publisher leak:
 
@@ -31,8 +31,8 @@ from collections import Counter
 
 import pandas as pd
 
-from .scrub import REPEAT_MIN_DOCS, scrubber_for
-from .scrub_text import tidy_whitespace
+from .cleaners import tidy_whitespace
+from .steps import REPEAT_MIN_DOCS, scrubber_for
 
 #: Steps of a corpus scrubber that titles skip: they judge whole documents.
 DOCUMENT_STEPS = frozenset({"repeated_sentences", "min_words"})

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError, E
-from ..registry import readers
-from .readers_base import dataset_dir, finish, require_file
-from .schema import RELIABLE, UNRELIABLE
+from ...errors import DataError, E
+from ...registry import readers
+from ..schema import RELIABLE, UNRELIABLE
+from .base import dataset_dir, finish, require_file
 
 #: LIAR's six verdicts -> the binary record label.
 LIAR_LABELS = {

@@ -20,10 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import DataError, E
-from ..registry import readers
-from .readers_base import finish, require_file, text_or_empty
-from .schema import LABELS, RELIABLE, UNRELIABLE
+from ...errors import DataError, E
+from ...registry import readers
+from ..schema import LABELS, RELIABLE, UNRELIABLE
+from .base import finish, require_file, text_or_empty
 
 FIELDS = ("id", "title", "text", "label", "source", "date")
 
