@@ -23,6 +23,7 @@ from .models.detector import Detector
 from .models.folder import LoadedModel, load_model
 from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, Span
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
+from .signals.table import ARTICLE_SIGNALS, ArticleSignal
 from .stopping import Stop, go_on
 from .text.inputs import Document, content_hash, document_from_text
 from .wording import counted
@@ -32,22 +33,6 @@ MIN_WORDS = 30
 #: Articles analysed together: each chunk's n-grams are hashed and its sentences scored in one
 #: pass, and only one chunk's Docs are held at a time.
 CHUNK = 64
-
-SIGNAL_DESCRIPTIONS = {
-    "attributed_share": "share of sentences that name their source (X said, according to)",
-    "quote_share": "share of sentences that are direct quotes",
-    "opinion_share": "share of sentences of opinion or editorialising",
-    "appeal_share": "share of sentences that appeal or call to action",
-    "loaded_language_per_100w": "loaded-language spans per 100 words",
-    "propaganda_spans_per_100w": "propaganda-technique spans per 100 words",
-    "sentiment_extremity": "mean absolute sentiment of the sentences (0-1)",
-    "exclamations_per_100w": "exclamation marks per 100 words",
-    "all_caps_per_100w": "ALL-CAPS words per 100 words",
-    "hedges_per_100w": "hedges (seems, allegedly, reportedly) per 100 words",
-    "mean_bias": "mean probability that a sentence is biased (BABE)",
-    "mean_subjectivity": "mean probability that a sentence is subjective",
-    "mean_checkworthy": "mean probability that a sentence holds a check-worthy claim",
-}
 
 
 def _reliable_ranges() -> dict[str, list[float]]:
@@ -68,11 +53,17 @@ class Analyzer:
     """A loaded model plus the sentence-signal models, ready to analyse."""
 
     def __init__(
-        self, model: LoadedModel, signals: SignalAnalyzer | None = None, archive: Any = None
+        self,
+        model: LoadedModel,
+        signals: SignalAnalyzer | None = None,
+        archive: Any = None,
+        signal_table: Sequence[ArticleSignal] = ARTICLE_SIGNALS,
     ) -> None:
-        """``archive`` (a :class:`veracity.archive.Archive`) adds sentence provenance."""
+        """``archive`` (a :class:`veracity.archive.Archive`) adds sentence provenance;
+        ``signal_table`` lists the article signals a report carries, in order."""
         self.model = model
         self.archive = archive
+        self.signal_table = tuple(signal_table)
         self.detector: Detector = model.detector
         self.signals = signals if signals is not None else SignalAnalyzer.load()
         self.ranges = _reliable_ranges()
@@ -215,13 +206,15 @@ class Analyzer:
 
     def _signals(self, text: str, per_sentence: list[SentenceSignals]) -> list[Signal]:
         out = []
-        for name, value in article_signals(text, per_sentence).items():
+        declared = {s.name: s for s in self.signal_table}
+        for name, value in article_signals(text, per_sentence, self.signal_table).items():
             lo, mid, hi = self.ranges.get(name, (None, None, None))
             out.append(
                 Signal(
                     name=name,
                     value=round(float(value), 4),
-                    description=SIGNAL_DESCRIPTIONS.get(name, name),
+                    label=declared[name].label,
+                    description=declared[name].description,
                     reliable_p10=lo,
                     reliable_p50=mid,
                     reliable_p90=hi,

@@ -83,6 +83,8 @@ class Signal:
     name: str
     value: float
     description: str
+    #: How people read it ("Sourced sentences"); reports from before 1.1 have none.
+    label: str = ""
     reliable_p10: float | None = None
     reliable_p50: float | None = None
     reliable_p90: float | None = None

@@ -1,7 +1,6 @@
 """Article-level signals from the per-sentence output, and their reliable range.
 
-Every signal is a plain float.  Rates are per 100 words (canonical word
-tokens, ``!``/``?`` not counted); shares are over sentences.
+Every signal is a plain float, declared once in :mod:`veracity.signals.table`.
 :func:`reliable_ranges` gives the 10th, 50th and 90th percentile of each
 signal over reliable training articles, so a report can say "outside what
 reliable news usually shows".
@@ -14,56 +13,29 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import lexicons as lx
-from . import roles
-from .propaganda import LOADED_LANGUAGE
+from .table import ARTICLE_SIGNALS, ArticleSignal, ArticleView
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from .analyzer import SentenceSignals, SignalAnalyzer
 
-SIGNALS = (
-    "attributed_share",
-    "quote_share",
-    "opinion_share",
-    "appeal_share",
-    "loaded_language_per_100w",
-    "propaganda_spans_per_100w",
-    "sentiment_extremity",
-    "exclamations_per_100w",
-    "all_caps_per_100w",
-    "hedges_per_100w",
-    "mean_bias",
-    "mean_subjectivity",
-    "mean_checkworthy",
-)
+#: The article signals' names, in report order (declared in :mod:`veracity.signals.table`).
+SIGNALS = tuple(s.name for s in ARTICLE_SIGNALS)
 
 
-def article_signals(text: str, signals: Sequence[SentenceSignals]) -> dict[str, float]:
-    """The article-level signals (see :data:`SIGNALS`) of one analysed article."""
-    n = len(signals)
+def article_signals(
+    text: str,
+    signals: Sequence[SentenceSignals],
+    table: Sequence[ArticleSignal] = ARTICLE_SIGNALS,
+) -> dict[str, float]:
+    """The article-level signals of ``table`` (default: :mod:`veracity.signals.table`'s) of one
+    analysed article, in table order."""
     words = sum(s.words for s in signals)
-    if not n or not words:
-        return dict.fromkeys(SIGNALS, 0.0)
-    per_100 = 100.0 / words
-    role_list = [s.role for s in signals]
-    spans = [t for s in signals for t in s.techniques]
-    return {
-        "attributed_share": role_list.count(roles.ATTRIBUTED) / n,
-        "quote_share": role_list.count(roles.QUOTE) / n,
-        "opinion_share": role_list.count(roles.OPINION) / n,
-        "appeal_share": role_list.count(roles.APPEAL) / n,
-        "loaded_language_per_100w": sum(t[2] == LOADED_LANGUAGE for t in spans) * per_100,
-        "propaganda_spans_per_100w": len(spans) * per_100,
-        "sentiment_extremity": float(np.mean([abs(s.sentiment) for s in signals])),
-        "exclamations_per_100w": text.count("!") * per_100,
-        "all_caps_per_100w": len(lx.ALL_CAPS_WORD.findall(text)) * per_100,
-        "hedges_per_100w": sum(s.hedges for s in signals) * per_100,
-        "mean_bias": float(np.mean([s.bias for s in signals])),
-        "mean_subjectivity": float(np.mean([s.subjectivity for s in signals])),
-        "mean_checkworthy": float(np.mean([s.checkworthy for s in signals])),
-    }
+    if not signals or not words:
+        return {s.name: 0.0 for s in table}
+    view = ArticleView(text, signals, words)
+    return {s.name: s.compute(view) for s in table}
 
 
 def reliable_ranges(

@@ -114,7 +114,7 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
                 and not sig.reliable_p10 <= sig.value <= sig.reliable_p90
             )
             mark = style(" !", fg="red", bold=True) if outside else ""
-            lines.append(f"  {sig.name:<24} {sig.value:8.2f} | {rng}{mark}")
+            lines.append(f"  {sig.label or sig.name:<28} {sig.value:8.2f} | {rng}{mark}")
     lines += ["", style("sentences (push: + towards unreliable, - towards reliable)", bold=True)]
     for s in report.sentences:
         tags = [s.role] + sorted({t.label for t in s.techniques})
