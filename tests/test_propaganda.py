@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from veracity.signals.propaganda import (
     SpanContext,
@@ -106,3 +108,17 @@ def test_propaganda_tc_metric_counts_multi_label_spans() -> None:
         ("a", 7, 9): ["Doubt", "Slogans"],
     }
     assert tc_micro_f1(ranked, gold) == pytest.approx(2 / 3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="ab !?.\n", max_size=60),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=8),
+)
+def test_propaganda_token_ranges_equal_token_range_span_by_span(
+    text: str, spans: list[tuple[int, int]]
+) -> None:
+    from veracity.signals.propaganda import prepare, token_range, token_ranges
+
+    prep = prepare(text, "a", [(0, len(text))], 8)
+    assert token_ranges(prep, spans) == [token_range(prep, a, b) for a, b in spans]

@@ -35,6 +35,7 @@ from .propaganda import (
     prepare,
     span_context,
     token_range,
+    token_ranges,
 )
 from .sentence_models import SentenceLinear, load_model, stack_models, transform_canonical
 
@@ -146,10 +147,7 @@ class SignalAnalyzer:
             for i, doc in enumerate(docs)
         ]
         stop()
-        toks = [
-            [prep.tokens[slice(*token_range(prep, s.start, s.end))] for s in doc.sentences]
-            for prep, doc in zip(preps, docs, strict=True)
-        ]
+        toks = [[prep.tokens[a:b] for a, b in token_ranges(prep, prep.sentences)] for prep in preps]
         canon = [[" ".join(t) for t in article] for article in toks]
         logits = self.sentence_logits([c for article in canon for c in article])
         probs = sigmoid(logits)
@@ -235,8 +233,10 @@ def _context(
 
 def _group_spans(spans: list[Technique], sents: Sequence[SentenceLike]) -> list[list[Technique]]:
     out: list[list[Technique]] = [[] for _ in sents]
-    starts = [s.start for s in sents]
-    for span in spans:
-        k = max(int(np.searchsorted(starts, span[0], side="right")) - 1, 0)
+    if not spans:
+        return out
+    starts = np.fromiter((s.start for s in sents), np.int64, len(sents))
+    owner = np.searchsorted(starts, [span[0] for span in spans], side="right") - 1
+    for span, k in zip(spans, np.maximum(owner, 0).tolist(), strict=True):
         out[k].append(span)
     return out

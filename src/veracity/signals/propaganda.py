@@ -267,6 +267,16 @@ def token_range(prep: Prepared, start: int, end: int) -> tuple[int, int]:
     return a, max(a, int(np.searchsorted(prep.ends, end, side="right")))
 
 
+def token_ranges(prep: Prepared, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """:func:`token_range` of every ``(start, end)`` span at once."""
+    if not spans:
+        return []
+    bounds = np.asarray(spans, dtype=np.int64)
+    a = np.searchsorted(prep.starts, bounds[:, 0], side="left")
+    b = np.maximum(a, np.searchsorted(prep.ends, bounds[:, 1], side="right"))
+    return list(zip(a.tolist(), b.tolist(), strict=True))
+
+
 def token_logits(prep: Prepared, sentence_logits: np.ndarray) -> np.ndarray:
     if len(sentence_logits) == 0:
         return np.zeros(len(prep.starts))
