@@ -124,7 +124,7 @@ def test_page_sentence_details_open_on_keyboard_focus(page: Any, base_url: str) 
     focused = page.locator(".article .s:focus")
     assert focused.count() == 1
     assert focused.locator(".tip").is_visible()
-    assert "push on verdict" in focused.locator(".tip").inner_text()
+    assert "pushes towards" in focused.locator(".tip").inner_text()
 
 
 @pytest.mark.parametrize(

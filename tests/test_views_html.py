@@ -118,10 +118,20 @@ def test_views_html_report_highlights_sentences_in_chromium(tmp_path: Path) -> N
         first.focus()
         tip = first.locator(".tip")
         assert tip.is_visible()
-        assert "push on verdict" in tip.inner_text()
+        assert "pushes towards" in tip.inner_text() or "barely moves" in tip.inner_text()
         assert "<script>alert(1)</script>" in page.locator(".article").inner_text()
         assert page.locator(".article script").count() == 0
+        assert "article.txt" in page.locator(".verdict .input").inner_text()
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        page.emulate_media(media="print")
+        page.locator("body").click(position={"x": 1, "y": 1})
+        tips = page.locator(".article .s > .tip")
+        assert tips.count() == sentences.count()
+        assert all(tips.nth(i).is_visible() for i in range(tips.count()))
+        footer = page.locator(".footer").bounding_box()
+        article_box = page.locator(".article").bounding_box()
+        assert footer is not None and article_box is not None
+        assert footer["x"] >= article_box["x"] - 1
         browser.close()
     assert not dialogs
     assert (tmp_path / "report.png").stat().st_size > 10_000
@@ -142,3 +152,25 @@ def _dismiss(dialog: Any, seen: list[str]) -> None:
     """Record a dialog's message and dismiss it (no page may open one)."""
     seen.append(dialog.message)
     dialog.dismiss()
+
+
+def test_views_html_tooltip_speaks_plainly_and_lists_each_technique_once() -> None:
+    from veracity.report import Span
+    from veracity.views.terminal import push_words
+
+    assert push_words(0.49) == "pushes towards unreliable, strongly"
+    assert push_words(-0.2) == "pushes towards reliable, moderately"
+    assert push_words(0.1) == "pushes towards unreliable, slightly"
+    assert push_words(0.01) == "barely moves the verdict"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    report = Analyzer.load().analyze(text)
+    first = report.sentences[0]
+    first.techniques = [
+        Span(first.start, first.start + 3, "Loaded_Language", 0.6),
+        Span(first.start + 4, first.start + 8, "Loaded_Language", 0.4),
+    ]
+    page = render_html(report, text)
+    tip = page[page.index('id="tip-0"') :]
+    tip = tip[: tip.index("</span></span>")]
+    assert "techniques: Loaded_Language<" in tip and tip.count("Loaded_Language") == 1
+    assert "log-odds; " in tip and "% of the article's total push" in tip

@@ -11,7 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from ..report import Report, SentenceReport, Span
-from .terminal import TERMS_NOTE, near_the_line
+from .terminal import TERMS_NOTE, near_the_line, push_words
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -95,6 +95,7 @@ def render_html(report: Report, text: str) -> str:
             role_labels=ROLE_LABELS,
             terms_note=TERMS_NOTE,
             near=near_the_line(report),
+            push_words=push_words,
         )
     )
 
@@ -110,5 +111,6 @@ def render_fragment(report: Report, text: str) -> str:
             role_labels=ROLE_LABELS,
             terms_note=TERMS_NOTE,
             near=near_the_line(report),
+            push_words=push_words,
         )
     )

@@ -64,6 +64,20 @@ def near_the_line(report: Report) -> str | None:
     return None
 
 
+def push_words(contribution: float) -> str:
+    """A sentence's push on the verdict in plain words ("pushes towards unreliable, strongly").
+
+    ``contribution`` is in log-odds: under 0.05 it barely moves the verdict, under 0.15 it pushes
+    slightly, under 0.4 moderately, beyond that strongly.
+    """
+    size = abs(contribution)
+    if size < 0.05:
+        return "barely moves the verdict"
+    side = "unreliable" if contribution > 0 else "reliable"
+    strength = "slightly" if size < 0.15 else "moderately" if size < 0.4 else "strongly"
+    return f"pushes towards {side}, {strength}"
+
+
 def _bar(share: float, width: int = 10) -> str:
     n = min(width, round(abs(share) * width * 2))
     return ("+" if share > 0 else "-") * n if n else "·"
