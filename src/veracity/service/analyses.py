@@ -201,12 +201,17 @@ class Analyses:
         """
         budget = budget if budget is not None else Budget()
         sha = self.model_sha256
+        keys = {
+            i: content_hash(doc.text, doc.title)
+            for i, doc in enumerate(docs)
+            if not isinstance(doc, VeracityError)
+        }
         found: dict[str, Stored | VeracityError] = {}
         todo: dict[str, Document] = {}
-        for doc in docs:
+        for i, doc in enumerate(docs):
             if isinstance(doc, VeracityError):
                 continue
-            key = content_hash(doc.text, doc.title)
+            key = keys[i]
             if key in found or key in todo:
                 continue
             hit = self.history.find(key, sha)
@@ -220,7 +225,7 @@ class Analyses:
         for (key, doc), report in zip(todo.items(), reports, strict=True):
             budget.check()
             found[key] = self._store(report, doc)
-        return self._results(docs, found, set(todo), list(named) or [False] * len(docs))
+        return self._results(docs, keys, found, set(todo), list(named) or [False] * len(docs))
 
     def _store(self, report: Report, doc: Document) -> Stored | VeracityError:
         report_json = compact_json(report.to_dict())
@@ -235,6 +240,7 @@ class Analyses:
     def _results(
         self,
         docs: Sequence[Document | VeracityError],
+        keys: dict[int, str],
         found: dict[str, Stored | VeracityError],
         fresh: set[str],
         named: list[bool],
@@ -243,11 +249,11 @@ class Analyses:
         results: list[Result] = []
         limit = self.settings.max_response_bytes
         used = 0
-        for doc, given in zip(docs, named, strict=True):
+        for i, (doc, given) in enumerate(zip(docs, named, strict=True)):
             if isinstance(doc, VeracityError):
                 results.append(doc)
                 continue
-            key = content_hash(doc.text, doc.title)
+            key = keys[i]
             stored = found[key]
             if isinstance(stored, Stored) and given and stored.report["input_name"] != doc.name:
                 stored = found[key] = self.history.rename(key, self.model_sha256, doc.name)
