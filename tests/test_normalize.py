@@ -7,7 +7,7 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veracity.text.normalize import canonical, clean, is_corpus_form, tokens
+from veracity.text.normalize import canonical, clean, is_corpus_form, sentence_tokens, tokens
 
 # Invented fixtures in the two forms the corpora use.
 PROSE = "The U.S. envoy doesn\u2019t agree, Mr. Smith said. \u201cIt\u2019s over!\u201d"
@@ -105,3 +105,25 @@ def test_normalize_ascii_tokens_take_the_short_way_to_the_same_result(text: str)
     # ASCII with typographic punctuation takes a short way; one accented word, the Unicode one.
     assert tokens(text) == tokens(text + " é")[:-1]
     assert tokens(text + " é")[-1] == "é"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(max_codepoint=127) | st.sampled_from(_TYPOGRAPHIC + "é0123456789"),
+        max_size=120,
+    ),
+    st.lists(st.tuples(st.integers(0, 120), st.integers(0, 120)), max_size=6),
+)
+def test_normalize_sentence_tokens_equal_tokens_of_each_span(
+    text: str, cuts: list[tuple[int, int]]
+) -> None:
+    spans = [(min(a, b), max(a, b)) for a, b in cuts]
+    assert sentence_tokens(text, spans) == [tokens(text[a:b]) for a, b in spans]
+
+
+def test_normalize_sentence_tokens_fold_long_numbers_once() -> None:
+    text = "Sales hit 1234567 units, up 12 percent. Code a1234567 shipped."
+    spans = [(0, 39), (40, len(text))]
+    assert sentence_tokens(text, spans) == [tokens(text[a:b]) for a, b in spans]
+    assert sentence_tokens(text, spans)[0][2] == "0000"

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from veracity.data.pipeline import load_articles
+from veracity.text import sentences as sentences_module
 from veracity.text.sentences import PYSBD_MAX_RUN, Sentence, span_ends, split_sentences
 
 # Invented text in the research-corpus form: lower-cased, tokenised, one
@@ -222,3 +224,57 @@ def test_sentences_span_ends_match_pysbd_char_spans(text: str) -> None:
 def test_sentences_span_ends_match_pysbd_on_repeats_and_abbreviations(text: str) -> None:
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     assert span_ends(text, segmenter.processor(text).process()) == _pysbd_char_span_ends(text)
+
+
+def _pysbd_cuts_at(text: str, lo: int, hi: int) -> bool:
+    """Whether pysbd, run on the whole text, ends a sentence between ``lo`` and ``hi``."""
+    return any(lo < end <= hi for end in _pysbd_char_span_ends(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "known"),
+    [
+        ("The meeting on Nov. 5 went well. It ended late.", False),
+        ("He lives in the U.S. Senate district. It is large.", False),
+        ("That is how it is. Then it ended.", True),
+        ("It happened in the U.S. The vote came later.", None),
+        ("They met at 5 p.m. Friday. It rained.", None),
+    ],
+)
+def test_sentences_pysbd_shortcuts_give_pysbd_answers(text: str, known: bool | None) -> None:
+    _, asks = sentences_module._candidates(text, False)
+    assert len(asks) == 1
+    lo, hi, answer = asks[0]
+    expected = {None: sentences_module._UNKNOWN, False: sentences_module._NO_CUT}
+    assert answer == expected.get(known, sentences_module._CUT_UNLESS_QUOTED)
+    if known is not None:
+        assert _pysbd_cuts_at(text, lo, hi) is known
+
+
+def test_sentences_quotes_send_the_question_to_pysbd(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+
+    def pysbd_ends(piece: str) -> list[int]:
+        asked.append(piece)
+        return []
+
+    monkeypatch.setattr(sentences_module, "_pysbd_ends", pysbd_ends)
+    assert len(split_sentences("That is how it is. Then it ended.")) == 2
+    assert not asked
+    assert len(split_sentences('"That is how it is. Then it ended."')) == 1
+    assert asked == ['"That is how it is. Then it ended."']
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_sentences_pysbd_shortcuts_agree_on_the_corpora(
+    data_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every article of the shared corpora splits the same with pysbd asked every question."""
+    frame, _ = load_articles(data_root, scrub=False, dedup=False)
+    texts = list(frame["text"].astype(str))
+    quick = [split_sentences(text) for text in texts]
+    monkeypatch.setattr(
+        sentences_module, "_pysbd_answer", lambda tok, following: sentences_module._UNKNOWN
+    )
+    assert [split_sentences(text) for text in texts] == quick

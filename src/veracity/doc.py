@@ -21,7 +21,7 @@ from typing import Any
 
 from .signals.roles import RoleResult, assign_roles
 from .stopping import Stop, go_on
-from .text.normalize import tokens
+from .text.normalize import sentence_tokens
 from .text.sentences import Sentence, split_sentences
 
 
@@ -61,7 +61,7 @@ def make_doc(text: str, sentences: Sequence[Sentence] | None = None, stop: Stop 
     sents = tuple(split_sentences(text) if sentences is None else sentences)
     stop()
     texts = [text[s.start : s.end] for s in sents]
-    toks = tuple(tuple(tokens(t)) for t in texts)
+    toks = tuple(map(tuple, sentence_tokens(text, [(s.start, s.end) for s in sents])))
     stop()
     return Doc(text=text, sentences=sents, tokens=toks, roles=tuple(assign_roles(texts)))
 

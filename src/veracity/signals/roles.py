@@ -49,12 +49,11 @@ Cue = tuple[int, int, str]
 #: Page furniture on lower-cased text: a caption or credit label that opens the sentence,
 #: a bracketed credit anywhere (it decides the role only at the start or in a short
 #: sentence), a video player's "PlayVideo".
-_FURNITURE = re.compile(
-    r"^\W{0,3}(?:featured\s+)?(?:image|photo|picture|video|graphic)s?\s*"
-    r"(?:credit|source|courtesy)?\s*:"
-    r"|\(\s*(?:photo|image|picture)s?\s*(?::|(?:by|credit|courtesy|via)\b)"
-    r"|^\W{0,3}playvideo"
+_FURNITURE_START = re.compile(
+    r"\W{0,3}(?:(?:featured\s+)?(?:image|photo|picture|video|graphic)s?\s*"
+    r"(?:credit|source|courtesy)?\s*:|playvideo)"
 )
+_CREDIT = re.compile(r"\(\s*(?:photo|image|picture)s?\s*(?::|(?:by|credit|courtesy|via)\b)")
 #: A video player's "Play" glued to a headline cut short: needs the case ("PlayStation" is
 #: a word, so the ellipsis of the cut headline is required too).
 _PLAYER = re.compile(r"^\W{0,3}Play[A-Z]\S*.*(?:\.\.\.|\u2026)\W{0,3}$")
@@ -107,8 +106,13 @@ def scan_cues(low: str) -> dict[str, list[Cue]]:
 
 
 def _furniture(text: str, low: str) -> list[Cue]:
-    """Page-furniture cues of :data:`_FURNITURE` and :data:`_PLAYER` (``low``: lower-cased)."""
-    found = [(m.start(), m.end(), "boilerplate") for m in _FURNITURE.finditer(low)]
+    """Page-furniture cues of :data:`_FURNITURE_START`, :data:`_CREDIT` and :data:`_PLAYER`
+    (``low``: lower-cased)."""
+    label = _FURNITURE_START.match(low)
+    after = label.end() if label else 0
+    found = [(m.start(), m.end(), "boilerplate") for m in _CREDIT.finditer(low, after)]
+    if label:
+        found.append((0, after, "boilerplate"))
     player = _PLAYER.match(text.strip())
     if player:
         start = text.index("Play")
@@ -120,16 +124,12 @@ def _outside(cues: list[Cue], zones: list[Cue]) -> list[Cue]:
     return [c for c in cues if not any(z[0] <= c[0] and c[1] <= z[1] for z in zones)]
 
 
-def _has_quote_chars(text: str) -> bool:
-    return any(ch in text for ch in lx.QUOTE_CHARS)
-
-
 def classify_role(text: str) -> RoleResult:
     """The role of one sentence on its own (see :func:`assign_roles` for context)."""
     low = lower_same_length(text)
     cues = scan_cues(low)
     hedges = len(cues.get(lx.HEDGE, ()))
-    quoted = _has_quote_chars(text) and lx.QUOTED_SPAN.search(text) is not None
+    quoted = lx.QUOTED_SPAN.search(text) is not None
     boiler = cues.get(lx.BOILERPLATE, []) + _furniture(text, low)
     if lx.COPYRIGHT_SIGN in text:
         at = text.index(lx.COPYRIGHT_SIGN)

@@ -39,12 +39,21 @@ def count_table(
 ) -> sp.csr_matrix:
     """Counts of a table's n-grams, one row per segment, or per ``rows[segment]`` of ``n_rows``.
 
-    The (row, column) pairs of every occurrence are counted in one ``np.unique``.
+    The (row, column) pairs of every occurrence are counted in one sort, of 32-bit keys
+    when ``row * n_features + column`` fits (twice as fast as 64-bit ones).
     """
     n = table.n_segments if n_rows is None else n_rows
     row = table.segment if rows is None else np.asarray(rows, np.int64)[table.segment]
     keys = row * n_features + table.columns(n_features)
-    keys, counts = np.unique(keys, return_counts=True)
+    if n * n_features <= np.iinfo(np.int32).max:
+        keys = keys.astype(np.int32)
+    keys.sort()
+    new = np.empty(len(keys), bool)
+    new[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    at = np.flatnonzero(new)
+    counts = np.diff(np.append(at, len(keys)))
+    keys = keys[at]
     indptr = np.concatenate([[0], np.cumsum(np.bincount(keys // n_features, minlength=n))])
     return sp.csr_matrix(
         (counts.astype(dtype), (keys % n_features).astype(np.int32), indptr),

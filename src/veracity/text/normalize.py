@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _TRANSLATE = str.maketrans(
     {
@@ -108,6 +109,24 @@ def tokens(text: str) -> list[str]:
     return [t if t.isalpha() else _fold_digits(t) for t in _TOKEN.findall(folded)]
 
 
+def sentence_tokens(text: str, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
+    """``[tokens(text[a:b]) for a, b in spans]``, folding an ASCII text once for all its spans.
+
+    Lower-casing ASCII keeps every offset, so each span's tokens are found in the folded text
+    itself; any other text is tokenised span by span.
+    """
+    if not text.isascii() or _ASCII_INVISIBLE.search(text):
+        return [tokens(text[a:b]) for a, b in spans]
+    folded = text.lower().translate(_ZERO_DIGITS)
+    out = [_TOKEN.findall(folded, a, b) for a, b in spans]
+    if "00000" in folded:
+        out = [[_LONG_ZEROS.sub("0000", t) for t in toks] for toks in out]
+    return out
+
+
+#: Every ASCII digit as ``0``; a run of five or more that is a whole token is then cut to four.
+_ZERO_DIGITS = str.maketrans("123456789", "000000000")
+_LONG_ZEROS = re.compile(r"^0{5,}$")
 #: The ASCII characters :func:`clean` removes.
 _ASCII_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
 #: Typographic quotes, dashes, the ellipsis and spaces: every Unicode fold below maps them to

@@ -23,7 +23,10 @@ runs in time linear in the input.  Its rules, in order:
    :func:`_decide` from the word before the punctuation and the case of the
    next word.
 4. **Questions go to pysbd**, run on the stretch between sure cuts that holds
-   them; pysbd's verdict is used only at those positions.  Stretches longer
+   them; pysbd's verdict is used only at those positions.  The commonest
+   questions have an answer known to be pysbd's (:func:`_pysbd_answer`:
+   ``Nov. 5``, ``U.S. Senate``, ``it is. Then``), and a stretch whose answers
+   are all known is not given to pysbd.  Stretches longer
    than :data:`PYSBD_MAX_CHARS`, with a white-space-free run longer than
    :data:`PYSBD_MAX_RUN`, or with a bracketed digit run (which sends pysbd's
    numbered-reference regex into exponential backtracking) are not given to
@@ -36,6 +39,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import groupby
 
 import pysbd
 from pysbd.lang.english import English
@@ -83,12 +87,31 @@ _WORD_TLDS = frozenset({
 })
 # fmt: on
 
+_PYSBD_ABBREVIATIONS = frozenset(a.strip().casefold() for a in English.Abbreviation.ABBREVIATIONS)
+_PYSBD_STARTERS = frozenset(English.AbbreviationReplacer.SENTENCE_STARTERS)
+_PYSBD_TITLES = frozenset(
+    a.strip().casefold()
+    for a in (
+        English.Abbreviation.PREPOSITIVE_ABBREVIATIONS + English.Abbreviation.NUMBER_ABBREVIATIONS
+    )
+)
+_UNKNOWN, _NO_CUT, _CUT_UNLESS_QUOTED = range(3)
+_QUOTE_OR_BRACKET = re.compile("[\"'\u201c\u201d\u2018\u2019()\\[\\]{}\u00ab\u00bb]")
+_WORD_DOT = re.compile(r"[A-Za-z]+\.")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
+
 _CLOSERS = "\"'\u201d\u2019\u00bb)]}*"
 _OPENERS = "\"'\u201c\u2018\u00ab([{*"
 _TERMINALS = ".!?\u2026"
 _ENDINGS = frozenset(_CLOSERS + _TERMINALS + ":")
 _STRIP = _OPENERS + _CLOSERS + _TERMINALS
 _TOKEN = re.compile(r"\S+")
+#: Where the tokens of :func:`_candidate_tokens` end: after a dotted run, after a final
+#: terminal, colon or closer, and before a gap other than one plain space.
+_PERIOD_RUN = re.compile(r"\.\S*")
+_ENDING = re.compile("[" + re.escape(_CLOSERS + _TERMINALS + ":") + r"](?!\S)")
+_WIDE_GAP = re.compile(r"[^\S ]|  ")
+_SPACE = re.compile(r"\s")
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _NUMERIC = re.compile(r"[$\u20ac\u00a3#]?\d[\d.,]*%?")
 _GLUED = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,}+)\.(?=[^\W\d_])")
@@ -129,25 +152,26 @@ def _sentences(text: str, cuts: list[int]) -> list[Sentence]:
     return out
 
 
-def _candidates(text: str, corpus: bool) -> tuple[list[int], list[tuple[int, int]]]:
-    """Sure cuts, and questions as ``(first terminal index, token end)``."""
+def _candidates(text: str, corpus: bool) -> tuple[list[int], list[tuple[int, int, int]]]:
+    """Sure cuts, and questions as ``(first terminal index, token end, known answer)``.
+
+    Only the tokens of :data:`_CANDIDATE` can end a sentence, so the others are never visited;
+    ``first`` is true at a token that opens the text or follows a cut.
+    """
     cuts: list[int] = []
-    asks: list[tuple[int, int]] = []
-    spans = [m.span() for m in _TOKEN.finditer(text)]
-    spans.append((len(text), len(text)))
-    first = True
-    for i in range(len(spans) - 1):
-        start, end = spans[i]
-        nstart, nend = spans[i + 1]
+    asks: list[tuple[int, int, int]] = []
+    size = len(text)
+    opening = _TOKEN.search(text)
+    after_cut = opening.start() if opening else 0
+    for start, end in _candidate_tokens(text):
         tok = text[start:end]
-        plain_gap = nstart == end + 1 and text[end] == " "
-        if plain_gap and tok[-1] not in _ENDINGS and "." not in tok:
-            first = False
-            continue
+        nxt = _TOKEN.search(text, end)
+        nstart, nend = nxt.span() if nxt else (size, size)
         glued = _glued(tok) if "." in tok and len(tok) <= PYSBD_MAX_RUN else []
         cuts.extend(start + g for g in glued)
         if nstart == nend:
             break
+        plain_gap = nstart == end + 1 and text[end] == " "
         breaks = 0 if plain_gap else len(_LINE_BREAK.findall(text, end, nstart))
         parsed = _terminal(tok[glued[-1] :] if glued else tok)
         if breaks >= 2 or (breaks == 1 and corpus):
@@ -157,20 +181,55 @@ def _candidates(text: str, corpus: bool) -> tuple[list[int], list[tuple[int, int
             decision = _CUT if line_end else _KEEP
         else:
             word, term, closed = parsed
-            if not word and i:
-                word = text[spans[i - 1][0] : spans[i - 1][1]].strip(_STRIP)
+            if not word and start != (opening.start() if opening else 0):
+                word = _token_before(text, start).strip(_STRIP)
             kind = _kind(word)
             if breaks == 1 and (kind in (_NORMAL, _NUMBER) or term != "."):
                 decision = _CUT
             else:
                 lower = _starts_lower(text[nstart:nend])
-                decision = _decide(kind, word, term, closed, lower, first)
+                decision = _decide(kind, word, term, closed, lower, start == after_cut)
             if decision == _ASK:
-                asks.append((end - closed - len(term), end))
+                known = _pysbd_answer(tok, text[nstart:nend]) if plain_gap else _UNKNOWN
+                asks.append((end - closed - len(term), end, known))
         if decision == _CUT:
             cuts.append(end)
-        first = decision == _CUT
+            after_cut = nstart
     return cuts, asks
+
+
+def _candidate_tokens(text: str) -> list[tuple[int, int]]:
+    """Spans of the tokens that may end a sentence, in order: a token holding a period, one
+    ending in terminal punctuation, a colon or a closer, and one followed by white space other
+    than one plain space."""
+    ends = {m.end() for m in _PERIOD_RUN.finditer(text)}
+    ends.update(m.end() for m in _ENDING.finditer(text))
+    for m in _WIDE_GAP.finditer(text):
+        end = m.start()
+        while end and text[end - 1] == " ":
+            end -= 1
+        if end and not text[end - 1].isspace():
+            ends.add(end)
+    spans = []
+    for end in sorted(ends):
+        start = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1
+        if _SPACE.search(text, start, end):
+            start = end
+            while start and not text[start - 1].isspace():
+                start -= 1
+        spans.append((start, end))
+    return spans
+
+
+def _token_before(text: str, start: int) -> str:
+    """The white-space-delimited token that ends before ``start``."""
+    end = start
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    begin = end
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:end]
 
 
 def _terminal(tok: str) -> tuple[str, str, int] | None:
@@ -224,6 +283,46 @@ def _decide(kind: int, word: str, term: str, closed: int, next_lower: bool, firs
     return _KEEP if next_lower else _ASK
 
 
+def _pysbd_answer(tok: str, following: str) -> int:
+    """What pysbd is known to answer at a token standing alone before one plain space.
+
+    * :data:`_NO_CUT`: an abbreviation of pysbd's list before a number (``Nov. 5``, ``No.
+      10``), which its abbreviation rules protect; a run of initials (``U.S.``, ``D.C.``; not
+      ``a.m.``/``p.m.``, which have rules of their own) before a capitalised word that is not
+      one of pysbd's sentence starters (``U.S. Senate``; ``U.S. The`` still asks).
+    * :data:`_CUT_UNLESS_QUOTED`: a word of pysbd's list that is neither a title nor a number
+      abbreviation (``is``, ``me``, ``man``, ``no``) before a capitalised word other than
+      ``I``: pysbd cuts there unless quotes or brackets in the stretch protect it, so the
+      answer is "cut" when the stretch holds none.
+    * :data:`_UNKNOWN` otherwise: pysbd is asked.
+
+    Over every article of the shared corpora these answers are pysbd's
+    (``test_sentences_pysbd_shortcuts_agree_on_the_corpora``).
+    """
+    if _WORD_DOT.fullmatch(tok):
+        word = tok[:-1].casefold()
+        if word not in _PYSBD_ABBREVIATIONS:
+            return _UNKNOWN
+        if following[:1].isdigit():
+            return _NO_CUT
+        if (
+            following[:1].isupper()
+            and word not in _PYSBD_TITLES
+            and following != "I"
+            and not following.startswith("I'")
+        ):
+            return _CUT_UNLESS_QUOTED
+        return _UNKNOWN
+    if (
+        following[:1].isupper()
+        and _INITIALS.fullmatch(tok) is not None
+        and tok.casefold() not in ("a.m.", "p.m.")
+        and following not in _PYSBD_STARTERS
+    ):
+        return _NO_CUT
+    return _UNKNOWN
+
+
 def _starts_lower(tok: str) -> bool:
     for ch in tok:
         if ch.isalnum():
@@ -258,25 +357,36 @@ def _is_domain(tok: str, dot: int) -> bool:
     return last in _TLDS
 
 
-def _answer(text: str, cuts: list[int], asks: list[tuple[int, int]]) -> list[int]:
-    """The questions pysbd answers with a cut."""
+def _answer(text: str, cuts: list[int], asks: list[tuple[int, int, int]]) -> list[int]:
+    """The questions answered with a cut: by their known answer (:func:`_pysbd_answer`), else
+    by pysbd run on the stretch between sure cuts that holds them.
+
+    A stretch whose answers are all known is not given to pysbd.  Every stretch that holds a
+    question is charged to the budget all the same, so that which questions are answered does
+    not depend on which answers were known.
+    """
     bounds = [0, *cuts, len(text)]
     out: list[int] = []
-    ends: list[int] = []
-    piece = -1
     budget = PYSBD_BUDGET_CHARS
-    for lo, hi in asks:
-        k = bisect_right(bounds, lo)
-        if k != piece:
-            piece = k
-            chunk = text[bounds[k - 1] : bounds[k]]
-            offset = bounds[k - 1] + len(chunk) - len(chunk.lstrip())
-            chunk = chunk.strip()
-            budget -= len(chunk) + PYSBD_CALL_CHARS
-            ends = [offset + e for e in _pysbd_ends(chunk)] if budget >= 0 else []
-        j = bisect_left(ends, lo + 1)
-        if j < len(ends) and ends[j] <= hi:
-            out.append(hi)
+    for k, group in groupby(asks, key=lambda ask: bisect_right(bounds, ask[0])):
+        chunk = text[bounds[k - 1] : bounds[k]]
+        offset = bounds[k - 1] + len(chunk) - len(chunk.lstrip())
+        chunk = chunk.strip()
+        budget -= len(chunk) + PYSBD_CALL_CHARS
+        if budget < 0:
+            continue
+        quoted = _QUOTE_OR_BRACKET.search(chunk) is not None
+        questions = []
+        for lo, hi, known in group:
+            if known == _CUT_UNLESS_QUOTED and not quoted:
+                out.append(hi)
+            elif known != _NO_CUT:
+                questions.append((lo, hi))
+        ends = [offset + e for e in _pysbd_ends(chunk)] if questions else []
+        for lo, hi in questions:
+            j = bisect_left(ends, lo + 1)
+            if j < len(ends) and ends[j] <= hi:
+                out.append(hi)
     return out
 
 
