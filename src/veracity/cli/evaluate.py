@@ -1,4 +1,5 @@
-"""``veracity evaluate``: the LODO protocol table, or a named sentence/provenance task."""
+"""``veracity evaluate``: the LODO protocol table, or a named task (sentence, provenance,
+wrapped, pointing); a task's ``--write`` regenerates its own ``task-NAME`` section."""
 
 from __future__ import annotations
 
@@ -152,7 +153,8 @@ def sentence_tasks_markdown(results: dict[str, dict[str, object]]) -> str:
 @click.option(
     "--task",
     "task",
-    help="ptc_si, ptc_tc, subjectivity, claimbuster, babe, provenance; 'sentence' runs the first five.",
+    help="ptc_si, ptc_tc, subjectivity, claimbuster, babe, provenance, wrapped, pointing; "
+    "'sentence' runs the first five.",
 )
 @click.option(
     "--config",
