@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sklearn.feature_extraction.text import CountVectorizer
 
-from veracity.models.chars import CharNgram, CharNgramHasher
+from veracity.models.chars import CharNgramHasher, char_ngram
 from veracity.models.features import NgramHasher
 
 
@@ -27,5 +27,5 @@ def test_chars_hasher_leaves_out_artifact_tokens() -> None:
 
 
 def test_chars_detector_hasher_follows_its_params() -> None:
-    hasher = CharNgram(n_features=2**10, ngram_range=(1, 1))._hasher()
+    hasher = char_ngram(n_features=2**10, ngram_range=(1, 1)).featurizer.hasher
     assert hasher.config() == {"n_features": 2**10, "ngram_range": [1, 1], "char_range": [3, 5]}

@@ -85,14 +85,20 @@ def test_models_every_detector_answers_the_detector_protocol(detector_name: str)
     counts = est.counts(docs)
     p = est.calibrate(est.margins(est.features(docs, counts)))
     np.testing.assert_allclose(p, est.predict_proba(TEXTS[:2])[:, 1])
-    assert 0.0 <= est.coverage(counts[0]) <= 1.0 and est.log_odds_scale() > 0
+    assert est.log_odds_scale() > 0
+    coverage = est.coverage(counts)
+    for row, share in zip(counts, coverage, strict=True):
+        seen = row.data[est.model.idf_[row.indices] > 0].sum()
+        assert share == (seen / row.data.sum() if row.data.sum() else 0.0)
     assert [len(c) for c in est.explain_many(counts, docs)] == [len(d.sentences) for d in docs]
 
 
 def test_models_init_only_stores_arguments(detector_name: str) -> None:
     est = small(detector_name)
-    params = est.get_params()
-    assert clone(est).get_params() == params
+    copy = clone(est)
+    leaves = {k: v for k, v in est.get_params().items() if not hasattr(v, "get_params")}
+    assert {k: v for k, v in copy.get_params().items() if k in leaves} == leaves
+    assert repr(copy) == repr(est) and copy.model is not est.model
     assert not [k for k in vars(est) if k.endswith("_") and not k.startswith("_")]
 
 
@@ -205,9 +211,9 @@ def test_models_style_shares_sum_to_the_style_push(name: str) -> None:
     est = small(name).fit(TEXTS, LABELS)
     text = UNRELIABLE[4] + " " + RELIABLE[0] + " Click here to subscribe to our newsletter."
     doc = make_doc(text)
-    shares = est.style_sentence_margins(doc)
-    w = est.coef_[est.n_features :]
-    push = est._scaled(est._style([doc]))[0] @ w
+    w = est.model.coef_[est.featurizer.hasher.n_features :]
+    shares = est.profile.sentence_margins(doc, w)
+    push = est.profile.transform([doc])[0] @ w
     assert len(shares) == len(doc.sentences) == 3
     assert shares.sum() == pytest.approx(push, rel=1e-6)
 
@@ -264,7 +270,7 @@ def test_models_shared_voice_counts_a_sources_words_both_ways() -> None:
     assert set(shared[0]) == set(apart[0]) | {g.removeprefix("s:") for g in apart[0]}
     assert shared[1:] == apart[1:]
     est = small("veracity.VoiceEmbed.v1")
-    assert est._sentence_runs(sentences) == voice_segments(sentences, shared=True)
+    assert est.featurizer.sentence_runs(sentences) == voice_segments(sentences, shared=True)
     flat = [g for grams in voice_grams(NgramHasher(2**12), sentences, shared=True) for g in grams]
     expected = count_table(GramTable.from_strings([flat]), 2**12)
     assert (est.counts([sentences]) != expected).nnz == 0
@@ -274,9 +280,10 @@ def test_models_shared_voice_counts_a_sources_words_both_ways() -> None:
 def test_models_voice_sentence_credit_adds_up_to_the_margin(name: str) -> None:
     est = small(name).fit(TEXTS, LABELS)
     text = UNRELIABLE[4] + " " + RELIABLE[0] + " Click here to subscribe to our newsletter."
-    credit = est.explain_sentences(est.counts([text])[0], make_doc(text))
+    doc = make_doc(text)
+    credit = est.explain_many(est.counts([doc]), [doc])[0]
     total = sum(margin for margin, _ in credit)
-    assert total == pytest.approx(est.decision_function([text])[0] - est.intercept_, rel=1e-5)
+    assert total == pytest.approx(est.decision_function([text])[0] - est.model.intercept_, rel=1e-5)
 
 
 def _imbalanced() -> tuple[list[str], list[str], np.ndarray]:
@@ -297,8 +304,8 @@ def test_models_sampled_prior_keeps_the_decision(name: str) -> None:
     }
     weighted, sampled = fitted["weighted"], fitted["sampled"]
     assert weighted.threshold_ == pytest.approx(0.5)
-    assert sampled.calibration_prior == "sampled"
-    assert not np.allclose(sampled.calibration_, weighted.calibration_)
+    assert sampled.model.calibration_prior == "sampled"
+    assert not np.allclose(sampled.model.calibration_, weighted.model.calibration_)
     p_weighted = weighted.predict_proba(TEXTS)[:, 1]
     p_sampled = sampled.predict_proba(TEXTS)[:, 1]
     assert sampled.from_balanced(np.array([0.5]))[0] == pytest.approx(sampled.threshold_)
@@ -321,7 +328,8 @@ def test_models_pinned_rows_are_never_held_out_for_calibration() -> None:
     pinned[:6] = True
     target = (np.asarray(labels) == "unreliable").astype(int)
     groups = [f"g{i % 8}" for i in range(len(texts))]
-    margins = est._oof_margins(est._weight(est.counts(texts)), target, groups, None, pinned)
+    model = est.model
+    margins = model._oof_margins(model.weight(est.counts(texts)), target, groups, None, pinned)
     assert np.isnan(margins[pinned]).all() and not np.isnan(margins[~pinned]).any()
     refit = small("veracity.LinearNgram.v1").fit(texts, labels, groups=groups, pinned=pinned)
     assert 0.0 < refit.threshold_ < 1.0
@@ -359,9 +367,10 @@ def test_models_are_scikit_learn_classifiers_without_importing_it_to_score(
 ) -> None:
     est = small(detector_name)
     assert is_classifier(est)
-    assert est.set_params(C=2.0) is est and est.get_params()["C"] == 2.0
-    with pytest.raises(ValueError, match="invalid parameter"):
-        est.set_params(bogus=1)
+    assert est.set_params(model__C=2.0) is est and est.get_params()["model__C"] == 2.0
+    for bogus in ({"bogus": 1}, {"model__bogus": 1}, {"bogus__C": 1}):
+        with pytest.raises(ValueError, match="invalid parameter"):
+            est.set_params(**bogus)
     with pytest.raises(NotFittedError):
         est.predict_proba(TEXTS)
     assert est.fit(TEXTS, LABELS).score(TEXTS, LABELS) == 1.0
@@ -382,7 +391,7 @@ def test_models_scoring_never_imports_scikit_learn(tmp_path: Path) -> None:
 
 def test_models_solver_fits_the_same_model_on_occupied_columns() -> None:
     """Fitting on the occupied columns only gives the full-width fit's weights."""
-    from veracity.models.linear import LinearNgram
+    from veracity.models.linear import LinearModel
 
     rng = np.random.default_rng(0)
     dense = rng.random((60, 40)) * (rng.random((60, 40)) < 0.2)
@@ -391,7 +400,7 @@ def test_models_solver_fits_the_same_model_on_occupied_columns() -> None:
     feats.data[:3] = 0.0
     target = (dense[:, 1] + dense[:, 2] > dense[:, 3]).astype(int)
     weight = rng.random(60) + 0.5
-    model = LinearNgram(C=2.0)
+    model = LinearModel(C=2.0)
     coef, intercept = model._solve(feats, target, weight)
     full = model._linear().fit(feats, target, sample_weight=weight)
     assert coef.shape == (40,) and coef[5] == 0.0
@@ -416,11 +425,12 @@ def test_models_min_corpora_drops_ngrams_held_by_one_corpus() -> None:
     model = LinearNgram(n_features=2**12, min_df=1, min_corpora=2, calibration_folds=2)
     model.fit(texts, labels, corpora=corpora)
     hasher = NgramHasher(2**12)
-    assert model.idf_[hasher.index("zorblat")] == 0.0
-    assert model.idf_[hasher.index("senate")] > 0.0 and model.idf_[hasher.index("lied")] > 0.0
+    idf = model.model.idf_
+    assert idf[hasher.index("zorblat")] == 0.0
+    assert idf[hasher.index("senate")] > 0.0 and idf[hasher.index("lied")] > 0.0
     one = LinearNgram(n_features=2**12, min_df=1, min_corpora=2, calibration_folds=2)
     one.fit(texts, labels, corpora=["one"] * len(texts))
-    assert one.idf_[hasher.index("zorblat")] > 0.0
+    assert one.model.idf_[hasher.index("zorblat")] > 0.0
     with pytest.raises(ValueError, match="corpora"):
         LinearNgram(min_corpora=2).fit(texts, labels)
 
@@ -432,7 +442,8 @@ def test_models_calibration_holds_out_every_row_when_pinning_leaves_one_class() 
     pinned = np.ones(len(texts), dtype=bool)
     est = small("veracity.LinearNgram.v1").fit(texts, labels, groups=groups, pinned=pinned)
     target = reliable.astype(int) ^ 1
-    margins = est._oof_margins(est._weight(est.counts(texts)), target, groups, None, pinned)
+    model = est.model
+    margins = model._oof_margins(model.weight(est.counts(texts)), target, groups, None, pinned)
     assert not np.isnan(margins).any()
     assert np.isfinite(est.threshold_) and 0.0 < est.threshold_ < 1.0
     assert np.isfinite(est.predict_proba(texts)).all()
@@ -505,17 +516,18 @@ def test_models_weights_and_margins_are_scipys_floats(name: str) -> None:
     """TF-IDF rows and margins, computed without dense n_features temporaries, are the very
     floats of scipy's ``multiply``/``sum(axis=1)`` and ``X @ coef``."""
     est = small(name).fit(TEXTS, LABELS)
+    model = est.model
     counts = est.counts(TEXTS[::2])
     x = counts.astype(np.float32, copy=True)
-    if est.sublinear_tf:
+    if model.sublinear_tf:
         np.log1p(x.data, out=x.data)
-    x = x.multiply(est.idf_).tocsr()
+    x = x.multiply(model.idf_).tocsr()
     x.eliminate_zeros()
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     x.data *= np.repeat((1.0 / norms).astype(np.float32), np.diff(x.indptr))
-    got = est._weight(counts)
+    got = model.weight(counts)
     assert np.array_equal(got.indptr, x.indptr) and np.array_equal(got.indices, x.indices)
     assert np.array_equal(got.data, x.data)
     feats = est.features(TEXTS[::2], counts)
-    expected = np.asarray(feats @ est.coef_).ravel() + est.intercept_
+    expected = np.asarray(feats @ model.coef_).ravel() + model.intercept_
     assert np.array_equal(est.margins(feats), expected)

@@ -230,7 +230,7 @@ def test_reliability_models_corrupted_resigned_npz_is_model_error_or_loads(
         except ModelError as err:
             assert err.code == "E010"
             return
-    assert cast(Any, model.detector).coef_.ndim == 1
+    assert cast(Any, model.detector).model.coef_.ndim == 1
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from veracity.analyze import Analyzer
-from veracity.report import SCHEMA_VERSION, Report, json_schema
+from veracity.report import (
+    SCHEMA_VERSION,
+    Report,
+    SentenceReport,
+    generate_schema,
+    json_schema,
+    schema_text,
+)
+from veracity.signals.table import SENTENCE_SIGNALS
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -24,6 +33,25 @@ def test_report_schema_is_versioned() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
+def test_report_schema_file_is_generated_from_the_models() -> None:
+    shipped = Path(__file__).resolve().parents[1] / "src" / "veracity" / "report_schema.json"
+    assert shipped.read_text(encoding="utf-8") == schema_text(), "run: python -m veracity.report"
+    assert json_schema() == generate_schema()
+
+
+def test_report_sentence_fields_follow_the_signal_table() -> None:
+    signals = [s.name for s in SENTENCE_SIGNALS]
+    assert list(SentenceReport.model_fields) == [
+        *("index", "start", "end", "text"),
+        *signals,
+        *("contribution", "share", "terms", "provenance"),
+    ]
+    described = generate_schema()["$defs"]["SentenceReport"]["properties"]
+    assert [described[s.name]["title"] for s in SENTENCE_SIGNALS] == [
+        s.label for s in SENTENCE_SIGNALS
+    ]
+
+
 @pytest.mark.parametrize("name", ["wrapped_wire_story.txt", "wire_report.txt"])
 def test_report_examples_validate_and_round_trip(analyzer: Analyzer, name: str) -> None:
     text = (EXAMPLES / name).read_text(encoding="utf-8")
@@ -31,6 +59,11 @@ def test_report_examples_validate_and_round_trip(analyzer: Analyzer, name: str) 
     data = report.to_dict()
     jsonschema.validate(data, json_schema())
     assert Report.from_dict(data).to_dict() == data
+    assert Report.from_dict(data) == report
+    assert [list(s) for s in data["sentences"]] == [list(SentenceReport.model_fields)] * len(
+        report.sentences
+    )
+    assert json.loads(report.to_json()) == data
 
 
 def test_report_sentence_offsets_map_back(analyzer: Analyzer) -> None:

@@ -41,8 +41,10 @@ def test_semantic_stacked_embedding_moves_the_margin() -> None:
     labels = (["reliable"] * 3 + ["unreliable"] * 3) * 3
     est = detectors.get("veracity.NgramEmbed.v1")(n_features=2**12, min_df=1, calibration_folds=3)
     est.fit(texts, labels)
-    assert np.abs(est.coef_[est.n_features :]).sum() > 0
+    assert est.profile is not None
+    w = est.model.coef_[est.featurizer.hasher.n_features :]
+    assert np.abs(w).sum() > 0
     doc = make_doc(TEXT)
-    shares = est.style_sentence_margins(doc)
-    push = est._scaled(est._style([doc]))[0] @ est.coef_[est.n_features :]
+    shares = est.profile.sentence_margins(doc, w)
+    push = est.profile.transform([doc])[0] @ w
     assert shares.sum() == pytest.approx(push, rel=1e-5)

@@ -250,6 +250,29 @@ def test_service_api_docs_page_is_self_hosted(client: Any) -> None:
     assert client.get("/redoc").status_code == 404
 
 
+def test_service_api_openapi_describes_the_report(client: Any) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+
+    def answer(path: str, method: str) -> dict[str, Any]:
+        ok: dict[str, Any] = spec["paths"][path][method]["responses"]["200"]
+        return dict(ok["content"]["application/json"]["schema"])
+
+    assert answer("/v1/analyze", "post") == {"$ref": "#/components/schemas/Report"}
+    assert answer("/v1/analyses/{analysis_id}", "get") == {"$ref": "#/components/schemas/Report"}
+    assert answer("/v1/analyze/batch", "post") == {"$ref": "#/components/schemas/BatchResults"}
+    report = schemas["Report"]
+    assert (
+        report["properties"]["schema_version"]["const"]
+        == json_schema()["properties"]["schema_version"]["const"]
+    )
+    assert set(report["properties"]) == set(json_schema()["properties"])
+    sentence = schemas[report["properties"]["sentences"]["items"]["$ref"].split("/")[-1]]
+    assert {"role", "techniques", "bias", "subjectivity", "checkworthy"} <= set(
+        sentence["properties"]
+    )
+
+
 def test_service_api_responses_carry_security_headers(client: Any) -> None:
     for resp in (client.get("/"), client.get("/v1/health"), client.get("/v1/nothing")):
         csp = resp.headers["content-security-policy"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -64,7 +63,9 @@ def test_service_store_first_writer_wins(tmp_path: Path) -> None:
 def test_service_store_same_text_other_model_is_a_new_row(tmp_path: Path) -> None:
     history = History(tmp_path / "h.sqlite")
     history.add(_report("Text."), "Text.")
-    newer = replace(_report("Text.", MODEL_B), probability=0.9, verdict="unreliable")
+    newer = _report("Text.", MODEL_B).model_copy(
+        update={"probability": 0.9, "verdict": "unreliable"}
+    )
     history.add(newer, "Text.")
     analysis_id = content_hash("Text.")[:16]
     assert history.get(analysis_id, MODEL_A.sha256).report["model"]["sha256"] == MODEL_A.sha256
@@ -113,7 +114,7 @@ def test_service_store_title_is_part_of_the_content_key(tmp_path: Path) -> None:
     assert content_hash(text, "") == content_hash(text)
     assert content_hash(text, "Port reopens") != content_hash(text)
     history = History(tmp_path / "h.sqlite")
-    titled = replace(_report(text), title="Port reopens")
+    titled = _report(text).model_copy(update={"title": "Port reopens"})
     history.add(_report(text), text)
     history.add(titled, text)
     assert history.count() == 2

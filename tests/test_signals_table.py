@@ -1,14 +1,30 @@
-"""The article signals are declared once: a new one is a table entry, and every face shows it."""
+"""Every signal is declared once: a new one is a table entry (and, for a sentence signal, a field
+of the component that makes it), and the report, its schema and every face show it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
 import jsonschema
+import pytest
 
 from veracity.analyze import Analyzer
+from veracity.doc import Doc
 from veracity.models.folder import load_model
-from veracity.report import Report, json_schema
+from veracity.report import Report, generate_schema, json_schema
+from veracity.signals import SentenceSignals, SignalAnalyzer, table
 from veracity.signals.article import SIGNALS, article_signals
-from veracity.signals.table import ARTICLE_SIGNALS, ArticleSignal, ArticleView, signal_table
+from veracity.signals.table import (
+    ARTICLE_SIGNALS,
+    PROBABILITY,
+    SENTENCE_SIGNALS,
+    ArticleSignal,
+    ArticleView,
+    SentenceSignal,
+    signal_table,
+)
+from veracity.stopping import Stop, go_on
 from veracity.views.html import render_html
 from veracity.views.terminal import render_terminal
 
@@ -58,3 +74,64 @@ def test_signals_table_default_report_reads_labels_from_the_table() -> None:
     labels = {s.name: s.label for s in ARTICLE_SIGNALS}
     assert [(s.name, s.label) for s in report.signals] == list(labels.items())
     assert article_signals(TEXT, []) == dict.fromkeys(SIGNALS, 0.0)
+
+
+def test_signals_table_sentence_signals_are_declared_with_their_article_summary() -> None:
+    article = signal_table()
+    assert len({s.name for s in SENTENCE_SIGNALS}) == len(SENTENCE_SIGNALS)
+    for s in SENTENCE_SIGNALS:
+        assert s.level == "sentence" and s.label and s.description and s.made_by
+        assert all(article[name].made_by == s.made_by for name in s.aggregated_by)
+        assert s.name in {f.name for f in fields(SentenceSignals)}
+    assert {s.level for s in ARTICLE_SIGNALS} == {"article"}
+
+
+@dataclass
+class _ExclaimSignals(SentenceSignals):
+    exclaims: float = 0.0
+
+
+def _exclaiming(real: object) -> object:
+    """A toy component: the real sentence signals plus ``exclaims``, 1 when a sentence ends
+    with "!"."""
+
+    def analyze_many(
+        self: SignalAnalyzer, docs: Sequence[Doc], stop: Stop = go_on
+    ) -> list[list[SentenceSignals]]:
+        out = real(self, docs, stop)  # type: ignore[operator]
+        return [
+            [
+                _ExclaimSignals(
+                    **{f.name: getattr(s, f.name) for f in fields(s)},
+                    exclaims=float(doc.text[s.start : s.end].rstrip().endswith("!")),
+                )
+                for s in sentences
+            ]
+            for doc, sentences in zip(docs, out, strict=True)
+        ]
+
+    return analyze_many
+
+
+def test_signals_table_a_new_sentence_signal_is_one_entry_and_every_face_shows_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Adding a sentence signal touches the table and the component only: each sentence of the
+    report, the generated schema, the round trip, the terminal and the HTML view carry it."""
+    exclaims = SentenceSignal(
+        "exclaims", "exclamation", "1 when the sentence ends with !", "toy", PROBABILITY
+    )
+    monkeypatch.setattr(table, "SENTENCE_SIGNALS", (*SENTENCE_SIGNALS, exclaims))
+    monkeypatch.setattr(SignalAnalyzer, "analyze_many", _exclaiming(SignalAnalyzer.analyze_many))
+    report = Analyzer(load_model()).analyze(TEXT)
+    data = report.to_dict()
+    assert [s["exclaims"] for s in data["sentences"]] == [0.0, 1.0, 0.0, 0.0]
+    assert list(data["sentences"][0])[-5:] == [
+        *("exclaims", "contribution", "share", "terms", "provenance")
+    ]
+    schema = generate_schema(type(report))
+    assert schema["$defs"]["SentenceReport"]["properties"]["exclaims"]["title"] == "exclamation"
+    jsonschema.validate(data, schema)
+    assert type(report).from_dict(data).to_dict() == data
+    assert "exclamation 1.00" in render_terminal(report, color=False)
+    assert "exclamation 1.00" in render_html(report, TEXT)

@@ -21,7 +21,7 @@ from .doc import Doc, make_doc
 from .explain.contributions import sentence_contributions
 from .models.detector import Detector
 from .models.folder import LoadedModel, load_model
-from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, Span
+from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, report_model
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
 from .signals.table import ARTICLE_SIGNALS, ArticleSignal
 from .stopping import Stop, go_on
@@ -105,16 +105,19 @@ class Analyzer:
         counts = self.detector.counts(docs)
         margins = self.detector.margins(self.detector.features(docs, counts))
         proba = self.detector.calibrate(margins)
-        verdicts = [self._verdict(float(p), counts[i], docs[i].words) for i, p in enumerate(proba)]
+        coverage = self.detector.coverage(counts)
+        verdicts = [
+            self._verdict(float(p), float(c), d.words)
+            for p, c, d in zip(proba, coverage, docs, strict=True)
+        ]
         return verdicts, counts
 
-    def _verdict(self, p: float, counts_row: Any, words: int) -> Verdict:
+    def _verdict(self, p: float, coverage: float, words: int) -> Verdict:
         lo, hi = self.band
         if words < MIN_WORDS:
             return Verdict(
                 p, "uncertain", f"too short to judge ({counted(words, 'word')} < {MIN_WORDS})"
             )
-        coverage = self.detector.coverage(counts_row)
         if coverage < self.min_coverage:
             return Verdict(
                 p,
@@ -167,7 +170,7 @@ class Analyzer:
             added_share = self._provenance(sentences) if self.archive is not None else None
             v = verdicts[i]
             reports.append(
-                Report(
+                report_model()(
                     id=content_hash(doc.text, doc.title)[:16],
                     created=created,
                     model=self.info,
@@ -188,17 +191,12 @@ class Analyzer:
         return reports
 
     def _sentence(self, s: Any, sig: SentenceSignals, c: Any, total: float) -> SentenceReport:
-        return SentenceReport(
+        return report_model().sentence(
+            sig,
             index=s.index,
             start=s.start,
             end=s.end,
             text=s.text,
-            role=sig.role,
-            role_cues=[Span(a, b, cue) for a, b, cue in sig.role_cues],
-            techniques=[Span(a, b, name, round(score, 4)) for a, b, name, score in sig.techniques],
-            bias=round(sig.bias, 4),
-            subjectivity=round(sig.subjectivity, 4),
-            checkworthy=round(sig.checkworthy, 4),
             contribution=round(c.logit, 4),
             share=round(c.logit / total, 4),
             terms=c.terms,

@@ -8,9 +8,12 @@ lookups never go through string if-chains.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from .errors import E, NotFoundError
+
+if TYPE_CHECKING:
+    from .models.composed import ComposedDetector
 
 T = TypeVar("T")
 F = TypeVar("F")
@@ -53,8 +56,9 @@ class Registry(Generic[T]):
 
 
 readers: Registry[Callable[..., object]] = Registry("reader")
-#: Detector classes: estimators that answer :class:`veracity.models.detector.Detector` once fitted.
-detectors: Registry[Callable[..., Any]] = Registry("detector")
+#: Detector factories: each takes a flat config and composes a
+#: :class:`veracity.models.composed.ComposedDetector` from its parts.
+detectors: Registry[Callable[..., ComposedDetector]] = Registry("detector")
 scrubbers: Registry[Callable[..., object]] = Registry("scrubber")
 sentence_models: Registry[Callable[..., object]] = Registry("sentence model")
 tasks: Registry[Callable[..., object]] = Registry("task")

@@ -1,179 +1,338 @@
 """The one ``Report`` every face renders (CLI, HTML, service, page, batch).
 
-A report is plain data: dataclasses that serialise to JSON following
-``report_schema.json`` (``SCHEMA_VERSION``).  Faces never recompute analysis;
-they read a report.
+A report is plain data: pydantic models whose JSON follows ``report_schema.json``
+(``SCHEMA_VERSION``).  Faces never recompute analysis; they read a report.
+
+Each sentence's signal fields (``role``, ``bias``...) are generated from the
+sentence signals of :mod:`veracity.signals.table`, and ``report_schema.json`` is
+generated from the models: after changing either, regenerate it with
+``python -m veracity.report`` (a test checks the file on disk is up to date).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, Literal
 
-SCHEMA_VERSION = "1.1"
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-VERDICTS = ("reliable", "unreliable", "uncertain")
+from .signals import table as tables
+from .signals.table import CATEGORY, PROBABILITY, SPANS, SentenceSignal
+
+SCHEMA_VERSION: Final = "1.1"
+
+VERDICTS: tuple[str, ...] = ("reliable", "unreliable", "uncertain")
+if TYPE_CHECKING:
+    # Callers pass a verdict as a plain string; pydantic checks it is one of VERDICTS.
+    Verdict = str
+else:
+    Verdict = Literal[VERDICTS]
 
 NOTICE = (
     "veracity scores credibility signals (sourcing, opinion, loaded language, style) "
     "learned from labelled corpora; it does not check whether claims are true."
 )
 
+SCHEMA_FILE = "report_schema.json"
 
-@dataclass
+_set = object.__setattr__
+
+Offset = Annotated[int, Field(ge=0)]
+Probability = Annotated[float, Field(ge=0, le=1)]
+
+
+_CONFIG = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+
+class _Record(BaseModel):
+    """A part of the report: no extra fields; in its JSON schema every field is required,
+    because the report's JSON carries every field."""
+
+    model_config = _CONFIG
+
+
+# The leaf records are slotted dataclasses: pydantic validates them wherever a report is
+# parsed (``Report.from_dict``, ``model_validate``) and describes them in the schema, while the
+# analysis, which makes them by the thousand, builds them unvalidated (as ``model_construct``
+# would) and without the garbage a model instance brings.
+
+
+@dataclass(slots=True)
 class Span:
     """A labelled character span, offsets into the article text."""
 
-    start: int
-    end: int
+    __pydantic_config__ = _CONFIG
+
+    start: Offset
+    end: Offset
     label: str
     score: float = 1.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Term:
     """An n-gram and its signed push on the verdict (log-odds)."""
 
-    term: str
+    __pydantic_config__ = _CONFIG
+
+    term: Annotated[
+        str,
+        Field(
+            description="an n-gram; 'm:' marks a topic-masked pattern (content words as _), "
+            "'s:' an n-gram in a source's words (attributed or quoted sentence)"
+        ),
+    ]
     weight: float
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     """An archived passage a sentence reproduces."""
+
+    __pydantic_config__ = _CONFIG
 
     doc_id: str
     source: str
     date: str
     title: str
     passage: str
-    similarity: float
+    similarity: Probability
 
 
-@dataclass
+@dataclass(slots=True)
 class Provenance:
-    status: str  # "supported" | "added"
+    """Whether the archive holds the sentence (``supported``) or not (``added``)."""
+
+    __pydantic_config__ = _CONFIG
+
+    status: Literal["supported", "added"]
     matches: list[Match] = field(default_factory=list)
 
 
-@dataclass
-class SentenceReport:
-    index: int
-    start: int
-    end: int
+class _SentenceHead(_Record):
+    """Where a sentence is; the first fields of every sentence."""
+
+    #: The sentence signals whose fields follow these (see :func:`sentence_model`).
+    signal_table: ClassVar[tuple[SentenceSignal, ...]] = ()
+    #: Each signal's name and how a component's output becomes its value.
+    readers: ClassVar[tuple[tuple[str, Callable[[Any], Any]], ...]] = ()
+
+    index: Offset
+    start: Offset
+    end: Offset
     text: str
-    role: str
-    role_cues: list[Span] = field(default_factory=list)
-    techniques: list[Span] = field(default_factory=list)
-    bias: float | None = None
-    subjectivity: float | None = None
-    checkworthy: float | None = None
-    contribution: float = 0.0
-    share: float = 0.0
-    terms: list[Term] = field(default_factory=list)
+
+
+class SentenceBase(_SentenceHead):
+    """A sentence of the report: its place, its signals, its push on the verdict, its provenance.
+
+    The signal fields come from :mod:`veracity.signals.table` (:func:`sentence_model`).
+    """
+
+    contribution: float = Field(
+        default=0.0, description="signed push on the verdict in log-odds; > 0 towards unreliable"
+    )
+    share: float = Field(
+        default=0.0, ge=-1, le=1, description="contribution / sum of |contributions|"
+    )
+    terms: list[Term] = Field(default_factory=list)
     provenance: Provenance | None = None
 
+    def scores(self) -> list[tuple[SentenceSignal, float]]:
+        """The sentence's probability signals and their values, in table order (what views list)."""
+        return [(s, getattr(self, s.name)) for s in self.signal_table if s.kind == PROBABILITY]
 
-@dataclass
+    if TYPE_CHECKING:
+        # The signal fields are generated from the table: type checkers take them as Any.
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
+
+#: A sentence signal's report field (its type) and how a component's output becomes its value.
+_KINDS: dict[str, tuple[Callable[[SentenceSignal], Any], Callable[[Any], Any]]] = {
+    PROBABILITY: (lambda s: Probability, lambda value: round(value, 4)),
+    CATEGORY: (lambda s: Literal[s.values], lambda value: value),
+    SPANS: (lambda s: list[Span], lambda spans: [Span(*span) for span in spans]),
+}
+
+
+def sentence_model(table: Sequence[SentenceSignal]) -> type[SentenceBase]:
+    """The sentence model carrying ``table``'s signals, between ``text`` and ``contribution``.
+
+    The signal fields are a class between the head and :class:`SentenceBase` in the method
+    resolution order, which is the order pydantic lays fields out in.
+    """
+    fields: dict[str, Any] = {
+        s.name: (_KINDS[s.kind][0](s), Field(title=s.label, description=s.description))
+        for s in table
+    }
+    signals: Any = create_model(
+        "SentenceSignals", __base__=_SentenceHead, __module__=__name__, **fields
+    )
+    signals.signal_table = tuple(table)
+    signals.readers = tuple((s.name, _KINDS[s.kind][1]) for s in table)
+    return create_model(
+        "SentenceReport",
+        __base__=(SentenceBase, signals),
+        __module__=__name__,
+        __doc__=SentenceBase.__doc__,
+    )
+
+
+if TYPE_CHECKING:
+    SentenceReport = SentenceBase
+else:
+    SentenceReport = sentence_model(tables.SENTENCE_SIGNALS)
+
+
+@dataclass(slots=True)
 class Signal:
     """An article-level signal, shown against the reliable articles' range."""
 
-    name: str
+    __pydantic_config__ = _CONFIG
+
+    name: Annotated[str, Field(description="identifier, declared in veracity.signals.table")]
     value: float
     description: str
     #: How people read it ("Sourced sentences"); reports from before 1.1 have none.
-    label: str = ""
+    label: Annotated[str, Field(description="the signal's name in plain words")] = ""
     reliable_p10: float | None = None
     reliable_p50: float | None = None
     reliable_p90: float | None = None
 
 
-@dataclass
-class ModelInfo:
+class ModelInfo(_Record):
+    """The model that made the report."""
+
     name: str
     version: str
-    detector: str
+    detector: str = Field(description="registered detector name, e.g. veracity.LinearNgram.v1")
     sha256: str
 
 
-@dataclass
-class Report:
-    id: str
-    created: str
-    model: ModelInfo
+class Report(_Record):
+    """One analysed article: calibrated P(unreliable), verdict with an uncertain band, and a
+    sentence map."""
+
+    #: The model of :attr:`sentences` (:func:`report_model`).
+    sentence_type: ClassVar[type[SentenceBase]] = SentenceReport
+
+    # The fields in the order of the report's JSON (model, sentences and signals last).
+    id: str = Field(pattern="^[0-9a-f]{16,64}$", description="sha256 prefix of the cleaned text")
+    created: str = Field(description="ISO 8601 UTC time of the analysis")
     input_name: str
-    input_kind: str
-    words: int
-    probability: float
-    verdict: str
+    input_kind: Literal["text", "html", "corpus", "url"]
+    words: Offset
+    probability: Probability = Field(description="calibrated P(unreliable)")
+    verdict: Verdict
     uncertain_band: tuple[float, float]
     abstain_reason: str | None
-    sentences: list[SentenceReport] = field(default_factory=list)
-    signals: list[Signal] = field(default_factory=list)
-    added_share: float | None = None
-    title: str | None = None
-    repaired_chars: int = 0
-    schema_version: str = SCHEMA_VERSION
+    added_share: Probability | None = None
+    title: str | None = Field(default=None, description="the headline, when one was given")
+    repaired_chars: Offset = Field(
+        default=0,
+        description="characters changed by mojibake repair (ftfy) before analysis; "
+        "0 when the text was clean",
+    )
+    schema_version: Literal["1.1"] = SCHEMA_VERSION
     notice: str = NOTICE
+    model: ModelInfo
+    sentences: list[SentenceReport] = Field(default_factory=list)
+    signals: list[Signal] = Field(default_factory=list)
+
+    @classmethod
+    def sentence(
+        cls,
+        signals: Any,
+        index: int,
+        start: int,
+        end: int,
+        text: str,
+        contribution: float,
+        share: float,
+        terms: list[Term],
+    ) -> SentenceReport:
+        """A sentence of this report, without provenance: each table signal is read from the
+        attribute of that name of ``signals`` (the output of the components).
+
+        The analysis makes sentences by the thousand from values it made valid, so this builds
+        them unvalidated, as ``model_construct`` does but quicker (every field is given, in
+        field order); :meth:`from_dict` validates what comes from outside.
+        """
+        model = cls.sentence_type
+        values = {"index": index, "start": start, "end": end, "text": text}
+        for name, read in model.readers:
+            values[name] = read(getattr(signals, name))
+        values.update(contribution=contribution, share=share, terms=terms, provenance=None)
+        sentence = model.__new__(model)
+        _set(sentence, "__dict__", values)
+        _set(sentence, "__pydantic_fields_set__", set(values))
+        _set(sentence, "__pydantic_extra__", None)
+        _set(sentence, "__pydantic_private__", None)
+        return sentence
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data (hand-written: ``dataclasses.asdict`` is slow here)."""
-        out = {k: v for k, v in vars(self).items() if k not in ("model", "sentences", "signals")}
-        out["uncertain_band"] = list(self.uncertain_band)
-        out["model"] = dict(vars(self.model))
-        out["sentences"] = [_sentence_dict(s) for s in self.sentences]
-        out["signals"] = [dict(vars(g)) for g in self.signals]
-        return out
+        """Plain JSON-ready data."""
+        return self.model_dump(mode="json")
 
     def to_json(self, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
-        sentences = []
-        for s in data.get("sentences", []):
-            prov = s.get("provenance")
-            sentences.append(
-                SentenceReport(
-                    **{
-                        **s,
-                        "role_cues": [Span(**c) for c in s.get("role_cues", [])],
-                        "techniques": [Span(**c) for c in s.get("techniques", [])],
-                        "terms": [Term(**t) for t in s.get("terms", [])],
-                        "provenance": None
-                        if prov is None
-                        else Provenance(prov["status"], [Match(**m) for m in prov["matches"]]),
-                    }
-                )
-            )
-        return cls(
-            **{
-                **data,
-                "model": ModelInfo(**data["model"]),
-                "uncertain_band": tuple(data["uncertain_band"]),
-                "sentences": sentences,
-                "signals": [Signal(**g) for g in data.get("signals", [])],
-            }
+        return cls.model_validate(data)
+
+
+_MODELS: dict[int, type[Report]] = {id(tables.SENTENCE_SIGNALS): Report}
+
+
+def report_model(table: tuple[SentenceSignal, ...] | None = None) -> type[Report]:
+    """The report model whose sentences carry ``table``'s signals (by default, those of
+    :data:`veracity.signals.table.SENTENCE_SIGNALS` as it stands); made once per table."""
+    table = tables.SENTENCE_SIGNALS if table is None else table
+    model = _MODELS.get(id(table))
+    if model is None or model.sentence_type.signal_table is not table:
+        sentence = sentence_model(table)
+        model = create_model(
+            "Report",
+            __base__=Report,
+            __module__=__name__,
+            __doc__=Report.__doc__,
+            sentences=(list[sentence], Field(default_factory=list)),  # type: ignore[valid-type]
         )
+        model.sentence_type = sentence
+        _MODELS[id(table)] = model
+    return model
 
 
-def _sentence_dict(s: SentenceReport) -> dict[str, Any]:
-    out = dict(vars(s))
-    out["role_cues"] = [dict(vars(c)) for c in s.role_cues]
-    out["techniques"] = [dict(vars(t)) for t in s.techniques]
-    out["terms"] = [dict(vars(t)) for t in s.terms]
-    if s.provenance is not None:
-        out["provenance"] = {
-            "status": s.provenance.status,
-            "matches": [dict(vars(m)) for m in s.provenance.matches],
-        }
-    return out
+def generate_schema(model: type[Report] | None = None) -> dict[str, Any]:
+    """The JSON schema of :meth:`Report.to_dict` (of ``model``; default :func:`report_model`)."""
+    schema = (model or report_model()).model_json_schema(mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"veracity/report/{SCHEMA_VERSION}",
+        **schema,
+        "title": "veracity Report",
+        "description": f"{schema['description']} Version {SCHEMA_VERSION}.",
+    }
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON schema of :meth:`Report.to_dict`, versioned by ``SCHEMA_VERSION``."""
-    text = resources.files("veracity").joinpath("report_schema.json").read_text("utf-8")
+    """The shipped JSON schema (``report_schema.json``), versioned by ``SCHEMA_VERSION``."""
+    text = resources.files("veracity").joinpath(SCHEMA_FILE).read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+def schema_text() -> str:
+    """``report_schema.json`` as :func:`generate_schema` makes it."""
+    return json.dumps(generate_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    Path(__file__).with_name(SCHEMA_FILE).write_text(schema_text(), encoding="utf-8")

@@ -1,7 +1,7 @@
 """How much each sentence moves the verdict, and the words that carry it.
 
 The detector splits its raw margin over the sentences
-(``explain_sentences``); this module turns that into calibrated log-odds and
+(``explain_many``); this module turns that into calibrated log-odds and
 keeps the strongest n-grams.  Positive pushes towards "unreliable".
 """
 
@@ -33,7 +33,10 @@ def sentence_contributions(
     the raw margin to log-odds) and its ``top`` strongest n-grams."""
     return [
         [
-            Contribution(margin * scale, [Term(g, round(v * scale, 4)) for g, v in grams.items()])
+            Contribution(
+                margin * scale,
+                [Term(term=g, weight=round(v * scale, 4)) for g, v in grams.items()],
+            )
             for margin, grams in article
         ]
         for article in detector.explain_many(counts, docs, top)

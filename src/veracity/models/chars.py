@@ -9,12 +9,14 @@ style transfer, and are reported as a row of the generalisation study.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ..registry import detectors
 from ..text.grams import GramTable
 from ..text.hashing import char_wb_ngrams
-from .features import ARTIFACT_TOKENS, NgramHasher
-from .linear import LinearNgram
+from .composed import ComposedDetector
+from .features import ARTIFACT_TOKENS, NgramHasher, TokenGrams, pair
+from .linear import LinearModel
 
 
 class CharNgramHasher(NgramHasher):
@@ -44,8 +46,12 @@ class CharNgramHasher(NgramHasher):
 
 
 @detectors.register("veracity.CharNgram.v1")
-class CharNgram(LinearNgram):
-    """:class:`LinearNgram` over word n-grams and character 3-5-grams."""
-
-    def _hasher(self) -> NgramHasher:
-        return CharNgramHasher(self.n_features, tuple(self.ngram_range))  # type: ignore[arg-type]
+def char_ngram(
+    n_features: int = 2**20,
+    ngram_range: tuple[int, int] = (1, 2),
+    char_range: tuple[int, int] = (3, 5),
+    **linear: Any,
+) -> ComposedDetector:
+    """A linear model over word n-grams and character 3-5-grams."""
+    hasher = CharNgramHasher(n_features, pair(ngram_range), pair(char_range))
+    return ComposedDetector(TokenGrams(hasher), LinearModel(**linear))

@@ -1,9 +1,10 @@
 """The ``Detector`` protocol: everything the analyser asks of an article detector.
 
-Every registered detector (``veracity.LinearNgram.v1`` and its versions) keeps
-scikit-learn's estimator contract for fitting, and answers these calls for
-scoring and explanation; :class:`~veracity.analyze.Analyzer` and
-:mod:`veracity.explain` are typed against this protocol alone.
+Every registered detector (``veracity.LinearNgram.v1`` and its versions) builds a
+:class:`~veracity.models.composed.ComposedDetector`, which keeps scikit-learn's
+estimator contract for fitting and answers these calls for scoring and
+explanation; :class:`~veracity.analyze.Analyzer` and :mod:`veracity.explain` are
+typed against this protocol alone.
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ class Detector(Protocol):
     """A fitted article detector."""
 
     classes_: np.ndarray
-    threshold_: float
+
+    @property
+    def threshold_(self) -> float:
+        """P(``classes_[1]``) at and above which the verdict is ``classes_[1]``."""
+        ...
 
     def counts(self, X: Sequence[Doc | str]) -> sp.csr_matrix:
         """Raw feature counts, one row per article."""
@@ -48,14 +53,15 @@ class Detector(Protocol):
         """How many calibrated log-odds one unit of raw margin is worth."""
         ...
 
-    def coverage(self, counts_row: sp.csr_matrix) -> float:
-        """Share of one article's feature occurrences the model saw in training."""
+    def coverage(self, counts: sp.csr_matrix) -> np.ndarray:
+        """Per article (a row of ``counts``), the share of its feature occurrences the model
+        saw in training."""
         ...
 
     def explain_many(
         self, counts: sp.csr_matrix, docs: Sequence[Doc], top: int | None = None
     ) -> SentenceCredit:
-        """Each sentence's share of the margin (see :meth:`LinearNgram.explain_many`)."""
+        """Per article, each sentence's push on the raw margin and its n-grams, strongest first."""
         ...
 
     def predict_proba(self, X: Sequence[Doc | str]) -> np.ndarray: ...

@@ -1,21 +1,29 @@
-"""Hashed word n-gram features over the canonical token stream.
+"""Hashed word n-gram features, and the featuriser that reads an article as one stream.
 
-The hasher is stateless: its configuration is a few integers, so a model
+A hasher is stateless: its configuration is a few integers, so a model
 stores it as JSON.  Columns are exactly those scikit-learn's
 ``HashingVectorizer`` (no alternate sign) gives the same n-grams, computed
 without importing scikit-learn; :meth:`NgramHasher.index` maps one n-gram to its
 column, which lets explanations map a sentence's n-grams back to model weights.
+
+A featuriser (:class:`Featurizer`) is the part of a detector that decides which
+token runs of a Doc a hasher reads: :class:`TokenGrams` reads the whole
+canonical stream; :class:`~veracity.models.voice.VoiceGrams` reads it by voice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
+from typing import Protocol
 
 import scipy.sparse as sp
 
+from ..doc import Doc
+from ..estimator import Estimator
 from ..text.grams import GramTable, gram_table
 from ..text.hashing import count_table, hash_columns, word_ngrams
+from .annotations import annotated_rows
 from .stopwords import ENGLISH_STOP_WORDS
 
 #: Tokens that name a corpus's publisher or its page furniture.  They are
@@ -49,11 +57,21 @@ ARTIFACT_TOKENS = frozenset(
 )
 
 
+def pair(value: Sequence[int]) -> tuple[int, int]:
+    """An n-gram range as a tuple (a JSON config holds it as a list)."""
+    lo, hi = value
+    return (int(lo), int(hi))
+
+
 #: Token lists hashed in one numpy pass: a few dozen articles keep its arrays in cache.
 TABLE_CHUNK = 32
 
 
-class NgramHasher:
+#: The token runs a featuriser reads from one Doc: runs, their prefixes and each one's sentence.
+Runs = tuple[list[Sequence[str]], list[str], list[int]]
+
+
+class NgramHasher(Estimator):
     """Counts hashed word n-grams of canonical (space-joined token) text."""
 
     def __init__(self, n_features: int = 2**20, ngram_range: tuple[int, int] = (1, 2)) -> None:
@@ -84,6 +102,7 @@ class NgramHasher:
         return int(hash_columns([ngram], self.n_features)[0])
 
     def config(self) -> dict[str, object]:
+        """The hasher's parameters as JSON values (a detector's config holds them)."""
         return {"n_features": self.n_features, "ngram_range": list(self.ngram_range)}
 
     def _key(self) -> tuple[str, str]:
@@ -97,7 +116,9 @@ class NgramHasher:
         return hash(self._key())
 
 
-def _kept(toks: Sequence[str]) -> list[str]:
+def _kept(toks: Sequence[str]) -> Sequence[str]:
+    if ARTIFACT_TOKENS.isdisjoint(toks):
+        return toks
     return [t for t in toks if t not in ARTIFACT_TOKENS]
 
 
@@ -156,3 +177,48 @@ class MaskedNgramHasher(NgramHasher):
 
     def config(self) -> dict[str, object]:
         return {**super().config(), "masked_range": list(self.masked_range)}
+
+
+class Featurizer(Protocol):
+    """A detector's featuriser: which token runs of a Doc its hasher reads."""
+
+    hasher: NgramHasher
+
+    def counts(self, docs: Sequence[Doc]) -> sp.csr_matrix:
+        """Raw n-gram counts, one row per Doc (``hasher.n_features`` columns)."""
+        ...
+
+    def sentence_runs(self, doc: Doc) -> Runs:
+        """The token runs whose n-grams are credited to sentences (see :mod:`.credit`)."""
+        ...
+
+    def config(self) -> dict[str, object]:
+        """The parameters a registered detector takes for this part (JSON values)."""
+        ...
+
+
+class TokenGrams(Estimator):
+    """Reads an article as one token stream: n-grams of its canonical text.
+
+    N-grams that straddle two sentences count towards the verdict but are
+    credited to no sentence (each sentence's own tokens are its runs).
+    """
+
+    def __init__(self, hasher: NgramHasher) -> None:
+        self.hasher = hasher
+
+    def counts(self, docs: Sequence[Doc]) -> sp.csr_matrix:
+        """Raw n-gram counts, one row per Doc (kept on it, see :mod:`.annotations`)."""
+        hasher = self.hasher
+        return annotated_rows(
+            f"counts:{hasher._key()}",
+            docs,
+            lambda batch: hasher.transform(d.canonical for d in batch),
+        )
+
+    def sentence_runs(self, doc: Doc) -> Runs:
+        n = len(doc.tokens)
+        return list(doc.tokens), [""] * n, list(range(n))
+
+    def config(self) -> dict[str, object]:
+        return self.hasher.config()

@@ -1,7 +1,8 @@
 """Model folders: a fitted detector plus its card, saved and loaded safely.
 
 The card (``card.json``) names the registered detector, so loading dispatches
-through :data:`veracity.registry.detectors`, never through string if-chains.
+through :data:`veracity.registry.detectors` (see
+:func:`~veracity.models.composed.load_detector`), never through string if-chains.
 A human-readable ``MODEL_CARD.md`` is written beside it.
 
 The card's own fields that decide or label a verdict (:data:`DECISION_FIELDS`:
@@ -27,7 +28,7 @@ from ..atomic import atomic_write_text
 from ..config import DEFAULT_MODEL_DIR
 from ..errors import E, ModelError
 from ..persist import CARD, SHA256_HEX, load_folder, save_folder
-from ..registry import detectors
+from .composed import load_detector
 from .detector import Detector
 
 #: Card fields the analyser decides a verdict by or reports it with.
@@ -148,9 +149,8 @@ def load_model(folder: Path | None = None) -> LoadedModel:
     """Load and verify a model folder (default: the bundled model)."""
     folder = Path(folder) if folder is not None else DEFAULT_MODEL_DIR
     bundle = load_folder(folder, check=lambda card: check_card(card, folder / CARD))
-    cls = detectors.get(bundle.card["detector"])
     try:
-        detector = cls.from_bundle(bundle)  # type: ignore[attr-defined]
+        detector = load_detector(bundle.card["detector"], bundle)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
         raise ModelError(E.E010, path=folder, reason=f"incomplete model data ({err})") from None
     return LoadedModel(detector=detector, card=bundle.card, folder=folder)

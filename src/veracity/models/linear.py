@@ -1,17 +1,21 @@
-"""``veracity.LinearNgram.v1``: hashed word n-grams, TF-IDF, logistic regression.
+"""A detector's linear model (TF-IDF, logistic regression, calibration), and
+``veracity.LinearNgram.v1``: that model over hashed word n-grams alone.
 
-A scikit-learn estimator: ``__init__`` stores arguments, ``fit`` returns
-``self``, learned state ends in ``_`` and ``predict_proba`` columns follow
-``classes_``.  Probabilities are Platt-calibrated on out-of-fold margins;
-when ``groups`` (publishers or corpora) are passed to :meth:`fit`, the folds
-keep each group on one side, so the calibration reflects unseen sources.
+:class:`LinearModel` is a part (see :mod:`.composed`): it is fitted on raw
+n-gram counts and, when the detector has a style profile, the profile's scaled
+columns beside them.  Probabilities are Platt-calibrated on out-of-fold
+margins; when ``groups`` (publishers or corpora) are passed to :meth:`fit`, the
+folds keep each group on one side, so the calibration reflects unseen sources.
 
 Two calibrations are fitted on the same margins.  With row weights (equal
 weight per corpus and label, say) the classes are equally likely; on the
 training rows as sampled they have their own mix.  ``calibration_prior``
-chooses which one :meth:`predict_proba` reports; the decision threshold
-``threshold_`` is always the probability at which the weighted calibration
-gives even odds, so the verdict does not depend on that choice.
+chooses which one the detector reports; the decision threshold ``threshold_``
+is always the probability at which the weighted calibration gives even odds,
+so the verdict does not depend on that choice.
+
+With ``stacked`` the n-gram model is fitted alone and a second, small model
+weighs its out-of-fold margin against the style columns (see :meth:`_fit_stacked`).
 """
 
 from __future__ import annotations
@@ -22,16 +26,17 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..doc import Doc, as_docs
-from ..estimator import ClassifierEstimator, check_fitted, sigmoid
+from ..estimator import Estimator, check_fitted, sigmoid
 from ..persist import Bundle
 from ..registry import detectors
-from ..text.grams import GramTable
-from .annotations import annotated_rows
-from .features import NgramHasher
+from .composed import ComposedDetector
+from .csr import occupied_columns, row_dot, row_keys, row_sums
+from .features import NgramHasher, TokenGrams, pair
 
 #: What the reported probability is calibrated to: the row weights' class mix or the sample's.
 CALIBRATION_PRIORS = ("weighted", "sampled")
+#: Inverse regularisation of the second stage of a stacked model (a handful of features).
+META_C = 1.0
 
 
 def platt(margins: np.ndarray, target: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
@@ -40,28 +45,6 @@ def platt(margins: np.ndarray, target: np.ndarray, weight: np.ndarray | None) ->
 
     fit = LogisticRegression(C=1e4).fit(margins.reshape(-1, 1), target, sample_weight=weight)
     return np.array([fit.coef_[0, 0], fit.intercept_[0]], dtype=np.float64)
-
-
-def _occupied(feats: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
-    """``feats`` cut down to the columns that hold a value, and those columns.
-
-    An L2-regularised logistic regression gives an empty column a weight of
-    exactly 0, so fitting on the occupied columns finds the same model; the
-    solver's vector work then scales with the vocabulary seen (about half a
-    million columns) instead of the hashing space, which makes it about three
-    times faster.
-    """
-    feats = feats.tocsr()
-    if not feats.data.all():
-        feats = sp.csr_matrix(feats, copy=True)
-        feats.eliminate_zeros()
-    used = np.flatnonzero(np.bincount(feats.indices, minlength=feats.shape[1]))
-    position = np.zeros(feats.shape[1], dtype=feats.indices.dtype)
-    position[used] = np.arange(len(used), dtype=position.dtype)
-    compact = sp.csr_matrix(
-        (feats.data, position[feats.indices], feats.indptr), shape=(feats.shape[0], len(used))
-    )
-    return compact, used
 
 
 def corpus_support(counts: sp.csr_matrix, corpora: Sequence[str], min_df: int) -> np.ndarray:
@@ -79,14 +62,11 @@ def corpus_support(counts: sp.csr_matrix, corpora: Sequence[str], min_df: int) -
     return support
 
 
-@detectors.register("veracity.LinearNgram.v1")
-class LinearNgram(ClassifierEstimator):
-    """Calibrated linear detector over hashed canonical word n-grams."""
+class LinearModel(Estimator):
+    """TF-IDF weighting, an L2 logistic regression and its calibration (see module doc)."""
 
     def __init__(
         self,
-        n_features: int = 2**20,
-        ngram_range: tuple[int, int] = (1, 2),
         C: float = 1.0,
         min_df: int = 2,
         sublinear_tf: bool = True,
@@ -95,9 +75,8 @@ class LinearNgram(ClassifierEstimator):
         random_state: int = 0,
         calibration_prior: str = "weighted",
         min_corpora: int = 1,
+        stacked: bool = False,
     ) -> None:
-        self.n_features = n_features
-        self.ngram_range = ngram_range
         self.C = C
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
@@ -106,83 +85,116 @@ class LinearNgram(ClassifierEstimator):
         self.random_state = random_state
         self.calibration_prior = calibration_prior
         self.min_corpora = min_corpora
+        self.stacked = stacked
+
+    def config(self) -> dict[str, object]:
+        """The parameters a registered detector takes for this part (its version fixes ``stacked``)."""
+        return {k: v for k, v in self.get_params(deep=False).items() if k != "stacked"}
 
     # -- features -------------------------------------------------------
-    def _hasher(self) -> NgramHasher:
-        return NgramHasher(self.n_features, tuple(self.ngram_range))  # type: ignore[arg-type]
-
-    def _weight(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+    def weight(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """TF-IDF (sublinear if set) with L2 row norm, from raw counts."""
         x = counts.astype(np.float32, copy=True)
         x.sum_duplicates()
         if self.sublinear_tf:
             np.log1p(x.data, out=x.data)
-        # ``x.data *= idf[x.indices]`` and :func:`_row_sums` give the same floats as
+        # ``x.data *= idf[x.indices]`` and :func:`.csr.row_sums` give the same floats as
         # ``x.multiply(idf)`` and ``x.multiply(x).sum(axis=1)`` without their dense temporaries
         # of n_features entries, which cost about 1 ms per call.
         x.data *= self.idf_[x.indices]
         x.eliminate_zeros()
-        norms = np.sqrt(_row_sums(x.data * x.data, x.indptr))
+        norms = np.sqrt(row_sums(x.data * x.data, x.indptr))
         norms[norms == 0] = 1.0
         x = sp.csr_matrix(x, dtype=np.float32)
         x.data *= np.repeat((1.0 / norms).astype(np.float32), np.diff(x.indptr))
         return x
 
-    def counts(self, X: Sequence[Doc | str]) -> sp.csr_matrix:
-        """Raw n-gram counts, one row per article (kept on its Doc, see :mod:`.annotations`)."""
-        hasher = self._hasher()
-        return annotated_rows(
-            f"counts:{hasher._key()}",
-            as_docs(X),
-            lambda batch: hasher.transform(d.canonical for d in batch),
-        )
-
-    def features(
-        self, X: Sequence[Doc | str], counts: sp.csr_matrix | None = None
-    ) -> sp.csr_matrix:
-        """The model's input rows; pass ``counts`` when already computed."""
+    def features(self, counts: sp.csr_matrix, style: np.ndarray | None) -> sp.csr_matrix:
+        """The model's input rows: weighted counts, then the scaled style columns if any."""
         check_fitted(self, "idf_")
-        docs = as_docs(X)
-        return self._features(self.counts(docs) if counts is None else counts, docs)
+        return self._join(self.weight(counts), style)
 
-    def _features(self, counts: sp.csr_matrix, docs: Sequence[Doc]) -> sp.csr_matrix:
-        return self._weight(counts)
+    @staticmethod
+    def _join(ngrams: sp.csr_matrix, style: np.ndarray | None) -> sp.csr_matrix:
+        if style is None:
+            return ngrams
+        return sp.hstack([ngrams, sp.csr_matrix(style)], format="csr")
 
     # -- fitting --------------------------------------------------------
     def fit(
         self,
-        X: Sequence[Doc | str],
-        y: Sequence[str],
+        counts: sp.csr_matrix,
+        style: np.ndarray | None,
+        target: np.ndarray,
         groups: Sequence[str] | None = None,
-        sample_weight: np.ndarray | None = None,
+        weight: np.ndarray | None = None,
         pinned: np.ndarray | None = None,
         corpora: Sequence[str] | None = None,
-    ) -> LinearNgram:
-        """Fit on articles ``X`` (Docs, or texts to parse) and labels ``y``.
+    ) -> LinearModel:
+        """Fit on raw counts, scaled style columns (or ``None``) and 0/1 ``target``.
 
         ``groups`` keeps publishers together in the calibration folds;
-        ``sample_weight`` re-weights rows (e.g. equal weight per corpus and label);
+        ``weight`` re-weights rows (e.g. equal weight per corpus and label);
         ``pinned`` marks rows that stay on the training side of every calibration
         fold (a corpus whose label lives in one publisher cannot be held out by
         publisher, just as the in-domain split keeps it on the training side).
         """
         if self.calibration_prior not in CALIBRATION_PRIORS:
             raise ValueError(f"calibration_prior must be one of {CALIBRATION_PRIORS}")
-        y_arr = np.asarray(y)
-        self.classes_ = np.unique(y_arr)
-        if len(self.classes_) != 2:
-            raise ValueError(f"LinearNgram needs two classes, got {list(self.classes_)}")
-        docs = as_docs(X)
-        counts = self.counts(docs)
         self._fit_idf(counts, corpora)
-        feats = self._features(counts, docs)
-        target = (y_arr == self.classes_[1]).astype(int)
-        weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        ngrams = self.weight(counts)
+        if self.stacked:
+            if style is None:
+                raise ValueError("a stacked model needs style columns to weigh")
+            self._fit_stacked(ngrams, style, target, groups, weight, pinned)
+            return self
+        feats = self._join(ngrams, style)
         margins = self._oof_margins(feats, target, groups, weight, pinned)
         self._fit_calibration(margins, target, weight)
         coef, self.intercept_ = self._solve(feats, target, weight)
         self.coef_ = coef.astype(np.float32)
         return self
+
+    def _fit_stacked(
+        self,
+        ngrams: sp.csr_matrix,
+        style: np.ndarray,
+        target: np.ndarray,
+        groups: Sequence[str] | None,
+        weight: np.ndarray | None,
+        pinned: np.ndarray | None,
+    ) -> None:
+        """Out-of-fold n-gram margin and the style columns, weighed by a small model.
+
+        In one model with a million n-gram columns, the style columns end up
+        with little say.  Here the n-gram model is fitted alone, its
+        out-of-fold margin becomes one feature beside the style columns, and a
+        second logistic regression (with the same row weights) sets the
+        balance and the calibration.  The result is folded back into one linear
+        model, so prediction and per-sentence explanation are unchanged.  With
+        ``calibration_prior="sampled"`` the reported probability is re-fitted
+        to the training rows' own label mix, and the threshold stays where the
+        weighted second stage gives even odds.
+        """
+        from sklearn.linear_model import LogisticRegression
+
+        oof = self._oof_margins(ngrams, target, groups, weight, pinned)
+        held = ~np.isnan(oof)
+        base_coef, base_intercept = self._solve(ngrams, target, weight)
+        meta = LogisticRegression(C=META_C, max_iter=1000).fit(
+            np.column_stack([oof, style])[held],
+            target[held],
+            sample_weight=None if weight is None else weight[held],
+        )
+        w0 = float(meta.coef_[0, 0])
+        self.coef_ = np.concatenate([base_coef * w0, meta.coef_[0, 1:]]).astype(np.float32)
+        self.intercept_ = float(w0 * base_intercept + meta.intercept_[0])
+        self.balanced_calibration_ = np.array([1.0, 0.0])
+        self.calibration_ = self.balanced_calibration_.copy()
+        if self.calibration_prior == "sampled":
+            stacked = meta.decision_function(np.column_stack([oof, style])[held])
+            self.calibration_ = platt(stacked, target[held], None)
+        self.threshold_ = float(self.from_balanced(np.array([0.5]))[0])
 
     def _fit_calibration(
         self, margins: np.ndarray, target: np.ndarray, weight: np.ndarray | None
@@ -210,7 +222,7 @@ class LinearNgram(ClassifierEstimator):
         fewer are given (a model of one corpus keeps its whole vocabulary).
         """
         n = counts.shape[0]
-        df = np.bincount(counts.indices, minlength=self.n_features)
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
         idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
         idf[df < self.min_df] = 0.0
         if self.min_corpora > 1:
@@ -224,7 +236,7 @@ class LinearNgram(ClassifierEstimator):
         self, feats: sp.csr_matrix, target: np.ndarray, weight: np.ndarray | None
     ) -> tuple[np.ndarray, float]:
         """Coefficients over all of ``feats``'s columns and the intercept of :meth:`_linear`."""
-        compact, used = _occupied(feats)
+        compact, used = occupied_columns(feats)
         clf = self._linear().fit(compact, target, sample_weight=weight)
         coef = np.zeros(feats.shape[1], dtype=np.float64)
         coef[used] = clf.coef_.ravel()
@@ -283,10 +295,8 @@ class LinearNgram(ClassifierEstimator):
         return margins
 
     # -- prediction -----------------------------------------------------
-    def decision_function(self, X: Sequence[Doc | str]) -> np.ndarray:
-        return self.margins(self.features(X))
-
     def margins(self, feats: sp.csr_matrix) -> np.ndarray:
+        """Raw margins of the input rows."""
         check_fitted(self, "coef_")
         if feats.dtype == self.coef_.dtype:
             return np.asarray(feats @ self.coef_).ravel() + self.intercept_
@@ -294,10 +304,10 @@ class LinearNgram(ClassifierEstimator):
         # n_features coefficients on every call; casting the ones used gives the same sums.
         feats = sp.csr_matrix(feats, dtype=np.float64)
         products = feats.data * self.coef_[feats.indices].astype(np.float64)
-        return _row_dot(products, feats.indptr) + self.intercept_
+        return row_dot(products, feats.indptr) + self.intercept_
 
     def calibrate(self, margins: np.ndarray) -> np.ndarray:
-        """P(``classes_[1]``) from raw margins."""
+        """P(positive class) from raw margins."""
         a, b = self.calibration_
         # Clipped to +-40 log-odds so exp never overflows (P is then within 1e-17 of 0 or 1).
         return sigmoid(np.clip(a * margins + b, -40, 40))
@@ -307,19 +317,20 @@ class LinearNgram(ClassifierEstimator):
         check_fitted(self, "calibration_")
         return float(self.calibration_[0])
 
-    def coverage(self, counts_row: sp.csr_matrix) -> float:
-        """Share of the article's n-gram occurrences whose column the model kept (IDF > 0)."""
+    def coverage(self, counts: sp.csr_matrix) -> np.ndarray:
+        """Per row, the share of its n-gram occurrences whose column the model kept (IDF > 0);
+        0 for a row without any.  Counts are whole numbers, so the sums are exact."""
         check_fitted(self, "idf_")
-        total = counts_row.data.sum()
-        seen = counts_row.data[self.idf_[counts_row.indices] > 0].sum()
-        return float(seen / total) if total else 0.0
-
-    def predict_proba(self, X: Sequence[Doc | str]) -> np.ndarray:
-        p = self.calibrate(self.decision_function(X))
-        return np.column_stack([1.0 - p, p])
-
-    def predict(self, X: Sequence[Doc | str]) -> np.ndarray:
-        return self.classes_[(self.predict_proba(X)[:, 1] >= self.threshold_).astype(int)]
+        counts = counts.tocsr()
+        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        data = counts.data.astype(np.float32)
+        total = np.bincount(rows, weights=data, minlength=counts.shape[0]).astype(np.float32)
+        seen = np.bincount(
+            rows, weights=data * (self.idf_[counts.indices] > 0), minlength=counts.shape[0]
+        ).astype(np.float32)
+        share = np.zeros(counts.shape[0], np.float32)
+        np.divide(seen, total, out=share, where=total > 0)
+        return share
 
     # -- explanation ----------------------------------------------------
     def occurrence_weights(self, counts: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
@@ -332,67 +343,22 @@ class LinearNgram(ClassifierEstimator):
         """
         counts = counts.tocsr()
         counts.sum_duplicates()
-        feats = self._weight(counts)
+        feats = self.weight(counts)
         feats.sort_indices()
-        keys = _row_keys(counts, self.n_features)
+        n_features = len(self.idf_)
+        keys = row_keys(counts, n_features)
         x = np.zeros(len(keys), dtype=np.float32)
-        x[np.searchsorted(keys, _row_keys(feats, self.n_features))] = feats.data
+        x[np.searchsorted(keys, row_keys(feats, n_features))] = feats.data
         return keys, self.coef_[counts.indices] * x / counts.data
-
-    def explain_sentences(
-        self, counts_row: sp.csr_matrix, doc: Doc, top: int | None = None
-    ) -> list[tuple[float, dict[str, float]]]:
-        """Each sentence's push on the raw margin, and the n-grams that carry it (one article)."""
-        return self.explain_many(counts_row, [doc], top)[0]
-
-    def explain_many(
-        self, counts: sp.csr_matrix, docs: Sequence[Doc], top: int | None = None
-    ) -> list[list[tuple[float, dict[str, float]]]]:
-        """Per article (a row of ``counts``), each sentence's push on the raw margin and the
-        n-grams that carry it, strongest first (only the ``top`` strongest if set).
-
-        A sentence is credited with the n-gram occurrences it holds (see
-        :meth:`occurrence_weights`); n-grams that straddle two sentences go
-        uncredited.  The n-grams of all the articles are hashed in one pass.
-        """
-        keys, weights = self.occurrence_weights(counts)
-        runs: list[Sequence[str]] = []
-        prefixes: list[str] = []
-        owner: list[int] = []
-        starts = np.zeros(len(docs) + 1, np.int64)
-        for a, doc in enumerate(docs):
-            more, marks, held = self._sentence_runs(doc)
-            runs += more
-            prefixes += marks
-            owner += [starts[a] + k for k in held]
-            starts[a + 1] = starts[a] + len(doc.sentences)
-        table = self._hasher().table(runs, prefixes)
-        sentence = np.array(owner, np.int64)[table.segment]
-        article = np.searchsorted(starts, sentence, side="right") - 1
-        wanted = article * self.n_features + table.columns(self.n_features)
-        occ = np.zeros(len(wanted), dtype=np.float64)
-        if len(keys):
-            at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-            occ = np.where(keys[at] == wanted, weights[at], 0).astype(np.float64)
-        margins = np.bincount(sentence, weights=occ, minlength=int(starts[-1])).tolist()
-        terms = _terms(table, sentence, occ, int(starts[-1]), top)
-        pairs = list(zip(margins, terms, strict=True))
-        return [pairs[starts[a] : starts[a + 1]] for a in range(len(docs))]
-
-    def _sentence_runs(self, doc: Doc) -> tuple[list[Sequence[str]], list[str], list[int]]:
-        """The token runs the features count, their prefixes and each one's sentence."""
-        n = len(doc.tokens)
-        return list(doc.tokens), [""] * n, list(range(n))
 
     # -- persistence ----------------------------------------------------
     def to_bundle(self) -> Bundle:
+        """The learned state (the detector adds its config and classes to ``linear.json``)."""
         check_fitted(self, "coef_")
         return Bundle(
             arrays={"linear": {"coef": self.coef_, "idf": self.idf_}},
             data={
                 "linear": {
-                    "params": _jsonable(self.get_params()),
-                    "classes": [str(c) for c in self.classes_],
                     "intercept": self.intercept_,
                     "calibration": self.calibration_.tolist(),
                     "balanced_calibration": self.balanced_calibration_.tolist(),
@@ -401,70 +367,29 @@ class LinearNgram(ClassifierEstimator):
             },
         )
 
-    @classmethod
-    def from_bundle(cls, bundle: Bundle) -> LinearNgram:
+    def restore(self, bundle: Bundle, n_features: int, width: int) -> LinearModel:
+        """Take the learned state from ``bundle``; ``width`` columns follow the n-grams."""
         meta = bundle.data["linear"]
-        params = dict(meta["params"])
-        params["ngram_range"] = tuple(params["ngram_range"])
-        model = cls(**params)
-        model.classes_ = np.array(meta["classes"])
-        model.coef_ = bundle.arrays["linear"]["coef"].astype(np.float32)
-        model.idf_ = bundle.arrays["linear"]["idf"].astype(np.float32)
-        width = model.coef_.shape[0] - model.n_features
-        if model.coef_.ndim != 1 or model.idf_.shape != (model.n_features,) or width < 0:
-            raise ValueError("array shapes do not match the model's n_features")
-        model.intercept_ = float(meta["intercept"])
-        model.calibration_ = np.array(meta["calibration"], dtype=np.float64)
-        model.balanced_calibration_ = np.array(
+        coef = bundle.arrays["linear"]["coef"].astype(np.float32)
+        idf = bundle.arrays["linear"]["idf"].astype(np.float32)
+        if coef.shape != (n_features + width,) or idf.shape != (n_features,):
+            raise ValueError("array shapes do not match the detector's features")
+        self.coef_, self.idf_ = coef, idf
+        self.intercept_ = float(meta["intercept"])
+        self.calibration_ = np.array(meta["calibration"], dtype=np.float64)
+        self.balanced_calibration_ = np.array(
             meta.get("balanced_calibration", meta["calibration"]), dtype=np.float64
         )
-        model.threshold_ = float(meta.get("threshold", 0.5))
-        return model
+        self.threshold_ = float(meta.get("threshold", 0.5))
+        return self
 
 
-def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
-
-
-def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
-    """Each CSR row's ``values`` summed as scipy's ``X.sum(axis=1)`` sums them
-    (``np.add.reduceat`` over the stored order, in the values' dtype)."""
-    out = np.zeros(len(indptr) - 1, dtype=values.dtype)
-    filled = np.flatnonzero(np.diff(indptr))
-    out[filled] = np.add.reduceat(values, indptr[filled])
-    return out
-
-
-def _row_dot(products: np.ndarray, indptr: np.ndarray) -> np.ndarray:
-    """Each CSR row's ``products`` added one by one in stored order: how scipy's ``X @ v``
-    adds a row's terms, so the sums are the same floats."""
-    column = sp.csr_matrix(
-        (products, np.zeros(len(products), np.int32), indptr), shape=(len(indptr) - 1, 1)
+@detectors.register("veracity.LinearNgram.v1")
+def LinearNgram(
+    n_features: int = 2**20, ngram_range: tuple[int, int] = (1, 2), **linear: Any
+) -> ComposedDetector:
+    """Calibrated linear detector over hashed canonical word n-grams."""
+    return ComposedDetector(
+        TokenGrams(NgramHasher(n_features, pair(ngram_range))),
+        LinearModel(**linear),
     )
-    return np.asarray(column @ np.ones(1, products.dtype)).ravel()
-
-
-def _row_keys(matrix: sp.csr_matrix, n_features: int) -> np.ndarray:
-    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
-    return rows * n_features + matrix.indices.astype(np.int64)
-
-
-def _terms(
-    table: GramTable, sentence: np.ndarray, occ: np.ndarray, n_sentences: int, top: int | None
-) -> list[dict[str, float]]:
-    """Per sentence, each credited n-gram's summed credit: strongest first, ties in text order."""
-    out: list[dict[str, float]] = [{} for _ in range(n_sentences)]
-    live = np.flatnonzero(occ)
-    if not len(live):
-        return out
-    keys = (sentence[live] << 32) | (table.hashes[live].astype(np.int64) & 0xFFFFFFFF)
-    uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    sums = np.bincount(inverse, weights=occ[live])
-    owner = uniq >> 32
-    order = np.lexsort((first, -np.abs(sums), owner))
-    if top is not None:
-        ranked = owner[order]
-        order = order[np.arange(len(order)) - np.searchsorted(ranked, ranked) < top]
-    for k in order.tolist():
-        out[int(owner[k])][table.gram(int(live[first[k]]))] = float(sums[k])
-    return out

@@ -7,9 +7,9 @@ what the model learns on one vocabulary can reach another.
 
 The embedding enters as a style profile (a weighted mean of sentence rows),
 so its part of the margin still splits exactly over sentences.  It is stacked
-(:class:`~veracity.models.style.StackedStyle`): the n-gram model is fitted
-alone and a second model weighs its out-of-fold margin against the dense
-dimensions.  In one model with the n-grams, the dense, correlated dimensions
+(:class:`~veracity.models.linear.LinearModel` with ``stacked``): the n-gram model
+is fitted alone and a second model weighs its out-of-fold margin against the
+dense dimensions.  In one model with the n-grams, the dense, correlated dimensions
 left liblinear's solver taking minutes a fit.
 
 - ``veracity.NgramEmbed.v1``: word n-grams, and the article's mean token vector.
@@ -20,14 +20,17 @@ left liblinear's solver taking minutes a fit.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..doc import Doc
 from ..registry import detectors
+from .composed import ComposedDetector
 from .embed import bundled_embedder
-from .features import NgramHasher
-from .style import StackedStyle, StyleSpec
-from .voice import SOURCE_ROLES, VOICE_FEATURES, MaskedVoice, voice_rows
+from .features import NgramHasher, TokenGrams, pair
+from .style import StyleSpec, styled
+from .voice import SOURCE_ROLES, VOICE_FEATURES, VoiceGrams, voice_rows
 
 #: Width of the bundled embedding (its card's ``dim``).
 EMBED_DIM = 128
@@ -65,23 +68,30 @@ VOICE_EMBED = StyleSpec(
 
 
 @detectors.register("veracity.NgramEmbed.v1")
-class NgramEmbed(StackedStyle):
+def ngram_embed(
+    n_features: int = 2**20,
+    ngram_range: tuple[int, int] = (1, 2),
+    style_weight: float = 0.3,
+    **linear: Any,
+) -> ComposedDetector:
     """Word n-grams stacked with the article's static embedding (see module doc)."""
-
-    spec = EMBED_V1
+    hasher = NgramHasher(n_features, pair(ngram_range))
+    return styled(TokenGrams(hasher), EMBED_V1, style_weight, stacked=True, linear=linear)
 
 
 @detectors.register("veracity.VoiceEmbed.v1")
-class VoiceEmbed(StackedStyle, MaskedVoice):
+def voice_embed(
+    n_features: int = 2**20,
+    ngram_range: tuple[int, int] = (1, 2),
+    style_weight: float = 0.3,
+    **linear: Any,
+) -> ComposedDetector:
     """Word n-grams by voice stacked with the voice profile and the embeddings by voice.
 
     The author's sentences and the sources' sentences each have their own
     mean vector, so what officials are quoted saying and how the article
     itself is written are weighed apart.
     """
-
-    spec = VOICE_EMBED
-    shared_source_grams = True
-
-    def _hasher(self) -> NgramHasher:
-        return NgramHasher(self.n_features, tuple(self.ngram_range))  # type: ignore[arg-type]
+    hasher = NgramHasher(n_features, pair(ngram_range))
+    grams = VoiceGrams(hasher, shared_source_grams=True)
+    return styled(grams, VOICE_EMBED, style_weight, stacked=True, linear=linear)

@@ -1,25 +1,33 @@
-"""``veracity.NgramStyle.v1``: hashed n-grams plus per-sentence style signals.
+"""A detector's style profile, and ``veracity.NgramStyle.v1``/``v2``: n-grams plus style.
 
 Style features are computed per sentence and averaged over the article, so the
 style part of the margin splits exactly over sentences: sentence ``s`` adds
 ``w · (f_s / n) / sigma``.  Every feature is form-invariant: it reads the
 canonical tokens and the sentence role, never case or quotation marks, so the
 research-corpus form and cased prose get the same values.
+
+:class:`StyleProfile` is the part (see :mod:`.composed`): a :class:`StyleSpec`
+gives the rows; the profile learns their mean and scale and adds the scaled
+profile as columns beside the n-grams.  ``v1`` fits it in one model with
+them; ``v2`` stacks it (see :class:`~veracity.models.linear.LinearModel`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..doc import Doc, as_docs
+from ..estimator import Estimator, check_fitted
 from ..persist import Bundle
 from ..registry import detectors
 from ..signals.roles import ROLES
-from .linear import LinearNgram, platt
+from .composed import ComposedDetector
+from .features import Featurizer, NgramHasher, TokenGrams, pair
+from .linear import LinearModel
 
 #: Each lexical cue is a set of canonical tokens: a sentence shows the cue when it holds one.
 _LEXICAL = {
@@ -98,8 +106,8 @@ class StyleSpec:
     """
 
     name: str
-    features: tuple[str, ...]
-    rows: Callable[[Doc], tuple[np.ndarray, np.ndarray]]
+    features: tuple[str, ...] = field(repr=False)
+    rows: Callable[[Doc], tuple[np.ndarray, np.ndarray]] = field(repr=False)
 
 
 #: Version 1: every sentence counts equally; cues are counted in every voice.
@@ -125,87 +133,42 @@ def article_style(doc: Doc | str, spec: StyleSpec = STYLE_V1) -> np.ndarray:
     return weights @ rows if len(rows) else np.zeros(len(spec.features))
 
 
-@detectors.register("veracity.NgramStyle.v1")
-class NgramStyle(LinearNgram):
-    """:class:`LinearNgram` whose features also hold the article's style profile."""
+class StyleProfile(Estimator):
+    """The article's style profile under ``spec``, centred, scaled and weighted."""
 
-    #: Which style profile the detector reads (a subclass with another is another version).
-    spec: StyleSpec = STYLE_V1
-
-    def __init__(
-        self,
-        n_features: int = 2**20,
-        ngram_range: tuple[int, int] = (1, 2),
-        C: float = 1.0,
-        min_df: int = 2,
-        sublinear_tf: bool = True,
-        class_weight: str | None = "balanced",
-        calibration_folds: int = 5,
-        random_state: int = 0,
-        calibration_prior: str = "weighted",
-        min_corpora: int = 1,
-        style_weight: float = 0.3,
-    ) -> None:
-        super().__init__(
-            n_features=n_features,
-            ngram_range=ngram_range,
-            C=C,
-            min_df=min_df,
-            sublinear_tf=sublinear_tf,
-            class_weight=class_weight,
-            calibration_folds=calibration_folds,
-            random_state=random_state,
-            calibration_prior=calibration_prior,
-            min_corpora=min_corpora,
-        )
+    def __init__(self, spec: StyleSpec = STYLE_V1, style_weight: float = 0.3) -> None:
+        self.spec = spec
         self.style_weight = style_weight
 
-    def _style(self, docs: Sequence[Doc]) -> np.ndarray:
-        return (
-            np.vstack([article_style(d, self.spec) for d in docs])
-            if docs
-            else np.zeros((0, len(self.spec.features)))
-        )
+    def config(self) -> dict[str, object]:
+        """The parameters a registered detector takes for this part (its version fixes ``spec``)."""
+        return {"style_weight": self.style_weight}
 
-    def _scaled(self, style: np.ndarray) -> np.ndarray:
-        return (style - self.style_mean_) / self.style_scale_ * self.style_weight
+    def raw(self, docs: Sequence[Doc]) -> np.ndarray:
+        """One unscaled profile row per Doc."""
+        if not docs:
+            return np.zeros((0, len(self.spec.features)))
+        return np.vstack([article_style(d, self.spec) for d in docs])
 
-    def _fit_style(self, docs: Sequence[Doc]) -> np.ndarray:
-        """Learn the style profile's mean and scale; return the raw profiles."""
-        style = self._style(docs)
-        self.style_mean_ = style.mean(axis=0)
+    def fit(self, docs: Sequence[Doc]) -> StyleProfile:
+        """Learn the profile's mean and scale over ``docs``."""
+        style = self.raw(docs)
+        self.mean_ = style.mean(axis=0)
         scale = style.std(axis=0)
         scale[scale == 0] = 1.0
-        self.style_scale_ = scale
-        return style
-
-    def _features(self, counts: sp.csr_matrix, docs: Sequence[Doc]) -> sp.csr_matrix:
-        style = self._scaled(self._style(docs))
-        return sp.hstack([self._weight(counts), sp.csr_matrix(style)], format="csr")
-
-    def fit(
-        self,
-        X: Sequence[Doc | str],
-        y: Sequence[str],
-        groups: Sequence[str] | None = None,
-        sample_weight: np.ndarray | None = None,
-        pinned: np.ndarray | None = None,
-        corpora: Sequence[str] | None = None,
-    ) -> NgramStyle:
-        docs = as_docs(X)
-        self._fit_style(docs)
-        super().fit(
-            docs,
-            y,
-            groups=groups,
-            sample_weight=sample_weight,
-            pinned=pinned,
-            corpora=corpora,
-        )
+        self.scale_ = scale
         return self
 
-    def style_sentence_margins(self, doc: Doc) -> np.ndarray:
-        """Each sentence's share of the style part of the raw margin.
+    def scaled(self, style: np.ndarray) -> np.ndarray:
+        """Raw profiles centred, scaled and weighted: the model's style columns."""
+        check_fitted(self, "mean_")
+        return (style - self.mean_) / self.scale_ * self.style_weight
+
+    def transform(self, docs: Sequence[Doc]) -> np.ndarray:
+        return self.scaled(self.raw(docs))
+
+    def sentence_margins(self, doc: Doc, coef: np.ndarray) -> np.ndarray:
+        """Each sentence's share of the push of the style columns (weights ``coef``).
 
         Shares are taken against the training mean (``w · (f_s - mean)``,
         weighted as in the profile), so they sum to how far the article's style
@@ -216,91 +179,58 @@ class NgramStyle(LinearNgram):
         if not doc.sentences:
             return np.zeros(0)
         rows, weights = style_rows(self.spec, doc)
-        w = self.coef_[self.n_features :] * self.style_weight / self.style_scale_
-        return np.asarray(weights * ((rows - self.style_mean_) @ w))
-
-    def explain_many(
-        self, counts: sp.csr_matrix, docs: Sequence[Doc], top: int | None = None
-    ) -> list[list[tuple[float, dict[str, float]]]]:
-        """N-gram credit plus each sentence's share of the style part."""
-        out = []
-        for article, doc in zip(super().explain_many(counts, docs, top), docs, strict=True):
-            style = self.style_sentence_margins(doc)
-            out.append([(m + float(e), g) for (m, g), e in zip(article, style, strict=True)])
-        return out
+        w = coef * self.style_weight / self.scale_
+        return np.asarray(weights * ((rows - self.mean_) @ w))
 
     def to_bundle(self) -> Bundle:
-        bundle = super().to_bundle()
-        bundle.arrays["style"] = {"mean": self.style_mean_, "scale": self.style_scale_}
-        bundle.data["style"] = {"features": list(self.spec.features)}
-        return bundle
+        check_fitted(self, "mean_")
+        return Bundle(
+            arrays={"style": {"mean": self.mean_, "scale": self.scale_}},
+            data={"style": {"features": list(self.spec.features)}},
+        )
 
-    @classmethod
-    def from_bundle(cls, bundle: Bundle) -> NgramStyle:
-        model = super().from_bundle(bundle)
-        assert isinstance(model, NgramStyle)
-        if bundle.data["style"]["features"] != list(cls.spec.features):
+    def restore(self, bundle: Bundle) -> StyleProfile:
+        """Take the learned mean and scale from ``bundle`` (its features must be ``spec``'s)."""
+        if bundle.data["style"]["features"] != list(self.spec.features):
             raise ValueError("style features differ from this version's")
-        model.style_mean_ = bundle.arrays["style"]["mean"]
-        model.style_scale_ = bundle.arrays["style"]["scale"]
-        return model
+        self.mean_ = bundle.arrays["style"]["mean"]
+        self.scale_ = bundle.arrays["style"]["scale"]
+        return self
+
+
+def styled(
+    featurizer: Featurizer,
+    spec: StyleSpec,
+    style_weight: float,
+    *,
+    stacked: bool,
+    linear: dict[str, Any],
+) -> ComposedDetector:
+    """A detector of ``featurizer``'s n-grams and ``spec``'s profile (``linear``: the model's config)."""
+    return ComposedDetector(
+        featurizer, LinearModel(stacked=stacked, **linear), StyleProfile(spec, style_weight)
+    )
+
+
+@detectors.register("veracity.NgramStyle.v1")
+def ngram_style(
+    n_features: int = 2**20,
+    ngram_range: tuple[int, int] = (1, 2),
+    style_weight: float = 0.3,
+    **linear: Any,
+) -> ComposedDetector:
+    """Word n-grams and the article's style profile in one linear model."""
+    hasher = NgramHasher(n_features, pair(ngram_range))
+    return styled(TokenGrams(hasher), STYLE_V1, style_weight, stacked=False, linear=linear)
 
 
 @detectors.register("veracity.NgramStyle.v2")
-class StackedStyle(NgramStyle):
-    """Stacked: out-of-fold n-gram margin and the style profile, weighed by a small model.
-
-    In v1 the style features share one regularised model with a million
-    n-gram columns and end up with little say.  Here the n-gram model is fitted
-    alone, its out-of-fold margin becomes one feature beside the style profile,
-    and a second logistic regression (with the same row weights) sets the
-    balance and the calibration.  The result is folded back into one linear
-    model, so prediction and per-sentence explanation are unchanged.  With
-    ``calibration_prior="sampled"`` the reported probability is re-fitted to
-    the training rows' own label mix, and the threshold stays where the
-    weighted second stage gives even odds.
-    """
-
-    #: Inverse regularisation of the second-stage model (a handful of features).
-    meta_C = 1.0
-
-    def fit(
-        self,
-        X: Sequence[Doc | str],
-        y: Sequence[str],
-        groups: Sequence[str] | None = None,
-        sample_weight: np.ndarray | None = None,
-        pinned: np.ndarray | None = None,
-        corpora: Sequence[str] | None = None,
-    ) -> StackedStyle:
-        docs = as_docs(X)
-        y_arr = np.asarray(y)
-        self.classes_ = np.unique(y_arr)
-        if len(self.classes_) != 2:
-            raise ValueError(f"StackedStyle needs two classes, got {list(self.classes_)}")
-        target = (y_arr == self.classes_[1]).astype(int)
-        weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        style = self._fit_style(docs)
-        counts = self.counts(docs)
-        self._fit_idf(counts, corpora)
-        ngrams = self._weight(counts)
-        oof = self._oof_margins(ngrams, target, groups, weight, pinned)
-        held = ~np.isnan(oof)
-        base_coef, base_intercept = self._solve(ngrams, target, weight)
-        from sklearn.linear_model import LogisticRegression
-
-        meta = LogisticRegression(C=self.meta_C, max_iter=1000).fit(
-            np.column_stack([oof, self._scaled(style)])[held],
-            target[held],
-            sample_weight=None if weight is None else weight[held],
-        )
-        w0 = float(meta.coef_[0, 0])
-        self.coef_ = np.concatenate([base_coef * w0, meta.coef_[0, 1:]]).astype(np.float32)
-        self.intercept_ = float(w0 * base_intercept + meta.intercept_[0])
-        self.balanced_calibration_ = np.array([1.0, 0.0])
-        self.calibration_ = self.balanced_calibration_.copy()
-        if self.calibration_prior == "sampled":
-            stacked = meta.decision_function(np.column_stack([oof, self._scaled(style)])[held])
-            self.calibration_ = platt(stacked, target[held], None)
-        self.threshold_ = float(self.from_balanced(np.array([0.5]))[0])
-        return self
+def stacked_style(
+    n_features: int = 2**20,
+    ngram_range: tuple[int, int] = (1, 2),
+    style_weight: float = 0.3,
+    **linear: Any,
+) -> ComposedDetector:
+    """Word n-grams stacked with the article's style profile (see :class:`LinearModel`)."""
+    hasher = NgramHasher(n_features, pair(ngram_range))
+    return styled(TokenGrams(hasher), STYLE_V1, style_weight, stacked=True, linear=linear)

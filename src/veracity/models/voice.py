@@ -13,32 +13,34 @@ credibility signal).  Version 2 reads it sentence by sentence, by role:
 - each lexical style cue is counted twice, in the author's voice (claims,
   opinion, appeals, questions) and in a source's voice.
 
-A subclass may set ``shared_source_grams`` to count a source's n-grams twice:
-once as plain n-grams, shared with the author's, and once prefixed ``s:``.
-The plain column then learns what a phrase says wherever it appears (what
-transfers to the next corpus) and the ``s:`` column how much a source saying
-it differs (``veracity.VoiceEmbed.v1``).
+:class:`VoiceGrams` is the featuriser that reads an article this way.  With
+``shared_source_grams`` it counts a source's n-grams twice: once as plain
+n-grams, shared with the author's, and once prefixed ``s:``.  The plain column
+then learns what a phrase says wherever it appears (what transfers to the next
+corpus) and the ``s:`` column how much a source saying it differs
+(``veracity.VoiceEmbed.v1``).
 
-No n-gram straddles two sentences, so the per-sentence credit of
-:meth:`MaskedVoice.explain_sentences` adds up exactly to the margin less the
-intercept.
+No n-gram straddles two sentences, so the per-sentence credit of a detector
+that reads by voice adds up exactly to the margin less the intercept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from ..doc import Doc, as_docs
+from ..doc import Doc
+from ..estimator import Estimator
 from ..registry import detectors
 from ..signals.roles import ROLES
 from ..text.hashing import count_table
 from .annotations import annotated_rows
-from .features import TABLE_CHUNK, NgramHasher
-from .masked import MaskedStyle
-from .style import LEXICAL_CUES, StyleSpec, lexical_cues
+from .composed import ComposedDetector
+from .features import TABLE_CHUNK, MaskedNgramHasher, NgramHasher, Runs, pair
+from .style import LEXICAL_CUES, StyleSpec, lexical_cues, styled
 
 #: Roles in which the words are a source's, not the author's.
 SOURCE_ROLES = frozenset({"attributed", "quote"})
@@ -70,9 +72,7 @@ def voice_rows(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
 STYLE_V2 = StyleSpec("v2", VOICE_FEATURES, voice_rows)
 
 
-def voice_segments(
-    doc: Doc, shared: bool = False
-) -> tuple[list[Sequence[str]], list[str], list[int]]:
+def voice_segments(doc: Doc, shared: bool = False) -> Runs:
     """The token runs each sentence contributes n-grams from: runs, prefixes, sentence of each.
 
     A source's words are prefixed ``s:`` (with ``shared``, also counted
@@ -127,22 +127,38 @@ def voice_counts(
     return sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, n_features))
 
 
-@detectors.register("veracity.MaskedStyle.v2")
-class MaskedVoice(MaskedStyle):
-    """:class:`MaskedStyle` with n-grams and style profile split by voice (see module doc)."""
+class VoiceGrams(Estimator):
+    """Reads an article sentence by sentence, by voice (see module doc)."""
 
-    spec = STYLE_V2
-    #: Whether a source's n-grams are also counted as plain n-grams.
-    shared_source_grams = False
+    def __init__(self, hasher: NgramHasher, shared_source_grams: bool = False) -> None:
+        self.hasher = hasher
+        self.shared_source_grams = shared_source_grams
 
-    def counts(self, X: Sequence[Doc | str]) -> sp.csr_matrix:
-        """Raw voice n-gram counts, one row per article (kept on its Doc, see :mod:`.annotations`)."""
-        hasher, shared = self._hasher(), self.shared_source_grams
+    def counts(self, docs: Sequence[Doc]) -> sp.csr_matrix:
+        """Raw voice n-gram counts, one row per Doc (kept on it, see :mod:`.annotations`)."""
+        hasher, shared = self.hasher, self.shared_source_grams
         return annotated_rows(
             f"voice_counts:{shared}:{hasher._key()}",
-            as_docs(X),
-            lambda batch: voice_counts(hasher, batch, shared, self.n_features),
+            docs,
+            lambda batch: voice_counts(hasher, batch, shared, hasher.n_features),
         )
 
-    def _sentence_runs(self, doc: Doc) -> tuple[list[Sequence[str]], list[str], list[int]]:
+    def sentence_runs(self, doc: Doc) -> Runs:
         return voice_segments(doc, self.shared_source_grams)
+
+    def config(self) -> dict[str, object]:
+        """The hasher's config (the version fixes ``shared_source_grams``)."""
+        return self.hasher.config()
+
+
+@detectors.register("veracity.MaskedStyle.v2")
+def masked_voice(
+    n_features: int = 2**20,
+    ngram_range: tuple[int, int] = (1, 2),
+    masked_range: tuple[int, int] = (2, 4),
+    style_weight: float = 0.3,
+    **linear: Any,
+) -> ComposedDetector:
+    """Word and topic-masked n-grams and the style profile, split by voice, in one linear model."""
+    hasher = MaskedNgramHasher(n_features, pair(ngram_range), pair(masked_range))
+    return styled(VoiceGrams(hasher), STYLE_V2, style_weight, stacked=False, linear=linear)

@@ -1,7 +1,9 @@
 """The JSON API under ``/v1``.
 
 Reports are sent as stored: compact JSON (no indentation, no spaces after
-separators), at most ``Settings.max_response_bytes`` of it per response.
+separators), at most ``Settings.max_response_bytes`` of it per response.  The
+:class:`~veracity.report.Report` model is the analyse endpoints' response model,
+so the OpenAPI document describes the report.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from ..errors import VeracityError
+from ..report import Report
 from .analyses import Analyses, Outcome, Result
 from .history import compact_json
 from .limits import Runner
@@ -28,6 +32,24 @@ ERRORS: dict[int | str, dict[str, Any]] = {code: _ERROR for code in (403, 404, 4
 REPORT: dict[int | str, dict[str, Any]] = {
     200: {"description": "The report, following report_schema.json (GET /v1/model for the model)."}
 }
+
+
+class CodedError(BaseModel):
+    code: str
+    message: str
+
+
+class ItemError(BaseModel):
+    """A batch item that could not be analysed, with the HTTP status it would have had alone."""
+
+    error: CodedError
+    status: int
+
+
+class BatchResults(BaseModel):
+    """The batch's items in input order: a report, or the item's coded error."""
+
+    results: list[Report | ItemError]
 
 
 def _item(result: Result) -> str:
@@ -60,7 +82,12 @@ def _finite(value: Any) -> Any:
 def api_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/v1", responses=ERRORS)
 
-    @router.post("/analyze", summary="Analyse one article (text, html or url)", responses=REPORT)
+    @router.post(
+        "/analyze",
+        summary="Analyse one article (text, html or url)",
+        response_model=Report,
+        responses=REPORT,
+    )
     async def analyze(body: DocumentIn) -> Response:
         """The report (schema ``report_schema.json``); its ``id`` is the permalink id.
 
@@ -76,6 +103,7 @@ def api_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRoute
     @router.post(
         "/analyze/batch",
         summary="Analyse up to 100 articles",
+        response_model=BatchResults,
         responses={200: {"description": '{"results": [report or {"error": ..., "status": ...}]}'}},
     )
     async def analyze_batch(body: BatchIn) -> Response:
@@ -88,7 +116,12 @@ def api_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRoute
         results = await runner.run_within(engine.run, items)
         return _json('{"results":[' + ",".join(_item(r) for r in results) + "]}")
 
-    @router.get("/analyses/{analysis_id}", summary="A stored analysis", responses=REPORT)
+    @router.get(
+        "/analyses/{analysis_id}",
+        summary="A stored analysis",
+        response_model=Report,
+        responses=REPORT,
+    )
     def get_analysis(analysis_id: str) -> Response:
         return _json(engine.get(analysis_id).report_json)
 

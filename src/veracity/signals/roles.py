@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import lexicons as lx
 
@@ -59,9 +59,9 @@ _CREDIT = re.compile(r"\(\s*(?:photo|image|picture)s?\s*(?::|(?:by|credit|courte
 _PLAYER = re.compile(r"^\W{0,3}Play[A-Z]\S*.*(?:\.\.\.|\u2026)\W{0,3}$")
 
 
-@dataclass(frozen=True)
-class RoleResult:
-    """A sentence's role, its triggering cues and its hedge count."""
+class RoleResult(NamedTuple):
+    """A sentence's role, its triggering cues and its hedge count (a named tuple, as an
+    article makes dozens)."""
 
     role: str
     cues: tuple[Cue, ...]
@@ -170,13 +170,16 @@ def _continues_quote(
     nxt: str | None,
     next_role: RoleResult | None,
 ) -> bool:
+    sourced = (ATTRIBUTED, QUOTE)
+    if not any(r is not None and r.role in sourced for r in (prev_role, next_role)):
+        return False
     opens_quote = text.lstrip()[:1] in lx.QUOTE_CHARS
     if not opens_quote and lx.FIRST_PERSON.search(text.lower()) is None:
         return False
     if (
         prev is not None
         and prev_role is not None
-        and prev_role.role in (ATTRIBUTED, QUOTE)
+        and prev_role.role in sourced
         and any(
             c[2] == "quote_continuation" or prev[c[1] :].lstrip().startswith(":")
             for c in prev_role.cues
@@ -186,7 +189,7 @@ def _continues_quote(
     return (
         nxt is not None
         and next_role is not None
-        and next_role.role in (ATTRIBUTED, QUOTE)
+        and next_role.role in sourced
         and lx.TRAILING_ATTRIBUTION.search(nxt.lower().rstrip(" .\"'\u201d")) is not None
     )
 

@@ -1,11 +1,15 @@
-"""The article signals, each declared once: name, label, description, unit and how it is made.
+"""Every signal, declared once: name, label, description, level, the component that makes it
+and how the article aggregates it.
 
-A signal is computed from what the sentence signals found (:class:`ArticleView`:
-the text, each sentence's :class:`~veracity.signals.analyzer.SentenceSignals`,
-the word count).  The report (:meth:`veracity.analyze.Analyzer.analyze`), the
-reference ranges (:func:`veracity.signals.article.reliable_ranges`) and every
-view read this table, so a new signal is one :class:`ArticleSignal` here and,
-if it needs one, a new sentence-level field in the component that makes it.
+A sentence signal (:class:`SentenceSignal`) is a field of each sentence of the
+report, read from the attribute of the same name of the component's output
+(:class:`~veracity.signals.analyzer.SentenceSignals`).  An article signal
+(:class:`ArticleSignal`) is computed from what the sentence signals found
+(:class:`ArticleView`: the text, each sentence's ``SentenceSignals``, the word
+count).  The report and its JSON schema (:mod:`veracity.report`), the reference
+ranges (:func:`veracity.signals.article.reliable_ranges`) and every view read
+this table, so a new signal is one entry here and, if it needs one, a new
+sentence-level field in the component that makes it.
 
 Rates are per 100 words (canonical word tokens, ``!``/``?`` not counted);
 shares are over sentences.
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -46,6 +50,31 @@ class ArticleView:
         return float(np.mean(values))
 
 
+#: The kinds of sentence signal: a probability (0-1, reported to 4 places), one of a few
+#: values, or labelled character spans (offsets into the article).
+PROBABILITY = "probability"
+CATEGORY = "category"
+SPANS = "spans"
+
+
+@dataclass(frozen=True)
+class SentenceSignal:
+    """One sentence signal: how people read it, what it holds and which article signals sum it up."""
+
+    name: str
+    label: str
+    description: str
+    #: The component that makes it (its output has an attribute ``name``).
+    made_by: str
+    #: :data:`PROBABILITY`, :data:`CATEGORY` or :data:`SPANS`.
+    kind: str
+    #: How the article aggregates it: the :class:`ArticleSignal` names that summarise it.
+    aggregated_by: tuple[str, ...] = ()
+    #: The values a :data:`CATEGORY` signal takes.
+    values: tuple[str, ...] = ()
+    level: ClassVar[str] = "sentence"
+
+
 @dataclass(frozen=True)
 class ArticleSignal:
     """One article signal: how people read it and how the article's sentences make it."""
@@ -55,7 +84,58 @@ class ArticleSignal:
     description: str
     #: The sentence-level component whose output it aggregates.
     made_by: str
+    #: How the article aggregates its sentences into this signal.
     compute: Callable[[ArticleView], float]
+    level: ClassVar[str] = "article"
+
+
+SENTENCE_SIGNALS: tuple[SentenceSignal, ...] = (
+    SentenceSignal(
+        "role",
+        "role",
+        "what the sentence does: attributed reporting, quote, claim, opinion, appeal, question "
+        "or boilerplate",
+        "roles",
+        CATEGORY,
+        ("attributed_share", "quote_share", "opinion_share", "appeal_share"),
+        roles.ROLES,
+    ),
+    SentenceSignal(
+        "role_cues", "role cues", "the words that gave the sentence its role", "roles", SPANS
+    ),
+    SentenceSignal(
+        "techniques",
+        "propaganda techniques",
+        "spans that use a propaganda technique, with the tagger's score",
+        "propaganda",
+        SPANS,
+        ("loaded_language_per_100w", "propaganda_spans_per_100w"),
+    ),
+    SentenceSignal(
+        "bias",
+        "bias",
+        "probability that the sentence is biased (BABE)",
+        "bias",
+        PROBABILITY,
+        ("mean_bias",),
+    ),
+    SentenceSignal(
+        "subjectivity",
+        "subjectivity",
+        "probability that the sentence is subjective",
+        "subjectivity",
+        PROBABILITY,
+        ("mean_subjectivity",),
+    ),
+    SentenceSignal(
+        "checkworthy",
+        "check-worthy",
+        "probability that the sentence holds a check-worthy claim",
+        "checkworthy",
+        PROBABILITY,
+        ("mean_checkworthy",),
+    ),
+)
 
 
 def _spans(view: ArticleView) -> list[tuple[int, int, str, float]]:

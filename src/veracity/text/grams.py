@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 
 import mmh3
 import numpy as np
@@ -177,7 +177,8 @@ def gram_table(
     parts = [(np.flatnonzero(room >= n), n, 0) for n in range(ngram_range[0], ngram_range[1] + 1)]
     offsets = [(starts, lens)]
     if masked_range is not None:
-        masked = [w if w in keep else mask for w in words]
+        kept_as_is = {w: w for w in keep}
+        masked = list(map(kept_as_is.get, words, repeat(mask)))
         joined = " ".join(masked).encode("utf-8")
         m_starts, m_lens = _offsets(joined, t)
         flags = np.frombuffer(joined + b" ", np.uint8)[m_starts] != ord(mask[0])

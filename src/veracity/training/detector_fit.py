@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..config import PACKAGE_DIR
 from ..data.corpora import LODO_CORPORA
 from ..errors import E, InputError
+from ..models.composed import ComposedDetector
 from ..models.folder import LoadedModel, save_model
 from ..registry import detectors
 from .binary_metrics import binary_metrics
@@ -58,7 +59,7 @@ class TrainConfig(BaseModel):
     #: labels equally likely).  The verdict threshold is the same either way.
     calibration_prior: Literal["weighted", "sampled"] = "sampled"
     #: On the balanced scale (both labels equally likely); the card holds it as
-    #: reported probabilities (see :meth:`~veracity.models.linear.LinearNgram.from_balanced`).
+    #: reported probabilities (see :meth:`~veracity.models.composed.ComposedDetector.from_balanced`).
     uncertain_band: tuple[float, float] = (0.35, 0.65)
     min_coverage: float = 0.5
     #: Score each article's title with its text: the title as its own first line
@@ -87,8 +88,8 @@ class TrainConfig(BaseModel):
         except (OSError, ValueError, ValidationError) as err:
             raise InputError(E.E018, path=path, reason=str(err).splitlines()[0]) from None
 
-    def build(self) -> Any:
-        """A fresh, unfitted detector."""
+    def build(self) -> ComposedDetector:
+        """A fresh, unfitted detector: the registered factory called with ``params``."""
         params: dict[str, Any] = {
             "random_state": self.seed,
             "calibration_prior": self.calibration_prior,
@@ -142,7 +143,7 @@ def frame_docs(frame: pd.DataFrame) -> list[Any]:
     return as_docs(frame["text"].tolist())
 
 
-def fit_frame(config: TrainConfig, frame: pd.DataFrame) -> Any:
+def fit_frame(config: TrainConfig, frame: pd.DataFrame) -> ComposedDetector:
     """Fit a fresh detector on a record frame.
 
     The calibration folds keep a group on one side: a publisher (else the row),
@@ -172,13 +173,13 @@ def fit_frame(config: TrainConfig, frame: pd.DataFrame) -> Any:
     )
 
 
-def score_frame(detector: Any, frame: pd.DataFrame) -> dict[str, float]:
+def score_frame(detector: ComposedDetector, frame: pd.DataFrame) -> dict[str, float]:
     proba = detector.predict_proba(frame_docs(frame))[:, 1]
     y = (frame["label"] == "unreliable").to_numpy().astype(int)
     return binary_metrics(y, proba, threshold=detector.threshold_)
 
 
-def probability_band(detector: Any, band: tuple[float, float]) -> list[float]:
+def probability_band(detector: ComposedDetector, band: tuple[float, float]) -> list[float]:
     """The config's uncertain band (balanced scale) as the detector's reported probabilities."""
     return [round(float(p), 4) for p in detector.from_balanced(np.array(band))]
 

@@ -147,6 +147,9 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
             lines.append(
                 "      words: " + ", ".join(f"{t.term} ({t.weight:+.2f})" for t in s.terms)
             )
+        scores = s.scores()
+        if scores:
+            lines.append("      " + ", ".join(f"{sig.label} {value:.2f}" for sig, value in scores))
     legend = "  ".join(style(role, **st) for role, st in ROLE_STYLE.items())
     lines += ["", f"legend: {legend}", TERMS_NOTE, report.notice]
     return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""Each sentence's share of the n-gram part of a linear margin, and the n-grams that carry it.
+
+A sentence is credited with the n-gram occurrences its token runs hold (see
+:meth:`~veracity.models.linear.LinearModel.occurrence_weights`); n-grams that
+straddle two sentences go uncredited.  The runs of all the articles are
+hashed in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..doc import Doc
+from ..text.grams import GramTable
+from .detector import SentenceCredit
+from .features import Featurizer
+
+
+def ngram_credit(
+    featurizer: Featurizer,
+    docs: Sequence[Doc],
+    keys: np.ndarray,
+    weights: np.ndarray,
+    top: int | None = None,
+) -> SentenceCredit:
+    """Per article, each sentence's push on the raw margin and its n-grams, strongest first.
+
+    ``keys`` (``row * n_features + column``, sorted) and ``weights`` (the push of
+    one occurrence) come from the model; only the ``top`` strongest n-grams of a
+    sentence are kept if set.
+    """
+    n_features = featurizer.hasher.n_features
+    runs: list[Sequence[str]] = []
+    prefixes: list[str] = []
+    owner: list[int] = []
+    starts = np.zeros(len(docs) + 1, np.int64)
+    for a, doc in enumerate(docs):
+        more, marks, held = featurizer.sentence_runs(doc)
+        runs += more
+        prefixes += marks
+        owner += [starts[a] + k for k in held]
+        starts[a + 1] = starts[a] + len(doc.sentences)
+    table = featurizer.hasher.table(runs, prefixes)
+    sentence = np.array(owner, np.int64)[table.segment]
+    article = np.searchsorted(starts, sentence, side="right") - 1
+    wanted = article * n_features + table.columns(n_features)
+    occ = np.zeros(len(wanted), dtype=np.float64)
+    if len(keys):
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        occ = np.where(keys[at] == wanted, weights[at], 0).astype(np.float64)
+    margins = np.bincount(sentence, weights=occ, minlength=int(starts[-1])).tolist()
+    terms = _terms(table, sentence, occ, int(starts[-1]), top)
+    pairs = list(zip(margins, terms, strict=True))
+    return [pairs[starts[a] : starts[a + 1]] for a in range(len(docs))]
+
+
+def _terms(
+    table: GramTable, sentence: np.ndarray, occ: np.ndarray, n_sentences: int, top: int | None
+) -> list[dict[str, float]]:
+    """Per sentence, each credited n-gram's summed credit: strongest first, ties in text order."""
+    out: list[dict[str, float]] = [{} for _ in range(n_sentences)]
+    live = np.flatnonzero(occ)
+    if not len(live):
+        return out
+    keys = (sentence[live] << 32) | (table.hashes[live].astype(np.int64) & 0xFFFFFFFF)
+    uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    sums = np.bincount(inverse, weights=occ[live])
+    owner = uniq >> 32
+    order = np.lexsort((first, -np.abs(sums), owner))
+    if top is not None:
+        ranked = owner[order]
+        order = order[np.arange(len(order)) - np.searchsorted(ranked, ranked) < top]
+    for k in order.tolist():
+        out[int(owner[k])][table.gram(int(live[first[k]]))] = float(sums[k])
+    return out
