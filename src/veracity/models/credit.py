@@ -72,6 +72,9 @@ def _terms(
     if top is not None:
         ranked = owner[order]
         order = order[np.arange(len(order)) - np.searchsorted(ranked, ranked) < top]
-    for k in order.tolist():
-        out[int(owner[k])][table.gram(int(live[first[k]]))] = float(sums[k])
+    gram = table.gram
+    for who, at, weight in zip(
+        owner[order].tolist(), live[first[order]].tolist(), sums[order].tolist(), strict=True
+    ):
+        out[who][gram(at)] = weight
     return out
