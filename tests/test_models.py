@@ -93,6 +93,14 @@ def test_models_every_detector_answers_the_detector_protocol(detector_name: str)
     assert [len(c) for c in est.explain_many(counts, docs)] == [len(d.sentences) for d in docs]
 
 
+def test_models_counts_and_grams_hash_once_for_the_same_answers(detector_name: str) -> None:
+    est = small(detector_name).fit(TEXTS, LABELS)
+    docs = as_docs(TEXTS[:3])
+    counts, grams = est.counts_and_grams(docs)
+    assert (counts != est.counts(as_docs(TEXTS[:3]))).nnz == 0
+    assert est.explain_many(counts, docs, 4, grams) == est.explain_many(counts, docs, 4)
+
+
 def test_models_init_only_stores_arguments(detector_name: str) -> None:
     est = small(detector_name)
     copy = clone(est)

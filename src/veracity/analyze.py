@@ -97,12 +97,12 @@ class Analyzer:
         return [
             verdict
             for start in range(0, len(texts), CHUNK)
-            for verdict in self._score([make_doc(t) for t in texts[start : start + CHUNK]])[0]
+            for verdict in self._score([make_doc(t) for t in texts[start : start + CHUNK]])
         ]
 
-    def _score(self, docs: list[Doc]) -> tuple[list[Verdict], Any]:
-        """Verdicts and the n-gram counts (reused by the full report)."""
-        counts = self.detector.counts(docs)
+    def _score(self, docs: list[Doc], counts: Any = None) -> list[Verdict]:
+        """Verdicts, from the n-gram ``counts`` when the full report already has them."""
+        counts = self.detector.counts(docs) if counts is None else counts
         margins = self.detector.margins(self.detector.features(docs, counts))
         proba = self.detector.calibrate(margins)
         coverage = self.detector.coverage(counts)
@@ -110,7 +110,7 @@ class Analyzer:
             self._verdict(float(p), float(c), d.words)
             for p, c, d in zip(proba, coverage, docs, strict=True)
         ]
-        return verdicts, counts
+        return verdicts
 
     def _verdict(self, p: float, coverage: float, words: int) -> Verdict:
         lo, hi = self.band
@@ -149,13 +149,14 @@ class Analyzer:
         stop()
         documents = [d if isinstance(d, Document) else document_from_text(d) for d in docs]
         parsed = [make_doc(d.text, stop=stop) for d in documents]
-        verdicts, counts = self._score(parsed)
+        counts, grams = self.detector.counts_and_grams(parsed)
+        verdicts = self._score(parsed, counts)
         stop()
         scale = self.detector.log_odds_scale()
         sentence_signals = self.signals.analyze_many(parsed, stop)
         stop()
         created = datetime.now(UTC).isoformat(timespec="seconds")
-        credit = sentence_contributions(self.detector, counts, parsed, scale)
+        credit = sentence_contributions(self.detector, counts, parsed, scale, grams=grams)
         stop()
         reports = []
         for i, (doc, contribs) in enumerate(zip(documents, credit, strict=True)):

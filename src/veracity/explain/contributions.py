@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..doc import Doc
+from ..models.credit import SentenceGrams
 from ..models.detector import Detector
 from ..report import Term
 
@@ -28,9 +29,11 @@ def sentence_contributions(
     docs: Sequence[Doc],
     scale: float,
     top: int = 4,
+    grams: SentenceGrams | None = None,
 ) -> list[list[Contribution]]:
     """Per article (a row of ``counts``), each sentence's push in log-odds (``scale`` maps
-    the raw margin to log-odds) and its ``top`` strongest n-grams."""
+    the raw margin to log-odds) and its ``top`` strongest n-grams (``grams``: the sentence
+    n-grams of :meth:`~veracity.models.detector.Detector.counts_and_grams`, if at hand)."""
     return [
         [
             Contribution(
@@ -39,5 +42,5 @@ def sentence_contributions(
             )
             for margin, grams in article
         ]
-        for article in detector.explain_many(counts, docs, top)
+        for article in detector.explain_many(counts, docs, top, grams)
     ]

@@ -33,7 +33,7 @@ from ..doc import Doc, as_docs
 from ..estimator import ClassifierEstimator, check_fitted
 from ..persist import Bundle
 from ..registry import detectors
-from .credit import ngram_credit
+from .credit import SentenceGrams, ngram_credit, sentence_grams
 from .detector import SentenceCredit
 
 if TYPE_CHECKING:
@@ -83,6 +83,12 @@ class ComposedDetector(ClassifierEstimator):
     def counts(self, X: Sequence[Doc | str]) -> sp.csr_matrix:
         """Raw n-gram counts, one row per article (kept on its Doc, see :mod:`.annotations`)."""
         return self.featurizer.counts(as_docs(X))
+
+    def counts_and_grams(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, SentenceGrams]:
+        """The counts and the sentence n-grams that explain them (for :meth:`explain_many`),
+        hashed once where the featuriser counts its sentence runs."""
+        grams = sentence_grams(self.featurizer, docs)
+        return self.featurizer.counts_from(grams, docs), grams
 
     def features(
         self, X: Sequence[Doc | str], counts: sp.csr_matrix | None = None
@@ -157,16 +163,23 @@ class ComposedDetector(ClassifierEstimator):
 
     # -- explanation ----------------------------------------------------
     def explain_many(
-        self, counts: sp.csr_matrix, docs: Sequence[Doc], top: int | None = None
+        self,
+        counts: sp.csr_matrix,
+        docs: Sequence[Doc],
+        top: int | None = None,
+        grams: SentenceGrams | None = None,
     ) -> SentenceCredit:
         """Per article (a row of ``counts``), each sentence's push on the raw margin and the
         n-grams that carry it, strongest first (only the ``top`` strongest if set).
 
-        The n-gram part is credited by :func:`~veracity.models.credit.ngram_credit`;
-        a style profile adds each sentence's share of its columns' push.
+        The n-gram part is credited by :func:`~veracity.models.credit.ngram_credit`, from
+        ``grams`` when :meth:`counts_and_grams` gave them; a style profile adds each
+        sentence's share of its columns' push.
         """
         keys, weights = self.model.occurrence_weights(counts)
-        credit = ngram_credit(self.featurizer, docs, keys, weights, top)
+        grams = sentence_grams(self.featurizer, docs) if grams is None else grams
+        n_features = self.featurizer.hasher.n_features
+        credit = ngram_credit(grams, n_features, keys, weights, top)
         if self.profile is None:
             return credit
         coef = self.model.coef_[self.featurizer.hasher.n_features :]

@@ -9,18 +9,60 @@ hashed in one pass.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..doc import Doc
 from ..text.grams import GramTable
 from .detector import SentenceCredit
-from .features import Featurizer
+
+if TYPE_CHECKING:
+    from .features import Featurizer
+
+
+@dataclass(frozen=True)
+class SentenceGrams:
+    """The n-gram occurrences of some Docs' sentence runs, hashed in one pass.
+
+    ``sentence`` numbers each occurrence's sentence across the Docs; Doc ``a``
+    holds sentences ``starts[a]`` to ``starts[a + 1] - 1``.
+    """
+
+    table: GramTable
+    sentence: np.ndarray
+    starts: np.ndarray
+    segment_doc: np.ndarray
+
+    @property
+    def article(self) -> np.ndarray:
+        """Each occurrence's Doc."""
+        return self.segment_doc[self.table.segment]
+
+
+def sentence_grams(featurizer: Featurizer, docs: Sequence[Doc]) -> SentenceGrams:
+    """The featuriser's sentence runs of ``docs`` (see :meth:`Featurizer.sentence_runs`), hashed."""
+    runs: list[Sequence[str]] = []
+    prefixes: list[str] = []
+    owner: list[int] = []
+    segment_doc: list[int] = []
+    starts = np.zeros(len(docs) + 1, np.int64)
+    for a, doc in enumerate(docs):
+        more, marks, held = featurizer.sentence_runs(doc)
+        runs += more
+        prefixes += marks
+        owner += [starts[a] + k for k in held]
+        segment_doc += [a] * len(more)
+        starts[a + 1] = starts[a] + len(doc.sentences)
+    table = featurizer.hasher.table(runs, prefixes)
+    sentence = np.array(owner, np.int64)[table.segment]
+    return SentenceGrams(table, sentence, starts, np.array(segment_doc, np.int64))
 
 
 def ngram_credit(
-    featurizer: Featurizer,
-    docs: Sequence[Doc],
+    grams: SentenceGrams,
+    n_features: int,
     keys: np.ndarray,
     weights: np.ndarray,
     top: int | None = None,
@@ -31,21 +73,8 @@ def ngram_credit(
     one occurrence) come from the model; only the ``top`` strongest n-grams of a
     sentence are kept if set.
     """
-    n_features = featurizer.hasher.n_features
-    runs: list[Sequence[str]] = []
-    prefixes: list[str] = []
-    owner: list[int] = []
-    starts = np.zeros(len(docs) + 1, np.int64)
-    for a, doc in enumerate(docs):
-        more, marks, held = featurizer.sentence_runs(doc)
-        runs += more
-        prefixes += marks
-        owner += [starts[a] + k for k in held]
-        starts[a + 1] = starts[a] + len(doc.sentences)
-    table = featurizer.hasher.table(runs, prefixes)
-    sentence = np.array(owner, np.int64)[table.segment]
-    article = np.searchsorted(starts, sentence, side="right") - 1
-    wanted = article * n_features + table.columns(n_features)
+    table, sentence, starts = grams.table, grams.sentence, grams.starts
+    wanted = grams.article * n_features + table.columns(n_features)
     occ = np.zeros(len(wanted), dtype=np.float64)
     if len(keys):
         at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
@@ -53,7 +82,7 @@ def ngram_credit(
     margins = np.bincount(sentence, weights=occ, minlength=int(starts[-1])).tolist()
     terms = _terms(table, sentence, occ, int(starts[-1]), top)
     pairs = list(zip(margins, terms, strict=True))
-    return [pairs[starts[a] : starts[a + 1]] for a in range(len(docs))]
+    return [pairs[starts[a] : starts[a + 1]] for a in range(len(starts) - 1)]
 
 
 def _terms(

@@ -18,6 +18,7 @@ import scipy.sparse as sp
 if TYPE_CHECKING:
     from ..doc import Doc
     from ..persist import Bundle
+    from .credit import SentenceGrams
 
 #: Per article, each sentence's push on the raw margin and the n-grams that carry it.
 SentenceCredit = list[list[tuple[float, dict[str, float]]]]
@@ -58,10 +59,19 @@ class Detector(Protocol):
         saw in training."""
         ...
 
+    def counts_and_grams(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, SentenceGrams]:
+        """:meth:`counts`, and the sentence n-grams :meth:`explain_many` credits, hashed once."""
+        ...
+
     def explain_many(
-        self, counts: sp.csr_matrix, docs: Sequence[Doc], top: int | None = None
+        self,
+        counts: sp.csr_matrix,
+        docs: Sequence[Doc],
+        top: int | None = None,
+        grams: SentenceGrams | None = None,
     ) -> SentenceCredit:
-        """Per article, each sentence's push on the raw margin and its n-grams, strongest first."""
+        """Per article, each sentence's push on the raw margin and its n-grams, strongest first
+        (from ``grams`` when :meth:`counts_and_grams` gave them)."""
         ...
 
     def predict_proba(self, X: Sequence[Doc | str]) -> np.ndarray: ...

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import scipy.sparse as sp
 
@@ -25,6 +25,9 @@ from ..text.grams import GramTable, gram_table
 from ..text.hashing import count_table, hash_columns, word_ngrams
 from .annotations import annotated_rows
 from .stopwords import ENGLISH_STOP_WORDS
+
+if TYPE_CHECKING:
+    from .credit import SentenceGrams
 
 #: Tokens that name a corpus's publisher or its page furniture.  They are
 #: removed from every feature stream, so no model can key on them even where
@@ -192,6 +195,10 @@ class Featurizer(Protocol):
         """The token runs whose n-grams are credited to sentences (see :mod:`.credit`)."""
         ...
 
+    def counts_from(self, grams: SentenceGrams, docs: Sequence[Doc]) -> sp.csr_matrix:
+        """:meth:`counts` of ``docs``, given their sentence n-grams already hashed."""
+        ...
+
     def config(self) -> dict[str, object]:
         """The parameters a registered detector takes for this part (JSON values)."""
         ...
@@ -219,6 +226,10 @@ class TokenGrams(Estimator):
     def sentence_runs(self, doc: Doc) -> Runs:
         n = len(doc.tokens)
         return list(doc.tokens), [""] * n, list(range(n))
+
+    def counts_from(self, grams: SentenceGrams, docs: Sequence[Doc]) -> sp.csr_matrix:
+        """The whole stream's counts: its n-grams across sentences are not in ``grams``."""
+        return self.counts(docs)
 
     def config(self) -> dict[str, object]:
         return self.hasher.config()

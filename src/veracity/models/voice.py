@@ -39,6 +39,7 @@ from ..signals.roles import ROLES
 from ..text.hashing import count_table
 from .annotations import annotated_rows
 from .composed import ComposedDetector
+from .credit import SentenceGrams
 from .features import TABLE_CHUNK, MaskedNgramHasher, NgramHasher, Runs, pair
 from .style import LEXICAL_CUES, StyleSpec, lexical_cues, styled
 
@@ -145,6 +146,10 @@ class VoiceGrams(Estimator):
 
     def sentence_runs(self, doc: Doc) -> Runs:
         return voice_segments(doc, self.shared_source_grams)
+
+    def counts_from(self, grams: SentenceGrams, docs: Sequence[Doc]) -> sp.csr_matrix:
+        """The counts are those of the sentence runs themselves: one row per Doc of ``grams``."""
+        return count_table(grams.table, self.hasher.n_features, grams.segment_doc, len(docs))
 
     def config(self) -> dict[str, object]:
         """The hasher's config (the version fixes ``shared_source_grams``)."""
