@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol
 
+from ..gc_tuning import tune_for_analysis
 from ..registry import Registry
 from .rows import Job, Record, Row, analyzer_for, score_rows
 
@@ -103,9 +104,11 @@ def _alive(pid: int) -> bool:
 
 
 def _start_worker(model_dir: str | None, parent: int) -> None:
-    """Pool initializer: exit with the scoring process ``parent``; load the analyser once."""
+    """Pool initializer: exit with the scoring process ``parent``; load the analyser once, then
+    tune the collector for analysis (:mod:`veracity.gc_tuning`)."""
     threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
     analyzer_for(model_dir)
+    tune_for_analysis()
 
 
 class LocalEngine:
