@@ -122,3 +122,97 @@ def test_propaganda_token_ranges_equal_token_range_span_by_span(
 
     prep = prepare(text, "a", [(0, len(text))], 8)
     assert token_ranges(prep, spans) == [token_range(prep, a, b) for a, b in spans]
+
+
+_WORDS = st.sampled_from(
+    [
+        "Obama",
+        "s",
+        "2016",
+        "traitors",
+        "evil",
+        "the",
+        "caf\u00e9",
+        "\ufb01x",
+        "a_b",
+        "x\x01y",
+        "\u00b2",
+    ]
+)
+_GAPS = st.sampled_from(
+    [" ", "  ", "\n", ", ", ". ", "! ", "? ", "\u2019", " \u201c", "\u2014", "!?"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORDS, _GAPS), max_size=30))
+def test_propaganda_prepare_many_equals_prepare(pieces: list[tuple[str, str]]) -> None:
+    from veracity.doc import make_doc
+    from veracity.signals.propaganda import prepare_many
+
+    text = "".join(w + g for w, g in pieces)
+    docs = [make_doc(text), make_doc("The vote was on Monday! Really?"), make_doc("")]
+    bounds = [[(s.start, s.end) for s in doc.sentences] for doc in docs]
+    many = prepare_many([d.text for d in docs], bounds, [d.tokens for d in docs], 12)
+    for doc, spans, got in zip(docs, bounds, many, strict=True):
+        want = prepare(doc.text, "", spans, 12)
+        assert got.tokens == want.tokens
+        for field in ("starts", "ends", "sentence_ids", "index"):
+            np.testing.assert_array_equal(getattr(got, field), getattr(want, field))
+
+
+def test_propaganda_sentence_token_offsets_fall_back_when_sentences_miss_words() -> None:
+    from veracity.signals.tokens import sentence_token_offsets
+
+    text = "Evil plans. The vote was on Monday."
+    # The second sentence starts inside "The": its tokens cannot be the article's.
+    toks, starts, _ = sentence_token_offsets(text, [(0, 11), (13, 35)], [["evil", "plans"], ["e"]])
+    assert toks == tokens(text)
+    assert starts.tolist()[:3] == [0, 5, 12]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 1.0), min_size=1, max_size=40),
+    st.lists(st.tuples(st.integers(0, 39), st.integers(0, 20)), max_size=10),
+)
+def test_propaganda_run_means_equal_slice_means(
+    values: list[float], runs: list[tuple[int, int]]
+) -> None:
+    from veracity.signals.propaganda import run_means
+
+    proba = np.asarray(values)
+    runs = [(a, min(a + n, len(values) - 1)) for a, n in runs if a < len(values)]
+    first = np.asarray([a for a, _ in runs], dtype=np.int64)
+    last = np.asarray([b for _, b in runs], dtype=np.int64)
+    want = [proba[a : b + 1].mean() for a, b in runs]
+    assert run_means(proba, first, last).tolist() == want
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 12), st.lists(st.integers(0, 3), min_size=1, max_size=3)),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(0, 2**32 - 1),
+)
+def test_propaganda_predict_spans_many_equals_predict_spans(
+    articles: list[tuple[int, list[int]]], seed: int
+) -> None:
+    from veracity.signals.propaganda import predict_spans_many
+
+    rng = np.random.default_rng(seed)
+    tagger = SpanTagger(bits=8, threshold=0.5, gap=1)
+    tagger.weights_ = rng.normal(0.0, 2.0, 2**8).astype(np.float32)
+    tagger.sentence_weight_, tagger.intercept_ = 0.5, 0.1
+    preps, logits = [], []
+    for n_words, sentence_words in articles:
+        text = " ".join(f"w{rng.integers(0, 40)}" for _ in range(n_words))
+        cuts = sorted({0, len(text)} | {min(len(text), 3 * k) for k in sentence_words})
+        spans = list(zip(cuts[:-1], cuts[1:], strict=True)) if text else []
+        preps.append(prepare(text, "", spans, 8))
+        logits.append(rng.normal(0.0, 1.0, len(spans)))
+    want = [predict_spans(tagger, p, lg) for p, lg in zip(preps, logits, strict=True)]
+    assert predict_spans_many(tagger, preps, logits) == want

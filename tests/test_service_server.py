@@ -14,6 +14,8 @@ import http.client
 import json
 import logging
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -199,3 +201,15 @@ def test_service_server_low_fd_limit_keeps_health_and_a_short_log(tmp_path: Path
     assert len(log) < 100_000, log[-2000:]
     assert 1 <= log.count("connection table full") <= 5
     assert "Traceback" not in log
+
+
+def test_service_server_tune_process_shortens_the_switch_interval_and_freezes_the_heap() -> None:
+    code = (
+        "import gc, sys\n"
+        "from veracity.service.server import SWITCH_INTERVAL, tune_process\n"
+        "tune_process()\n"
+        "assert sys.getswitchinterval() == SWITCH_INTERVAL, sys.getswitchinterval()\n"
+        "assert gc.get_freeze_count() > 0\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from veracity.errors import NotFoundError
 from veracity.report import ModelInfo, Report
@@ -131,3 +133,24 @@ def test_service_store_rename_changes_the_name_and_nothing_else(tmp_path: Path) 
     assert history.get(stored.id) == renamed
     assert history.recent(5)[0]["input_name"] == "new name"
     assert "\n" not in renamed.report_json and '", "' not in renamed.report_json
+
+
+@pytest.mark.parametrize("probability", [0.2, 1e-05, 0.123456789, 2.5e-07, 1.0])
+def test_service_store_report_to_json_is_compact_json_of_the_report(probability: float) -> None:
+    from veracity.service.history import compact_json, report_to_json
+
+    report = _report("Caf\u00e9 \u201cquotes\u201d and a line\nbreak").model_copy(
+        update={"probability": probability, "input_name": 'say "1e-5", 2e16'}
+    )
+    assert report_to_json(report) == compact_json(report.to_dict())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(0.0, 1.0), st.text(max_size=20))
+def test_service_store_report_to_json_any_probability_and_name(
+    probability: float, name: str
+) -> None:
+    from veracity.service.history import compact_json, report_to_json
+
+    report = _report("text").model_copy(update={"probability": probability, "input_name": name})
+    assert report_to_json(report) == compact_json(report.to_dict())

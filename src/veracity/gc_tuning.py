@@ -22,5 +22,6 @@ OLDER_THRESHOLDS = (20, 20)
 
 def tune_for_analysis() -> None:
     """Freeze what is loaded and collect young objects less often (see the module doc)."""
+    gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_THRESHOLD, *OLDER_THRESHOLDS)

@@ -38,7 +38,7 @@ def serve(
     from ..analyze import Analyzer
     from ..service.app import create_app
     from ..service.history import History
-    from ..service.server import check_port, uvicorn_options
+    from ..service.server import check_port, tune_process, uvicorn_options
 
     settings = Settings(
         db_path=db if db is not None else default_db_path(),
@@ -51,7 +51,9 @@ def serve(
     check_port(host, port)
     options = uvicorn_options(settings)
     if processes == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **options)
+        app = create_app(settings)
+        tune_process()
+        uvicorn.run(app, host=host, port=port, log_level="info", **options)
         return
     Analyzer.load(settings.model_dir, archive_path=settings.archive_path)
     History(settings.db_path).close()

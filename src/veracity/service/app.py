@@ -21,12 +21,13 @@ from fastapi.staticfiles import StaticFiles
 
 from ..analyze import Analyzer
 from .analyses import Analyses
+from .balance import Rebalance, open_board
 from .handlers import install_handlers
 from .history import History
 from .json_api import api_router
 from .limits import BodyLimit, Runner, SecurityHeaders
 from .page import docs_router, page_router
-from .server import quiet_accept_errors
+from .server import quiet_accept_errors, tune_process
 from .settings import SETTINGS_ENV, Settings
 
 
@@ -37,8 +38,14 @@ def _version() -> str:
         return "0"
 
 
-def create_app(settings: Settings, analyzer: Analyzer | None = None) -> FastAPI:
-    """The service app; ``analyzer`` defaults to ``Analyzer.load(settings.model_dir)``."""
+def create_app(
+    settings: Settings, analyzer: Analyzer | None = None, rebalance: bool = False
+) -> FastAPI:
+    """The service app; ``analyzer`` defaults to ``Analyzer.load(settings.model_dir)``.
+
+    ``rebalance``: the app is one of several processes on one socket, which keep their
+    connections spread evenly (:mod:`~veracity.service.balance`).
+    """
     analyzer = (
         analyzer
         if analyzer is not None
@@ -47,6 +54,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> FastAPI:
     history = History(settings.db_path)
     engine = Analyses(analyzer, history, settings)
     runner = Runner(settings.workers, settings.request_timeout)
+    board = open_board() if rebalance else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +63,8 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> FastAPI:
         runner.close()
         engine.close()
         history.close()
+        if board is not None:
+            board.close()
 
     app = FastAPI(
         title="veracity",
@@ -73,9 +83,13 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("veracity.service", "static")]), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout)
     app.add_middleware(SecurityHeaders)
+    if board is not None:
+        app.add_middleware(Rebalance, board=board)
     return app
 
 
 def app_from_env() -> FastAPI:
     """The app of one server process of ``veracity serve --processes N`` (settings from the env)."""
-    return create_app(Settings.from_json(os.environ[SETTINGS_ENV]))
+    app = create_app(Settings.from_json(os.environ[SETTINGS_ENV]), rebalance=True)
+    tune_process()
+    return app

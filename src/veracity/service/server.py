@@ -24,12 +24,14 @@ import logging
 import math
 import resource
 import socket
+import sys
 from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ..errors import E, VeracityError
+from ..gc_tuning import tune_for_analysis
 from .limits import GRACE_SECONDS
 from .settings import Settings
 
@@ -37,6 +39,8 @@ log = logging.getLogger("uvicorn.error")
 
 #: File descriptors kept for everything but connections (database, model files, logs, pipes).
 RESERVED_FDS = 32
+#: Seconds a thread may hold the GIL while another waits for it (Python's default: 0.005).
+SWITCH_INTERVAL = 0.001
 _ACCEPT_FAILED = "socket.accept() out of system resource"
 
 
@@ -155,3 +159,16 @@ def check_port(host: str, port: int) -> None:
     except OSError as err:
         reason = err.strerror or str(err)
         raise ServeError(E.E029, host=host, port=port, reason=reason) from None
+
+
+def tune_process() -> None:
+    """Settle a server process once its app is built (the model loaded).
+
+    * The GIL is handed over every :data:`SWITCH_INTERVAL` s, not every 5 ms: a request
+      passes between the event loop, a worker thread and the analysing thread several
+      times, and each hand-over may wait a whole interval while an analysis runs.
+    * The garbage collector is tuned for analysis (:mod:`veracity.gc_tuning`): what is
+      loaded is frozen, and young objects are collected less often.
+    """
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    tune_for_analysis()

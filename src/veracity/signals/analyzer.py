@@ -1,13 +1,15 @@
 """Per-sentence signals for whole articles, batched.
 
 :class:`SignalAnalyzer` loads the shipped models once and turns parsed
-articles (:class:`~veracity.doc.Doc`: sentences and their roles) into
-:class:`SentenceSignals`.  ``analyze_many``
-canonicalises every sentence of every article once, hashes them in one
-``HashingVectorizer`` transform and scores bias, subjectivity,
-check-worthiness and the propaganda sentence prior with one sparse product;
-the propaganda tagger is a numpy gather per article and all candidate spans
-get their technique in one batch.  All offsets are relative to the article.
+articles (:class:`~veracity.doc.Doc`: sentences, their tokens and roles) into
+:class:`SentenceSignals`.  ``analyze_many`` takes each article's tokens from
+its Doc (locating them in the text with numpy, :func:`~.tokens.sentence_token_offsets`),
+hashes every sentence of the batch in one ``HashingVectorizer`` transform and
+scores bias, subjectivity, check-worthiness and the propaganda sentence prior
+with one sparse product; the propaganda tagger scores and merges the tokens of
+the whole batch in one numpy pass, all candidate spans get their technique in
+one batch, and the sentiment of every sentence is one numpy pass too.  All
+offsets are relative to the article.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from .propaganda import (
     SpanContext,
     SpanTagger,
     TechniqueClassifier,
-    predict_spans,
+    predict_spans_many,
     prepare,
+    prepare_many,
     span_context,
     token_range,
     token_ranges,
@@ -142,10 +145,12 @@ class SignalAnalyzer:
 
         ``stop`` is called between the stages and every :data:`STOP_EVERY` sentences.
         """
-        preps = [
-            prepare(doc.text, str(i), [(s.start, s.end) for s in doc.sentences], self.tagger.bits)
-            for i, doc in enumerate(docs)
-        ]
+        preps = prepare_many(
+            [doc.text for doc in docs],
+            [[(s.start, s.end) for s in doc.sentences] for doc in docs],
+            [doc.tokens for doc in docs],
+            self.tagger.bits,
+        )
         stop()
         toks = [[prep.tokens[a:b] for a, b in token_ranges(prep, prep.sentences)] for prep in preps]
         canon = [[" ".join(t) for t in article] for article in toks]
@@ -154,18 +159,18 @@ class SignalAnalyzer:
         stop()
         found = self._spans(preps, canon, logits[:, SENTENCE_SIGNALS.index("propaganda_sentence")])
         stop()
+        flat = [t for article in toks for t in article]
+        moods = sentiment.compound_many(flat).tolist()
+        bias, subj, check = (probs[:, j].tolist() for j in range(3))
         out: list[list[SentenceSignals]] = []
         row = 0
-        for doc, art_toks, spans in zip(docs, toks, found, strict=True):
+        for doc, spans in zip(docs, found, strict=True):
             by_sentence = _group_spans(spans, doc.sentences)
             result = []
-            for k, (sent, role, stoks) in enumerate(
-                zip(doc.sentences, doc.roles, art_toks, strict=True)
-            ):
+            for k, (sent, role) in enumerate(zip(doc.sentences, doc.roles, strict=True)):
                 if row % STOP_EVERY == 0:
                     stop()
-                bias, subj, check = probs[row, 0], probs[row, 1], probs[row, 2]
-                row += 1
+                stoks = flat[row]
                 result.append(
                     SentenceSignals(
                         index=sent.index,
@@ -174,33 +179,42 @@ class SignalAnalyzer:
                         role=role.role,
                         role_cues=[(sent.start + a, sent.start + b, c) for a, b, c in role.cues],
                         techniques=by_sentence[k],
-                        bias=float(bias),
-                        subjectivity=float(subj),
-                        checkworthy=float(check),
-                        sentiment=sentiment.compound(stoks),
+                        bias=bias[row],
+                        subjectivity=subj[row],
+                        checkworthy=check[row],
+                        sentiment=moods[row],
                         hedges=role.hedges,
-                        words=sum(1 for t in stoks if t not in "!?"),
+                        words=len(stoks) - stoks.count("!") - stoks.count("?"),
                     )
                 )
+                row += 1
             out.append(result)
         return out
 
     def _spans(
         self, preps: Sequence[Prepared], canon: Sequence[Sequence[str]], sentence_logits: np.ndarray
     ) -> list[list[Technique]]:
-        """Tagged spans with their technique, per article (one technique batch)."""
+        """Tagged spans with their technique, per article (one tagger pass, one technique batch)."""
+        cuts = np.cumsum([0, *map(len, canon)]).tolist()
+        keep = [art for art, prep in enumerate(preps) if canon[art] and len(prep.starts)]
+        tagged = predict_spans_many(
+            self.tagger,
+            [preps[art] for art in keep],
+            [sentence_logits[cuts[a] : cuts[a + 1]] for a in keep],
+        )
         candidates: list[tuple[int, int, int, float]] = []
         contexts: list[SpanContext] = []
-        offset = 0
-        for art, (prep, sents) in enumerate(zip(preps, canon, strict=True)):
-            logits = sentence_logits[offset : offset + len(sents)]
-            offset += len(sents)
-            if not sents or not len(prep.starts):
+        for art, spans in zip(keep, tagged, strict=True):
+            if not spans:
                 continue
+            prep, sents = preps[art], canon[art]
             canon_text = " ".join(prep.tokens)
-            for start, end, score in predict_spans(self.tagger, prep, logits):
+            owner = prep.sentence_ids.tolist()
+            ranges = token_ranges(prep, [(start, end) for start, end, _ in spans])
+            for (start, end, score), (a, b) in zip(spans, ranges, strict=True):
+                sentence = sents[owner[min(a, len(owner) - 1)]]
+                contexts.append(span_context(" ".join(prep.tokens[a:b]), sentence, canon_text))
                 candidates.append((art, start, end, score))
-                contexts.append(_context(prep, sents, canon_text, start, end))
         out: list[list[Technique]] = [[] for _ in preps]
         if contexts:
             labels = self.techniques.classes_[self.techniques.predict_proba(contexts).argmax(1)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -23,7 +24,7 @@ import scipy.sparse as sp
 from ..estimator import ClassifierEstimator, Estimator, sigmoid
 from ..text.hashing import SPACE_SPLIT, NgramVectorizer
 from .sentence_models import probabilities
-from .tokens import token_hashes, token_offsets
+from .tokens import sentence_token_offsets, token_hashes, token_offsets
 
 LOADED_LANGUAGE = "Loaded_Language"
 _UNI_OFFSETS = (-2, -1, 0, 1, 2)
@@ -45,14 +46,27 @@ def _mix(values: np.ndarray, salt: int, bits: int) -> np.ndarray:
 
 def token_feature_index(hashes: np.ndarray, bits: int) -> np.ndarray:
     """``(n_tokens, 7)`` hashed feature ids: 5 context unigrams, 2 bigrams."""
+    return feature_index_many(hashes, np.asarray([len(hashes)]), bits)
+
+
+def feature_index_many(hashes: np.ndarray, lengths: np.ndarray, bits: int) -> np.ndarray:
+    """:func:`token_feature_index` of consecutive articles of ``lengths`` tokens, in one pass.
+
+    Each article is padded on its own, so no context feature reaches into its neighbour.
+    """
     n = len(hashes)
-    pad = np.concatenate([np.full(_PAD, _EDGE), hashes, np.full(_PAD, _EDGE + np.uint64(1))])
-    cols = [_mix(pad[_PAD + k : _PAD + k + n], k + 3, bits) for k in _UNI_OFFSETS]
+    lengths = np.asarray(lengths, dtype=np.int64)
+    article = np.repeat(np.arange(len(lengths)), lengths)
+    where = np.arange(n) + 2 * _PAD * article + _PAD
+    pad = np.full(n + 2 * _PAD * len(lengths), _EDGE)
+    pad[where] = hashes
+    ends = np.cumsum(lengths + 2 * _PAD) - _PAD
+    pad[ends] = pad[ends + 1] = _EDGE + np.uint64(1)
+    cols = [_mix(pad[where + k], k + 3, bits) for k in _UNI_OFFSETS]
     with np.errstate(over="ignore"):
         for k in _BI_OFFSETS:
-            pair = pad[_PAD + k : _PAD + k + n] * _PAIR ^ pad[_PAD + k + 1 : _PAD + k + 1 + n]
-            cols.append(_mix(pair, k + 11, bits))
-    return np.stack(cols, axis=1)
+            cols.append(_mix(pad[where + k] * _PAIR ^ pad[where + k + 1], k + 11, bits))
+    return np.stack(cols, axis=1).reshape(n, len(cols))
 
 
 def token_matrix(index: np.ndarray, sentence_logit: np.ndarray, bits: int) -> sp.csr_matrix:
@@ -138,6 +152,17 @@ class SpanTagger(Estimator):
         return tagger
 
 
+def _hashed_rows(vectorizer: NgramVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
+    """``vectorizer.transform(texts)``, each distinct text hashed once.
+
+    A hashed row depends on its text only, so the spans of one sentence share its row.
+    """
+    rows: dict[str, int] = {}
+    index = [rows.setdefault(t, len(rows)) for t in texts]
+    matrix = vectorizer.transform(list(rows))
+    return matrix if len(rows) == len(texts) else matrix[index]
+
+
 class SpanContext(NamedTuple):
     """What the technique classifier sees of one span (texts in canonical form)."""
 
@@ -184,9 +209,9 @@ class TechniqueClassifier(ClassifierEstimator):
             ]
         ).astype(np.float32)
         parts = [
-            words.transform(spans),
-            chars.transform(spans),
-            sentence.transform([it.sentence for it in items]) * 0.5,
+            _hashed_rows(words, spans),
+            _hashed_rows(chars, spans),
+            _hashed_rows(sentence, [it.sentence for it in items]) * 0.5,
             sp.csr_matrix(shape),
         ]
         return sp.hstack(parts, format="csr", dtype=np.float32)
@@ -261,6 +286,36 @@ def prepare(text: str, art_id: str, sentences: Spans, bits: int) -> Prepared:
     return Prepared(art_id, text, toks, sentences, sentence_ids, starts, ends, index)
 
 
+def prepare_many(
+    texts: Sequence[str],
+    sentences: Sequence[Spans],
+    sentence_tokens: Sequence[Sequence[Sequence[str]]],
+    bits: int,
+) -> list[Prepared]:
+    """:func:`prepare` of many articles whose sentences are already tokenised, hashed at once.
+
+    ``sentence_tokens[i][k]`` are the canonical tokens of ``sentences[i][k]``; they are
+    the article's tokens when they cover it (:func:`~.tokens.sentence_token_offsets`).
+    """
+    found = [
+        sentence_token_offsets(text, spans, toks)
+        for text, spans, toks in zip(texts, sentences, sentence_tokens, strict=True)
+    ]
+    lengths = np.fromiter((len(f[0]) for f in found), np.int64, len(found))
+    hashes = token_hashes(list(chain.from_iterable(f[0] for f in found)))
+    index = feature_index_many(hashes, lengths, bits)
+    cuts = np.concatenate([[0], np.cumsum(lengths)]).tolist()
+    out = []
+    for i, (text, spans, (toks, starts, ends)) in enumerate(
+        zip(texts, sentences, found, strict=True)
+    ):
+        bounds = np.asarray([s for s, _ in spans] or [0], dtype=np.int64)
+        sentence_ids = np.maximum(np.searchsorted(bounds, starts, side="right") - 1, 0)
+        rows = index[cuts[i] : cuts[i + 1]]
+        out.append(Prepared(str(i), text, toks, spans, sentence_ids, starts, ends, rows))
+    return out
+
+
 def token_range(prep: Prepared, start: int, end: int) -> tuple[int, int]:
     """Indices ``[a, b)`` of the tokens lying inside ``text[start:end]``."""
     a = int(np.searchsorted(prep.starts, start, side="left"))
@@ -288,3 +343,55 @@ def predict_spans(
 ) -> list[tuple[int, int, float]]:
     proba = tagger.token_proba(prep.index, token_logits(prep, sentence_logits))
     return tagger.spans(proba, prep.sentence_ids, prep.starts, prep.ends)
+
+
+#: Runs shorter than this get their mean probability in one vectorised pass; numpy sums a
+#: slice of fewer than 8 values from left to right, so the pass adds in the same order.
+_SHORT_RUN = 8
+
+
+def run_means(values: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """``values[a : b + 1].mean()`` of every run ``(a, b)``, bit for bit."""
+    lengths = last - first + 1
+    total = values[first].copy()
+    for k in range(1, _SHORT_RUN - 1):
+        more = lengths > k
+        total[more] += values[first[more] + k]
+    means = total / lengths
+    for r in np.flatnonzero(lengths >= _SHORT_RUN).tolist():
+        means[r] = values[first[r] : last[r] + 1].mean()
+    return np.asarray(means, dtype=np.float64)
+
+
+def predict_spans_many(
+    tagger: SpanTagger, preps: Sequence[Prepared], sentence_logits: Sequence[np.ndarray]
+) -> list[list[tuple[int, int, float]]]:
+    """:func:`predict_spans` of every article, its tokens scored and merged in one pass."""
+    if not preps:
+        return []
+    lengths = np.fromiter((len(p.starts) for p in preps), np.int64, len(preps))
+    cuts = np.concatenate([[0], np.cumsum(lengths)])
+    # One sentence-id range per article (an article without sentences scores with logit 0).
+    sizes = [max(len(logits), 1) for logits in sentence_logits]
+    first_sentence = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    logits_all = np.concatenate(
+        [logits if len(logits) else np.zeros(1) for logits in sentence_logits]
+    ).astype(np.float64)
+    sid = np.concatenate([p.sentence_ids + first_sentence[i] for i, p in enumerate(preps)])
+    proba = tagger.token_proba(np.concatenate([p.index for p in preps]), logits_all[sid])
+    idx = np.flatnonzero(proba >= tagger.threshold)
+    out: list[list[tuple[int, int, float]]] = [[] for _ in preps]
+    if not len(idx):
+        return out
+    new = np.ones(len(idx), dtype=bool)
+    new[1:] = (np.diff(idx) - 1 > tagger.gap) | (sid[idx[1:]] != sid[idx[:-1]])
+    first = idx[new]
+    last = idx[np.append(new[1:], True)]
+    means = run_means(proba, first, last).tolist()
+    article = (np.searchsorted(cuts, first, side="right") - 1).tolist()
+    local_a = (first - cuts[article]).tolist()
+    local_b = (last - cuts[article]).tolist()
+    for art, a, b, mean in zip(article, local_a, local_b, means, strict=True):
+        prep = preps[art]
+        out[art].append((int(prep.starts[a]), int(prep.ends[b]), mean))
+    return out

@@ -3,12 +3,16 @@
 :func:`veracity.text.normalize.tokens` gives the token strings every model
 sees; this module only adds where each token sits in the original text, so
 span models can report character offsets.  The token strings always come
-from ``tokens()``, so there is still one tokeniser.
+from ``tokens()`` (or from a :class:`~veracity.doc.Doc`, which made them with
+it), so there is still one tokeniser.
 """
 
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Sequence
+from itertools import chain
 
 import mmh3
 import numpy as np
@@ -18,6 +22,17 @@ from ..text.normalize import tokens
 _LOCATE = re.compile(r"[^\W_]+|[!?]", re.UNICODE)
 _HASH_CACHE: dict[str, int] = {}
 _HASH_CACHE_MAX = 200_000
+#: What :func:`tokens` reads as token separators only: typographic quotes, dashes, spaces
+#: (the same set as ``veracity.text.normalize``); the ASCII characters it deletes.
+_SEPARATORS = re.compile(
+    "[\u00a0\u00ab\u00b7\u00bb\u2009\u200a\u2010-\u2015\u2018-\u201f"
+    "\u2022\u2026\u2032\u2033\u2039\u203a\u202f\u2212]"
+)
+_ASCII_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
+_WORD_BYTE = np.zeros(256, dtype=bool)
+_WORD_BYTE[[ord(c) for c in string.ascii_letters + string.digits]] = True
+_MARK_BYTE = np.zeros(256, dtype=bool)
+_MARK_BYTE[[ord("!"), ord("?")]] = True
 
 
 def token_offsets(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -42,15 +57,61 @@ def token_offsets(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     return toks, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
 
 
-def token_hashes(toks: list[str]) -> np.ndarray:
+def ascii_offsets(text: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """(start, end) of every located word of ``text``, or None unless it tokenises as ASCII.
+
+    ``text`` qualifies when it is ASCII once the separators are spaces and has none of
+    the characters ``tokens()`` deletes: then ``tokens(text)`` is exactly one token
+    per located word, and the words are found with numpy, not a regex.
+    """
+    plain = text if text.isascii() else _SEPARATORS.sub(" ", text)
+    if not plain.isascii() or _ASCII_INVISIBLE.search(plain):
+        return None
+    raw = np.frombuffer(plain.encode("ascii"), dtype=np.uint8)
+    mark = _MARK_BYTE[raw]
+    edge = np.diff(_WORD_BYTE[raw].astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero((edge[:-1] == 1) | mark)
+    ends = np.flatnonzero((edge[1:] == -1) | mark) + 1
+    return starts.astype(np.int64), ends.astype(np.int64)
+
+
+def sentence_token_offsets(
+    text: str, bounds: Sequence[tuple[int, int]], sentence_tokens: Sequence[Sequence[str]]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """:func:`token_offsets` of ``text``, its tokens taken from its sentences' when possible.
+
+    ``sentence_tokens[k]`` are ``tokens(text[a:b])`` of ``bounds[k]``.  When ``text``
+    qualifies for :func:`ascii_offsets` and its sentences hold every located word
+    whole, in order, as many as they have tokens, the article's tokens are the
+    sentences' tokens one after another; otherwise ``token_offsets(text)``.
+    """
+    found = ascii_offsets(text)
+    if found is not None:
+        starts, ends = found
+        sb = np.asarray(bounds, dtype=np.int64).reshape(-1, 2)
+        lo = np.searchsorted(starts, sb[:, 0], side="left")
+        hi = np.searchsorted(ends, sb[:, 1], side="right")
+        counts = np.fromiter(map(len, sentence_tokens), np.int64, len(sentence_tokens))
+        whole = (
+            len(sb) == len(counts)
+            and (len(sb) == 0 or (lo[0] == 0 and hi[-1] == len(starts)))
+            and len(starts) == counts.sum()
+            and bool(np.all(lo[1:] == hi[:-1]))
+            and bool(np.all(hi - lo == counts))
+        )
+        if whole:
+            return list(chain.from_iterable(sentence_tokens)), starts, ends
+    return token_offsets(text)
+
+
+def token_hashes(toks: Sequence[str]) -> np.ndarray:
     """Stable 32-bit murmur hashes of tokens (cached), as uint64."""
-    out = np.empty(len(toks), dtype=np.uint64)
     cache = _HASH_CACHE
-    for i, tok in enumerate(toks):
-        h = cache.get(tok)
-        if h is None:
-            if len(cache) >= _HASH_CACHE_MAX:
-                cache.clear()
-            h = cache[tok] = mmh3.hash(tok, 0, signed=False)
-        out[i] = h
-    return out
+    found = list(map(cache.get, toks))
+    if None in found:
+        for i, tok in enumerate(toks):
+            if found[i] is None:
+                if len(cache) >= _HASH_CACHE_MAX:
+                    cache.clear()
+                found[i] = cache[tok] = mmh3.hash(tok, 0, signed=False)
+    return np.asarray(found, dtype=np.uint64).reshape(-1)
