@@ -62,7 +62,7 @@ _EXCLAIMS = re.compile("!+")
 #: From the first word character to the last.
 _WORDS = re.compile(r"\w(?:.*\w)?", re.DOTALL)
 _LETTERS = re.compile(r"[^\W\d_]+")
-#: Up to three words and the start of a fourth, before an exclamation mark (searched in
+#: Up to four words before an exclamation mark, the last one touching it (searched in
 #: :data:`LEAD_CHARS` characters before it).
 _LEAD = re.compile(r"(?:\S+\s+){0,3}\S*\Z")
 LEAD_CHARS = 60
@@ -78,8 +78,15 @@ ROLE_PHRASES = {
 
 
 def _share_of_sentences(view: ReasonView, picked: list[SentenceLike]) -> dict[str, object]:
-    n = len(picked)
-    return {"count": n, "total": len(view.sentences), "are": "is" if n == 1 else "are"}
+    """Template values for ``picked`` among the article's sentences: the counts, the verb, the
+    plural ending and the article a singular noun takes."""
+    one = len(picked) == 1
+    values: dict[str, object] = {"count": len(picked), "total": len(view.sentences)}
+    return (
+        values
+        | {"are": "is" if one else "are", "s": "" if one else "s"}
+        | ({"a": "a ", "an": "an "} if one else {"a": "", "an": ""})
+    )
 
 
 def _unsourced(view: ReasonView) -> list[Finding]:
@@ -168,7 +175,7 @@ def _unnamed_sources(view: ReasonView) -> list[Finding]:
 
 
 def _exclaiming(s: SentenceLike) -> list[Spot]:
-    """Each run of exclamation marks in ``s`` with up to three words before it."""
+    """Each run of exclamation marks in ``s`` with up to four words before it."""
     spots = []
     for m in _EXCLAIMS.finditer(s.text):
         lead = _LEAD.search(s.text, max(0, m.start() - LEAD_CHARS), m.start())
@@ -232,7 +239,7 @@ def _copied_wire(view: ReasonView) -> list[Finding]:
 REASON_KINDS: tuple[ReasonKind, ...] = (
     ReasonKind(
         "unsourced",
-        "{count} of {total} sentences {are} unattributed claims or opinion",
+        "{count} of {total} sentences {are} {an}unattributed claim{s} or opinion",
         UNRELIABLE,
         "role: claim, opinion",
         _unsourced,
@@ -274,14 +281,14 @@ REASON_KINDS: tuple[ReasonKind, ...] = (
     ),
     ReasonKind(
         "sourced",
-        "{count} of {total} sentences {are} attributed reporting or quotes",
+        "{count} of {total} sentences {are} attributed reporting or {a}quote{s}",
         RELIABLE,
         "role: attributed, quote; their source cues",
         _sourced,
     ),
     ReasonKind(
         "plain_claims",
-        "{count} of {total} sentences {are} plain statements worded like reliable reporting",
+        "{count} of {total} sentences {are} {a}plain statement{s} worded like reliable reporting",
         RELIABLE,
         "role: claim, the claims that push towards reliable",
         _plain_claims,
