@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import jsonschema
 import pytest
@@ -26,7 +26,9 @@ from veracity.text.inputs import document_from_text
 Line = tuple[str, str, float, Sequence[tuple[str, str]], Sequence[tuple[str, str]]]
 
 
-def _report(lines: Sequence[Line], archive: Sequence[str] = ()) -> tuple[str, list[SentenceReport]]:
+def _report(
+    lines: Sequence[Line], archive: Sequence[Literal["supported", "added"]] = ()
+) -> tuple[str, list[SentenceReport]]:
     """The text and the sentences of ``lines``; ``archive`` gives each sentence's provenance."""
     text = " ".join(line[0] for line in lines)
     total = sum(abs(line[2]) for line in lines) or 1.0
@@ -45,23 +47,25 @@ def _report(lines: Sequence[Line], archive: Sequence[str] = ()) -> tuple[str, li
 
         status = archive[i] if archive else None
         sentences.append(
-            SentenceReport(
-                index=i,
-                start=start,
-                end=pos,
-                text=words,
-                role=role,
-                role_cues=spans(cues),
-                techniques=spans(techniques),
-                bias=0.5,
-                subjectivity=0.5,
-                checkworthy=0.5,
-                contribution=push,
-                share=round(push / total, 4),
-                terms=[],
-                provenance=None
-                if status is None
-                else Provenance(status, [Match("w1", "wire service", "2026-01-05", "T", "p", 0.9)]),
+            SentenceReport.model_validate(
+                {
+                    "index": i,
+                    "start": start,
+                    "end": pos,
+                    "text": words,
+                    "role": role,
+                    "role_cues": spans(cues),
+                    "techniques": spans(techniques),
+                    "bias": 0.5,
+                    "subjectivity": 0.5,
+                    "checkworthy": 0.5,
+                    "contribution": push,
+                    "share": round(push / total, 4),
+                    "terms": [],
+                    "provenance": None
+                    if status is None
+                    else Provenance(status, [Match("w1", "wire", "2026-01-05", "T", "p", 0.9)]),
+                }
             )
         )
     return text, sentences
@@ -225,7 +229,7 @@ def test_reasons_copied_wire_with_added_unsourced_sentences() -> None:
     ]
     text, sentences = _report(lines, archive=["supported", "supported", "added", "added"])
     copied = _by_kind(find_reasons(sentences))["copied_wire"]
-    assert copied.text == "copies wire service reporting but adds 2 unsourced sentences"
+    assert copied.text == "copies wire reporting but adds 2 unsourced sentences"
     assert copied.sentences == [2, 3] and copied.direction == "unreliable"
     assert copied.evidence[0].text == "They are hiding the real numbers."
     _, without_archive = _report(lines)
