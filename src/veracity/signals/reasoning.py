@@ -6,6 +6,7 @@ are declared in :mod:`veracity.signals.reasons_table`.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -159,7 +160,12 @@ def pushing(sentences: Iterable[SentenceLike], lean: str) -> list[SentenceLike]:
 
 
 def openings(sentences: Sequence[SentenceLike], lean: str) -> Callable[[], list[Spot]]:
-    return lambda: [opening(s) for s in pushing(sentences, lean)[:MAX_EVIDENCE]]
+    """The openings of the :data:`MAX_EVIDENCE` sentences pushing hardest towards ``lean``."""
+    sign = 1.0 if lean == UNRELIABLE else -1.0
+    return lambda: [
+        opening(s)
+        for s in heapq.nsmallest(MAX_EVIDENCE, sentences, key=lambda s: -sign * s.contribution)
+    ]
 
 
 def cues(

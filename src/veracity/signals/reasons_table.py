@@ -34,7 +34,6 @@ from .reasoning import (
     counted,
     cues,
     openings,
-    pushing,
     spot,
 )
 
@@ -55,8 +54,9 @@ LOADED_MAX_WORDS = 4
 EMOTIVE_VALENCE = 1.5
 #: Words listed in a reason's text.
 MAX_WORDS_LISTED = 4
-#: Sentences of the strongest push offered as reasons of their own (the first competes).
-MAX_STRONG = 5
+#: Sentences of the strongest push offered as reasons of their own: the first competes, the
+#: others fill in up to three reasons.
+MAX_STRONG = 3
 
 _EXCLAIMS = re.compile("!+")
 #: From the first word character to the last.
@@ -112,19 +112,25 @@ def _sourced(view: ReasonView) -> list[Finding]:
 
 
 def _loaded(view: ReasonView) -> list[Finding]:
-    """Evaluative words of opinion sentences, and loaded-language spans in the author's voice."""
+    """Evaluative words of opinion sentences, and emotive loaded-language spans in the author's
+    voice; the words of the sentences pushing hardest towards unreliable first."""
+    marked = []
+    for s in view.having(UNSOURCED):
+        spans = [c for c in s.role_cues if c.label == "evaluative"]
+        spans += [
+            t for t in s.techniques if t.label == LOADED_LANGUAGE and t.score >= LOADED_MIN_SCORE
+        ]
+        if spans:
+            marked.append((s, spans))
     words: dict[str, Spot] = {}
     sentences = []
-    for s in pushing(view.having(UNSOURCED), UNRELIABLE):
-        found = [_word_spot(s, c.start, c.end) for c in s.role_cues if c.label == "evaluative"]
-        found += [
+    for s, spans in sorted(marked, key=lambda m: -m[0].contribution):
+        found = [_word_spot(s, span.start, span.end) for span in spans]
+        found = [
             f
-            for f in (
-                _word_spot(s, t.start, t.end)
-                for t in s.techniques
-                if t.label == LOADED_LANGUAGE and t.score >= LOADED_MIN_SCORE
-            )
-            if len(f[2].split()) <= LOADED_MAX_WORDS and _emotive(f[2])
+            for f, span in zip(found, spans, strict=True)
+            if span.label == "evaluative"
+            or (len(f[2].split()) <= LOADED_MAX_WORDS and _emotive(f[2]))
         ]
         for f in found:
             words.setdefault(f[2].lower(), f)
