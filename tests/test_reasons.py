@@ -78,7 +78,7 @@ def _by_kind(reasons: Sequence[Reason]) -> dict[str, Reason]:
 def _check(text: str, reasons: Sequence[Reason], sentences: Sequence[Any]) -> None:
     """Every reason names a sentence and its evidence slices ``text`` to the text shown; 3-5
     reasons (fewer only when fewer sentences push), largest share first."""
-    pushed = sum(1 for s in sentences if s.contribution)
+    pushed = ReasonView.of(sentences).pushed
     assert min(MIN_REASONS, pushed) <= len(reasons) <= MAX_REASONS
     assert [r.share for r in reasons] == sorted((r.share for r in reasons), reverse=True)
     for r in reasons:
@@ -263,6 +263,19 @@ def test_reasons_three_to_five_largest_share_first() -> None:
     _check(text, find_reasons(sentences[:2]), sentences[:2])
     _, quiet = _report([("Share this.", "boilerplate", 0.0, (), ())])
     assert find_reasons(quiet) == []
+
+
+def test_reasons_a_kind_with_a_tiny_share_only_fills_in() -> None:
+    lines: list[Line] = [
+        ("The agency said costs rose.", "attributed", -2.0, [("said", "speech_verb")], ()),
+        ("Costs rose by four percent.", "claim", -1.5, (), ()),
+        ("Prices fell in May.", "claim", -1.0, (), ()),
+        ("Who pays?", "question", 0.01, [("?", "question")], ()),
+    ]
+    text, sentences = _report(lines)
+    reasons = find_reasons(sentences)
+    assert "questions" not in _by_kind(reasons)
+    _check(text, reasons, sentences)
 
 
 def _long_sentences(view: ReasonView) -> list[Finding]:

@@ -11,11 +11,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..report import Evidence, Reason, SentenceBase
-from ..signals.reasoning import RELIABLE, UNRELIABLE, Direction, Finding, ReasonKind, ReasonView
+from ..signals.reasoning import (
+    RELIABLE,
+    UNRELIABLE,
+    Direction,
+    Finding,
+    ReasonKind,
+    ReasonView,
+    share,
+)
 from ..signals.reasons_table import REASON_KINDS
 
 MIN_REASONS = 3
 MAX_REASONS = 5
+#: A finding with a smaller share of the push only fills in (up to :data:`MIN_REASONS`).
+MIN_SHARE = 0.02
 
 
 #: A finding weighed: its share of the push, its direction, its kind.
@@ -23,21 +33,23 @@ Weighed = tuple[float, Direction, ReasonKind, Finding]
 
 
 def _weigh(kind: ReasonKind, finding: Finding, total: float) -> Weighed | None:
-    """``finding`` weighed, or None when its sentences do not push the way its kind leans."""
+    """``finding`` weighed, or None when its sentences do not push, or not the way its kind
+    leans."""
     push = sum(s.contribution for s in finding.sentences)
     direction: Direction = UNRELIABLE if push > 0 else RELIABLE
-    if not push or (kind.lean is not None and kind.lean != direction):
+    weight = share(push, total)
+    if not weight or (kind.lean is not None and kind.lean != direction):
         return None
-    return (min(1.0, round(abs(push) / total, 4)), direction, kind, finding)
+    return (weight, direction, kind, finding)
 
 
 def _reason(weighed: Weighed) -> Reason:
-    share, direction, kind, finding = weighed
+    weight, direction, kind, finding = weighed
     return Reason(
         kind=kind.name,
         text=kind.template.format(**finding.values),
         direction=direction,
-        share=share,
+        share=weight,
         sentences=sorted(s.index for s in finding.sentences),
         evidence=[Evidence(start, end, text) for start, end, text in finding.evidence()],
     )
@@ -52,9 +64,9 @@ def find_reasons(
 ) -> list[Reason]:
     """The main reasons of a report's ``sentences``, largest share of the push first.
 
-    Each kind's first finding that pushes its way competes for the :data:`MAX_REASONS` places;
-    its other findings fill in up to :data:`MIN_REASONS` (or the number of sentences that push
-    at all, when fewer).
+    Each kind's first finding that pushes its way with at least :data:`MIN_SHARE` of the push
+    competes for the :data:`MAX_REASONS` places; the other findings fill in up to
+    :data:`MIN_REASONS` (or the number of sentences that push at all, when fewer).
     """
     view = ReasonView.of(sentences)
     if not view.total:
@@ -64,8 +76,9 @@ def find_reasons(
     for kind in kinds:
         found = (_weigh(kind, f, view.total) for f in kind.find(view))
         weighed = [w for w in found if w is not None]
-        leading += weighed[:1]
-        reserve += weighed[1:]
+        if weighed and weighed[0][0] >= MIN_SHARE:
+            leading.append(weighed.pop(0))
+        reserve += weighed
     chosen = sorted(leading, key=_by_share)[:MAX_REASONS]
     wanted = min(MIN_REASONS, view.pushed)
     chosen += sorted(reserve, key=_by_share)[: max(0, wanted - len(chosen))]

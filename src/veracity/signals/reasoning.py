@@ -68,6 +68,11 @@ class SentenceLike(Protocol):
 Spot = tuple[int, int, str]
 
 
+def share(push: float, total: float) -> float:
+    """``|push|`` as a share of the article's ``total`` push, to 4 places."""
+    return min(1.0, round(abs(push) / total, 4)) if total else 0.0
+
+
 @dataclass(frozen=True)
 class ReasonView:
     """A report's sentences as the reason kinds read them: all of them, by role, their push."""
@@ -76,17 +81,17 @@ class ReasonView:
     by_role: dict[str, list[SentenceLike]]
     #: The sum of the sentences' absolute contributions.
     total: float
-    #: How many sentences push at all.
+    #: How many sentences push at all (a share of the push of at least 0.0001).
     pushed: int
 
     @classmethod
     def of(cls, sentences: Sequence[SentenceLike]) -> ReasonView:
         by_role: dict[str, list[SentenceLike]] = {}
-        total, pushed = 0.0, 0
+        total = 0.0
         for s in sentences:
             by_role.setdefault(s.role, []).append(s)
             total += abs(s.contribution)
-            pushed += s.contribution != 0
+        pushed = sum(1 for s in sentences if share(s.contribution, total))
         return cls(sentences, by_role, total, pushed)
 
     def having(self, found_roles: Collection[str]) -> list[SentenceLike]:

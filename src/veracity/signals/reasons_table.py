@@ -50,7 +50,7 @@ APPEAL_CUES = frozenset(("lets", "pray", "must", "call_to_action", "imperative")
 #: a word of at least this valence in VADER's lexicon (-4 to 4): the tagger alone marks many
 #: plain words ("of", "central").
 LOADED_MIN_SCORE = 0.3
-LOADED_MAX_WORDS = 4
+LOADED_MAX_WORDS = 2
 EMOTIVE_VALENCE = 1.5
 #: Words listed in a reason's text.
 MAX_WORDS_LISTED = 4
@@ -132,7 +132,7 @@ def _loaded(view: ReasonView) -> list[Finding]:
             if span.label == "evaluative"
             or (len(f[2].split()) <= LOADED_MAX_WORDS and _emotive(f[2]))
         ]
-        for f in found:
+        for f in _joined(s, found):
             words.setdefault(f[2].lower(), f)
         if found:
             sentences.append(s)
@@ -142,6 +142,21 @@ def _loaded(view: ReasonView) -> list[Finding]:
     more = len(words) - len(listed)
     shown = ", ".join(listed) + (f" and {more} more" if more else "")
     return [Finding({"words": shown}, sentences, lambda: [words[w] for w in listed])]
+
+
+def _joined(s: SentenceLike, spots: list[Spot]) -> list[Spot]:
+    """``spots`` in text order, those that overlap or are one space apart joined ("epic failure")."""
+    out: list[Spot] = []
+    for f in sorted(spots):
+        if (
+            out
+            and f[0] - out[-1][1] <= 1
+            and not s.text[out[-1][1] - s.start : f[0] - s.start].strip()
+        ):
+            out[-1] = spot(s, out[-1][0], max(out[-1][1], f[1]))
+        else:
+            out.append(f)
+    return out
 
 
 def _word_spot(s: SentenceLike, start: int, end: int) -> Spot:
