@@ -42,9 +42,18 @@ UNSOURCED = frozenset((roles.CLAIM, roles.OPINION, roles.APPEAL, roles.QUESTION)
 SOURCED = frozenset((roles.ATTRIBUTED, roles.QUOTE))
 #: Role cues that name or mark a source (not the quotation marks or a whole continued quote).
 SOURCE_CUES = frozenset(
-    ("according_to", "as_saying", "statement", "told", "outlet", "spokesperson", "sayers_say")
-    + ("speech_verb",)
+    (
+        "according_to",
+        "as_saying",
+        "statement",
+        "told",
+        "outlet",
+        "spokesperson",
+        "sayers_say",
+        "speech_verb",
+    )
 )
+#: The cues of a call to action.
 APPEAL_CUES = frozenset(("lets", "pray", "must", "call_to_action", "imperative"))
 #: Loaded-language spans the tagger is at least this sure of, of at most this many words, with
 #: a word of at least this valence in VADER's lexicon (-4 to 4): the tagger alone marks many
