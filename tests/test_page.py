@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
+from browser_support import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM, reasons_come_first
 from service_support import article, make_analyzer, mixed_article, xss_articles
 
 VERDICTS = {"reliable", "unreliable", "uncertain"}
@@ -110,6 +110,7 @@ def test_page_paste_shows_verdict_and_highlighted_opinions(
     permalink = page.locator("a.permalink").get_attribute("href")
     assert page.url.endswith(permalink)
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    reasons_come_first(page)
     assert (tmp_path / "report.png").stat().st_size > 0
     page.goto(f"{base_url}/")
     assert page.locator(f'.recent a[href="{permalink}"]').count() == 1

@@ -71,6 +71,8 @@ def check_report(report: Report, doc: Document, schema: bool = True) -> None:
     assert report.verdict in VERDICTS
     assert report.input_kind == doc.kind
     assert all(math.isfinite(sig.value) for sig in report.signals)
+    for reason in report.reasons:
+        assert reason.sentences and all(text[e.start : e.end] == e.text for e in reason.evidence)
     if schema:
         data = report.to_dict()
         jsonschema.validate(data, SCHEMA)

@@ -29,7 +29,8 @@ def analyzer() -> Analyzer:
 
 def test_report_schema_is_versioned() -> None:
     schema = json_schema()
-    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+    version = schema["properties"]["schema_version"]
+    assert version["default"] == SCHEMA_VERSION and version["enum"] == ["1.1", SCHEMA_VERSION]
     jsonschema.Draft202012Validator.check_schema(schema)
 
 

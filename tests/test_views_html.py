@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
+from browser_support import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM, reasons_come_first
 from veracity.analyze import Analyzer
 from veracity.cli.main import cli
 from veracity.text.inputs import Document, document_from_text
@@ -122,6 +122,7 @@ def test_views_html_report_highlights_sentences_in_chromium(tmp_path: Path) -> N
         assert "<script>alert(1)</script>" in page.locator(".article").inner_text()
         assert page.locator(".article script").count() == 0
         assert "article.txt" in page.locator(".verdict .input").inner_text()
+        reasons_come_first(page)
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         page.emulate_media(media="print")
         page.locator("body").click(position={"x": 1, "y": 1})
@@ -135,6 +136,28 @@ def test_views_html_report_highlights_sentences_in_chromium(tmp_path: Path) -> N
         browser.close()
     assert not dialogs
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_views_html_and_terminal_show_the_reasons_first() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    report = Analyzer.load().analyze(text)
+    assert 3 <= len(report.reasons) <= 5
+    printed = render_terminal(report, color=False).splitlines()
+    heads = [
+        printed.index(next(line for line in printed if line.startswith(h)))
+        for h in ("why", "signals", "sentences")
+    ]
+    assert heads == sorted(heads)
+    assert report.reasons[0].text in printed[heads[0] + 1]
+    page = render_html(report, text)
+    places = [
+        page.index(mark) for mark in ('class="reasons"', 'class="signals"', 'class="article"')
+    ]
+    assert places == sorted(places)
+    for reason in report.reasons:
+        assert f"<strong>{reason.text}</strong>" in page.replace("&#39;", "'")
+        for i in reason.sentences[:10]:
+            assert f'href="#s-{i}"' in page and f'id="s-{i}"' in page
 
 
 def test_views_html_says_when_p_is_close_to_the_line() -> None:

@@ -19,6 +19,7 @@ import numpy as np
 from . import models  # noqa: F401  (registers the detectors)
 from .doc import Doc, make_doc
 from .explain.contributions import sentence_contributions
+from .explain.reasons import find_reasons
 from .models.detector import Detector
 from .models.folder import LoadedModel, load_model
 from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, report_model
@@ -182,6 +183,7 @@ class Analyzer:
                     verdict=v.verdict,
                     uncertain_band=self.band,
                     abstain_reason=v.reason,
+                    reasons=find_reasons(sentences),
                     sentences=sentences,
                     signals=signals,
                     added_share=added_share,

@@ -23,7 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from .signals import table as tables
 from .signals.table import CATEGORY, PROBABILITY, SPANS, SentenceSignal
 
-SCHEMA_VERSION: Final = "1.1"
+SCHEMA_VERSION: Final = "1.2"
+#: Versions :meth:`Report.from_dict` reads: a 1.1 report has no ``reasons``.
+SCHEMA_VERSIONS = ("1.1", SCHEMA_VERSION)
 
 VERDICTS: tuple[str, ...] = ("reliable", "unreliable", "uncertain")
 if TYPE_CHECKING:
@@ -111,6 +113,41 @@ class Provenance:
 
     status: Literal["supported", "added"]
     matches: list[Match] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Evidence:
+    """A span of the input a reason rests on, in the article's own words."""
+
+    __pydantic_config__ = _CONFIG
+
+    start: Offset
+    end: Offset
+    text: Annotated[str, Field(description="the input text from start to end")]
+
+
+@dataclass(slots=True)
+class Reason:
+    """One of the main reasons for the verdict, in plain words."""
+
+    __pydantic_config__ = _CONFIG
+
+    kind: Annotated[
+        str, Field(description="the reason kind, declared in veracity.signals.reasons_table")
+    ]
+    text: Annotated[str, Field(description="the reason in plain words")]
+    direction: Literal["unreliable", "reliable"]
+    share: Annotated[
+        Probability,
+        Field(
+            description="|push of the sentences it rests on| / the article's total |push|; "
+            "reasons may share sentences, so their shares need not add up to 1"
+        ),
+    ]
+    sentences: Annotated[
+        list[Offset], Field(min_length=1, description="indices of the sentences it rests on")
+    ]
+    evidence: list[Evidence]
 
 
 class _SentenceHead(_Record):
@@ -232,6 +269,11 @@ class Report(_Record):
     verdict: Verdict
     uncertain_band: tuple[float, float]
     abstain_reason: str | None
+    reasons: list[Reason] = Field(
+        default_factory=list,
+        description="the three to five main reasons for the verdict, largest share of the push "
+        "first (fewer when fewer sentences push; none in reports before 1.2)",
+    )
     added_share: Probability | None = None
     title: str | None = Field(default=None, description="the headline, when one was given")
     repaired_chars: Offset = Field(
@@ -239,7 +281,7 @@ class Report(_Record):
         description="characters changed by mojibake repair (ftfy) before analysis; "
         "0 when the text was clean",
     )
-    schema_version: Literal["1.1"] = SCHEMA_VERSION
+    schema_version: Literal[SCHEMA_VERSIONS] = SCHEMA_VERSION  # type: ignore[valid-type]
     notice: str = NOTICE
     model: ModelInfo
     sentences: list[SentenceReport] = Field(default_factory=list)

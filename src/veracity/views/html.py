@@ -11,7 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from ..report import Report, SentenceReport, Span
-from .terminal import TERMS_NOTE, near_the_line, push_words
+from .terminal import LISTED_SENTENCES, TERMS_NOTE, evidence_texts, near_the_line, push_words
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -84,11 +84,10 @@ def article_blocks(report: Report, text: str) -> list[dict[str, object]]:
     return blocks
 
 
-def render_html(report: Report, text: str) -> str:
-    """A complete, self-contained HTML page for ``report``."""
+def _render(template: str, report: Report, text: str) -> str:
     return (
         _env()
-        .get_template("report.html.j2")
+        .get_template(template)
         .render(
             report=report,
             blocks=article_blocks(report, text),
@@ -96,21 +95,18 @@ def render_html(report: Report, text: str) -> str:
             terms_note=TERMS_NOTE,
             near=near_the_line(report),
             push_words=push_words,
+            evidence_texts=evidence_texts,
+            listed=LISTED_SENTENCES,
         )
     )
+
+
+def render_html(report: Report, text: str) -> str:
+    """A complete, self-contained HTML page for ``report``."""
+    return _render("report.html.j2", report, text)
 
 
 def render_fragment(report: Report, text: str) -> str:
-    """Only the report body (verdict, signals, article), for embedding in the service page."""
-    return (
-        _env()
-        .get_template("fragment.html.j2")
-        .render(
-            report=report,
-            blocks=article_blocks(report, text),
-            role_labels=ROLE_LABELS,
-            terms_note=TERMS_NOTE,
-            near=near_the_line(report),
-            push_words=push_words,
-        )
-    )
+    """Only the report body (reasons, verdict, signals, article), for embedding in the service
+    page."""
+    return _render("fragment.html.j2", report, text)

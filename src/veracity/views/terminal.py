@@ -15,7 +15,8 @@ import textwrap
 
 import click
 
-from ..report import Report
+from ..report import Reason, Report
+from ..signals.reasoning import OPENING_WORDS
 from ..wording import counted
 
 ROLE_STYLE: dict[str, dict[str, object]] = {
@@ -78,6 +79,30 @@ def push_words(contribution: float) -> str:
     return f"pushes towards {side}, {strength}"
 
 
+#: Sentence numbers listed under a reason before "and N more".
+LISTED_SENTENCES = 10
+
+
+def sentence_numbers(reason: Reason) -> str:
+    """The reason's sentences as people number them ("sentences 1, 4, 7")."""
+    numbers = [str(i + 1) for i in reason.sentences[:LISTED_SENTENCES]]
+    more = len(reason.sentences) - len(numbers)
+    listed = ", ".join(numbers) + (f" and {more} more" if more else "")
+    return f"sentence{'' if len(reason.sentences) == 1 else 's'} {listed}"
+
+
+def evidence_texts(report: Report, reason: Reason) -> list[str]:
+    """Each evidence span's text on one line, with an ellipsis after a sentence's opening words
+    (the evidence of a reason resting on whole sentences)."""
+    ends = {s.start: s.end for s in report.sentences}
+    out = []
+    for e in reason.evidence:
+        words = e.text.split()
+        cut = ends.get(e.start, e.end) > e.end and len(words) >= OPENING_WORDS
+        out.append(" ".join(words) + ("\u2026" if cut else ""))
+    return out
+
+
 def _bar(share: float, width: int = 10) -> str:
     n = min(width, round(abs(share) * width * 2))
     return ("+" if share > 0 else "-") * n if n else "·"
@@ -114,6 +139,25 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
         )
     if report.added_share is not None:
         lines.append(f"added commentary (not in the archive): {report.added_share:.0%} of words")
+    if report.reasons:
+        lines += [
+            "",
+            style("why (+ towards unreliable, - towards reliable; share of the push)", bold=True),
+        ]
+        for reason in report.reasons:
+            sign = "+" if reason.direction == "unreliable" else "-"
+            lines.append(
+                style(f"  {sign} {reason.share:4.0%}  {terminal_safe(reason.text)}", bold=True)
+            )
+            quotes = ", ".join(f'"{terminal_safe(q)}"' for q in evidence_texts(report, reason))
+            lines.append(
+                textwrap.fill(
+                    sentence_numbers(reason) + (f": {quotes}" if quotes else ""),
+                    width=width,
+                    initial_indent=" " * 9,
+                    subsequent_indent=" " * 9,
+                )
+            )
     if report.signals:
         lines += ["", style("signals (value | reliable articles p10-p90)", bold=True)]
         for sig in report.signals:
