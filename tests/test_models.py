@@ -539,3 +539,25 @@ def test_models_weights_and_margins_are_scipys_floats(name: str) -> None:
     feats = est.features(TEXTS[::2], counts)
     expected = np.asarray(feats @ model.coef_).ravel() + model.intercept_
     assert np.array_equal(est.margins(feats), expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.sampled_from([0.5, 1.0, 2.0, 3.0])), min_size=1, max_size=60
+    ),
+    st.integers(1, 5),
+)
+def test_models_strongest_terms_equal_a_full_sort(
+    entries: list[tuple[int, float]], top: int
+) -> None:
+    from veracity.models.credit import strongest
+
+    entries.sort(key=lambda e: e[0])
+    owner = np.array([o for o, _ in entries], np.int64)
+    strength = np.array([s for _, s in entries])
+    first = np.random.default_rng(len(entries)).permutation(len(entries))
+    order = np.lexsort((first, -strength, owner))
+    ranked = owner[order]
+    want = order[np.arange(len(order)) - np.searchsorted(ranked, ranked) < top]
+    assert strongest(owner, strength, first, top).tolist() == want.tolist()

@@ -97,13 +97,40 @@ def _terms(
     uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     sums = np.bincount(inverse, weights=occ[live])
     owner = uniq >> 32
-    order = np.lexsort((first, -np.abs(sums), owner))
-    if top is not None:
-        ranked = owner[order]
-        order = order[np.arange(len(order)) - np.searchsorted(ranked, ranked) < top]
+    order = strongest(owner, np.abs(sums), first, top)
     gram = table.gram
     for who, at, weight in zip(
         owner[order].tolist(), live[first[order]].tolist(), sums[order].tolist(), strict=True
     ):
         out[who][gram(at)] = weight
     return out
+
+
+def strongest(
+    owner: np.ndarray, strength: np.ndarray, first: np.ndarray, top: int | None
+) -> np.ndarray:
+    """Indices of each owner's ``top`` strongest entries (all if None): by owner, then
+    strength, strongest first, ties by lowest ``first`` (distinct values); ``owner`` sorted.
+
+    With ``top``, each round takes every owner's strongest entry left (a few passes over the
+    arrays) instead of sorting all of them.
+    """
+    if top is None or not len(owner):
+        return np.lexsort((first, -strength, owner))
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    group = np.cumsum(np.r_[False, owner[1:] != owner[:-1]])
+    left = strength.astype(np.float64)
+    never = np.iinfo(np.int64).max
+    picks = []
+    for _ in range(top):
+        best = np.maximum.reduceat(left, starts)[group]
+        tied = (left == best) & (best > -np.inf)
+        lowest = np.minimum.reduceat(np.where(tied, first, never), starts)[group]
+        chosen = np.flatnonzero(tied & (first == lowest))
+        if not len(chosen):
+            break
+        picks.append(chosen)
+        left[chosen] = -np.inf
+    chosen = np.concatenate(picks)
+    rank = np.repeat(np.arange(len(picks)), [len(p) for p in picks])
+    return chosen[np.lexsort((rank, owner[chosen]))]
