@@ -16,7 +16,16 @@ from hypothesis import strategies as st
 
 from veracity.analyze import Analyzer
 from veracity.explain.reasons import MAX_REASONS, MIN_REASONS, find_reasons
-from veracity.report import Match, Provenance, Reason, Report, SentenceReport, Span, json_schema
+from veracity.report import (
+    Match,
+    Provenance,
+    Reason,
+    Report,
+    SentenceReport,
+    Span,
+    TechniqueSpan,
+    json_schema,
+)
 from veracity.signals.reasoning import RELIABLE, Finding, ReasonKind, ReasonView, counted
 from veracity.signals.reasons_table import REASON_KINDS
 from veracity.text.inputs import document_from_text
@@ -38,10 +47,13 @@ def _report(
         pos = start + len(words)
 
         def spans(
-            found: Sequence[tuple[str, str]], start: int = start, words: str = words
+            found: Sequence[tuple[str, str]],
+            make: type[Span] = Span,
+            start: int = start,
+            words: str = words,
         ) -> list[Span]:
             return [
-                Span(start + words.index(w), start + words.index(w) + len(w), label, 0.6)
+                make(start + words.index(w), start + words.index(w) + len(w), label, 0.6)
                 for w, label in found
             ]
 
@@ -55,7 +67,7 @@ def _report(
                     "text": words,
                     "role": role,
                     "role_cues": spans(cues),
-                    "techniques": spans(techniques),
+                    "techniques": spans(techniques, TechniqueSpan),
                     "bias": 0.5,
                     "subjectivity": 0.5,
                     "checkworthy": 0.5,

@@ -110,6 +110,27 @@ def test_service_api_health_and_model_card(client: Any, analyzer: Any) -> None:
     assert card["detector"] == "veracity.LinearNgram.v1"
 
 
+def test_service_api_model_states_one_band_and_threshold(tmp_path: Path, analyzer: Any) -> None:
+    """``/v1/model``'s decision block is the card's band, the band the verdict uses."""
+    from veracity.analyze import MIN_WORDS, Analyzer
+    from veracity.models.folder import load_model
+
+    bundled = Analyzer(load_model(), signals=analyzer.signals)
+    with make_client(tmp_path, bundled) as other:
+        body = other.get("/v1/model").json()
+    lo, hi = bundled.model.card["uncertain_band"]
+    decision = body["decision"]
+    assert body["uncertain_band"] == decision["uncertain_band"] == [lo, hi] == list(bundled.band)
+    assert decision["verdict_edges"] == {"reliable_at_or_below": lo, "unreliable_at_or_above": hi}
+    assert body["threshold"] == decision["threshold"] == bundled.model.card["threshold"]
+    assert lo < decision["threshold"] < hi
+    assert set(decision["meanings"]) == {"scale", "uncertain_band", "verdict_edges", "threshold"}
+    assert "uncertain_band" not in body["config"]
+    assert body["config"]["uncertain_band_balanced"] == [0.4, 0.6]
+    edges = [bundled._verdict(p, 1.0, MIN_WORDS).verdict for p in (lo, lo + 1e-6, hi - 1e-6, hi)]
+    assert edges == ["reliable", "uncertain", "uncertain", "unreliable"]
+
+
 def test_service_api_model_card_with_an_undefined_metric_is_valid_json(tmp_path: Any) -> None:
     """Training writes NaN for a metric it cannot define (ROC-AUC of one class)."""
     from dataclasses import replace

@@ -57,9 +57,9 @@ def test_signals_analyze_offsets_are_article_relative(analyzer: SignalAnalyzer) 
         assert (sig.start, sig.end) == (sent.start, sent.end)
         for a, b, _ in sig.role_cues:
             assert sent.start <= a < b <= sent.end
-        for a, b, technique, score in sig.techniques:
+        for a, b, technique, score, strength in sig.techniques:
             assert sent.start <= a < b <= sent.end
-            assert technique and 0.0 <= score <= 1.0
+            assert technique and 0.0 <= score <= 1.0 and strength in ("strong", "weak")
         for value in (sig.bias, sig.subjectivity, sig.checkworthy):
             assert 0.0 <= value <= 1.0
     roles = [s.role for s in out]

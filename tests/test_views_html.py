@@ -178,7 +178,7 @@ def _dismiss(dialog: Any, seen: list[str]) -> None:
 
 
 def test_views_html_tooltip_speaks_plainly_and_lists_each_technique_once() -> None:
-    from veracity.report import Span
+    from veracity.report import TechniqueSpan
     from veracity.views.terminal import push_words
 
     assert push_words(0.49) == "pushes towards unreliable, strongly"
@@ -189,11 +189,40 @@ def test_views_html_tooltip_speaks_plainly_and_lists_each_technique_once() -> No
     report = Analyzer.load().analyze(text)
     first = report.sentences[0]
     first.techniques = [
-        Span(first.start, first.start + 3, "Loaded_Language", 0.6),
-        Span(first.start + 4, first.start + 8, "Loaded_Language", 0.4),
+        TechniqueSpan(first.start, first.start + 3, "Loaded_Language", 0.6, "strong"),
+        TechniqueSpan(first.start + 4, first.start + 8, "Loaded_Language", 0.4, "weak"),
     ]
     page = render_html(report, text)
     tip = page[page.index('id="tip-0"') :]
-    tip = tip[: tip.index("</span></span>")]
-    assert "techniques: Loaded_Language<" in tip and tip.count("Loaded_Language") == 1
-    assert "log-odds; " in tip and "% of the article's total push" in tip
+    tip = tip[: tip.index("</details>")]
+    shown, numbers = tip.split('<details class="numbers">')
+    assert "techniques: " in shown and shown.count("loaded language") == 1
+    assert "loaded language (strong)" in shown and "Loaded_Language" not in shown
+    assert "log-odds" not in shown and "%" not in shown
+    assert push_words(first.contribution) in shown
+    assert "<summary>numbers</summary>" in numbers
+    assert "log-odds; " in numbers and "% of the article&#39;s total push" in numbers
+
+
+def test_views_html_and_terminal_show_strong_and_weak_techniques_apart() -> None:
+    from veracity.report import TechniqueSpan
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    report = Analyzer.load().analyze(text)
+    first = report.sentences[0]
+    first.techniques = [
+        TechniqueSpan(first.start, first.start + 3, "Name_Calling,Labeling", 0.7, "strong"),
+        TechniqueSpan(first.start + 4, first.start + 8, "Doubt", 0.4, "weak"),
+    ]
+    page = render_html(report, text)
+    legend = page[page.index('<p class="legend">') :]
+    legend = legend[: legend.index("</p>")]
+    assert 'class="tech tech-strong"' in legend and 'class="tech tech-weak"' in legend
+    assert '<mark class="tech tech-strong" data-technique="Name_Calling,Labeling"' in page
+    assert '<mark class="tech tech-weak" data-technique="Doubt"' in page
+    assert "mark.tech-weak" in page and "dotted" in page
+    plain = render_terminal(report, color=False)
+    assert "techniques: name-calling (strong); casting doubt (weak)" in plain
+    assert "techniques: strong technique  weak technique" in plain
+    coloured = render_terminal(report, color=True)
+    assert "\x1b[1m" in coloured and "\x1b[2m" in coloured

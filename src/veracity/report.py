@@ -76,6 +76,21 @@ class Span:
 
 
 @dataclass(slots=True)
+class TechniqueSpan(Span):
+    """A propaganda-technique span: ``label`` is the technique, ``score`` the tagger's."""
+
+    #: Reports made before the calibrated levels have none: they read as weak.
+    strength: Annotated[
+        Literal["strong", "weak"],
+        Field(description="'strong' at or above the technique's higher calibrated level"),
+    ] = "weak"
+
+
+#: The record of each span signal whose spans are not plain :class:`Span`.
+_SPAN_TYPES: dict[str, type[Span]] = {"techniques": TechniqueSpan}
+
+
+@dataclass(slots=True)
 class Term:
     """An n-gram and its signed push on the verdict (log-odds)."""
 
@@ -190,11 +205,16 @@ class SentenceBase(_SentenceHead):
         def __setattr__(self, name: str, value: Any) -> None: ...
 
 
+def _span_reader(s: SentenceSignal) -> Callable[[Any], Any]:
+    make = _SPAN_TYPES.get(s.name, Span)
+    return lambda spans: [make(*span) for span in spans]
+
+
 #: A sentence signal's report field (its type) and how a component's output becomes its value.
-_KINDS: dict[str, tuple[Callable[[SentenceSignal], Any], Callable[[Any], Any]]] = {
-    PROBABILITY: (lambda s: Probability, lambda value: round(value, 4)),
-    CATEGORY: (lambda s: Literal[s.values], lambda value: value),
-    SPANS: (lambda s: list[Span], lambda spans: [Span(*span) for span in spans]),
+_KINDS: dict[str, tuple[Callable[[SentenceSignal], Any], Callable[[SentenceSignal], Any]]] = {
+    PROBABILITY: (lambda s: Probability, lambda s: lambda value: round(value, 4)),
+    CATEGORY: (lambda s: Literal[s.values], lambda s: lambda value: value),
+    SPANS: (lambda s: list[_SPAN_TYPES.get(s.name, Span)], _span_reader),  # type: ignore[misc]
 }
 
 
@@ -212,7 +232,7 @@ def sentence_model(table: Sequence[SentenceSignal]) -> type[SentenceBase]:
         "SentenceSignals", __base__=_SentenceHead, __module__=__name__, **fields
     )
     signals.signal_table = tuple(table)
-    signals.readers = tuple((s.name, _KINDS[s.kind][1]) for s in table)
+    signals.readers = tuple((s.name, _KINDS[s.kind][1](s)) for s in table)
     return create_model(
         "SentenceReport",
         __base__=(SentenceBase, signals),

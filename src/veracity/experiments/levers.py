@@ -70,7 +70,7 @@ LEVERS = (
         TrainConfig(
             detector="veracity.MaskedStyle.v2",
             params={"C": 4.0, "style_weight": 1.0},
-            uncertain_band=(0.4, 0.6),
+            uncertain_band_balanced=(0.4, 0.6),
         ),
     ),
     Lever(
@@ -82,7 +82,7 @@ LEVERS = (
             detector="veracity.VoiceEmbed.v1",
             params={"C": 1.0, "style_weight": 1.0, "min_corpora": 2},
             calibration_folds=5,
-            uncertain_band=(0.4, 0.6),
+            uncertain_band_balanced=(0.4, 0.6),
         ),
     ),
     Lever(
@@ -118,7 +118,7 @@ def seed_check(root: Path, config: TrainConfig, detector: Any) -> dict[str, obje
         return {}
     card = {
         "detector": config.detector,
-        "uncertain_band": probability_band(detector, config.uncertain_band),
+        "uncertain_band": probability_band(detector, config.uncertain_band_balanced),
         "min_coverage": config.min_coverage,
     }
     report = Analyzer(LoadedModel(detector, card, path.parent)).analyze(path.read_text("utf-8"))

@@ -12,6 +12,13 @@ the sha256 of their canonical JSON written when the model is saved (``E034``).
 :attr:`LoadedModel.fingerprint`, the report's ``model.sha256`` and the key of
 the service's history, covers them and the file table, so a changed decision
 is never served from a cache keyed by the old one.
+
+One band and one threshold, both P(unreliable) as reported: the card's
+``uncertain_band`` (the verdict's edges) and ``threshold`` (where the
+classifier's ``predict()`` flips, inside the band).  :func:`decision_block` states
+them with their meanings for ``MODEL_CARD.md`` and ``GET /v1/model``; the
+config's band on the balanced scale is only ever shown as
+:data:`BALANCED_BAND` (older cards call it ``uncertain_band``).
 """
 
 from __future__ import annotations
@@ -44,6 +51,25 @@ DECISION_FIELDS = (
 )
 #: The card field holding the sha256 of the canonical JSON of its decision fields.
 DECISION_KEY = "decision_sha256"
+#: The training config's uncertain band, on the balanced scale (both labels equally likely).
+BALANCED_BAND = "uncertain_band_balanced"
+#: The config key older cards give :data:`BALANCED_BAND`.
+OLD_BALANCED_BAND = "uncertain_band"
+#: The verdict band of a card that gives none.
+DEFAULT_BAND = (0.35, 0.65)
+#: What each entry of :func:`decision_block` means, in one line.
+DECISION_MEANINGS = {
+    "scale": "as the reports give it, calibrated to the training mix; every number here is on it",
+    "uncertain_band": "P(unreliable) strictly inside it gets the verdict 'uncertain'",
+    "verdict_edges": (
+        "'reliable' at or below the low edge, 'unreliable' at or above the high edge; an article "
+        "too short or far from the training data is 'uncertain' whatever its P"
+    ),
+    "threshold": (
+        "where the classifier's own predict() flips, the labels weighted equally per corpus "
+        "being equally likely; inside the uncertain band, never a verdict edge"
+    ),
+}
 
 
 @dataclass
@@ -156,8 +182,62 @@ def load_model(folder: Path | None = None) -> LoadedModel:
     return LoadedModel(detector=detector, card=bundle.card, folder=folder)
 
 
+def verdict_band(card: dict[str, Any]) -> tuple[float, float]:
+    """The band the verdict is decided by: the card's ``uncertain_band`` (reported scale)."""
+    lo, hi = card.get("uncertain_band", DEFAULT_BAND)
+    return (float(lo), float(hi))
+
+
+def decision_block(card: dict[str, Any]) -> dict[str, Any]:
+    """The card's band, verdict edges and threshold, one scale, each with its meaning."""
+    lo, hi = verdict_band(card)
+    block: dict[str, Any] = {
+        "scale": "P(unreliable)",
+        "uncertain_band": [lo, hi],
+        "verdict_edges": {"reliable_at_or_below": lo, "unreliable_at_or_above": hi},
+    }
+    if "threshold" in card:
+        block["threshold"] = card["threshold"]
+    block["meanings"] = {key: DECISION_MEANINGS[key] for key in block}
+    return block
+
+
+def labelled_config(config: dict[str, Any]) -> dict[str, Any]:
+    """``config`` with an older card's balanced-scale band under :data:`BALANCED_BAND`."""
+    if OLD_BALANCED_BAND not in config:
+        return config
+    return {
+        (BALANCED_BAND if key == OLD_BALANCED_BAND else key): value for key, value in config.items()
+    }
+
+
+def card_view(card: dict[str, Any]) -> dict[str, Any]:
+    """The card as shown (``GET /v1/model``): its config labelled, plus :func:`decision_block`."""
+    view = {**card, "decision": decision_block(card)}
+    if isinstance(card.get("config"), dict):
+        view["config"] = labelled_config(card["config"])
+    return view
+
+
+def _decision_lines(block: dict[str, Any]) -> list[str]:
+    lo, hi = block["uncertain_band"]
+    meanings = block["meanings"]
+    return [
+        f"- Scale: {block['scale']}, {meanings['scale']}",
+        f"- Uncertain band: [{lo}, {hi}]: {meanings['uncertain_band']}",
+        f"- Verdict edges: {lo} and {hi}: {meanings['verdict_edges']}",
+        *(
+            [f"- Decision threshold: {block['threshold']}: {meanings['threshold']}"]
+            if "threshold" in block
+            else []
+        ),
+    ]
+
+
 def render_card(card: dict[str, Any]) -> str:
     """The model card as Markdown (SetFit-style sections)."""
+    view = card_view(card)
+    block = view["decision"]
     lines = [
         f"# Model card: {card.get('name', 'veracity model')}",
         "",
@@ -168,16 +248,10 @@ def render_card(card: dict[str, Any]) -> str:
         f"- Created: {card.get('created')}",
         f"- Built by: `{card.get('command')}`",
         f"- Label map: {json.dumps(card.get('label_map'))}",
-        f"- Uncertain band: {card.get('uncertain_band')} (P(unreliable) inside it is 'uncertain')",
-        *(
-            [
-                f"- Decision threshold: {card['threshold']} (where the training labels, weighted "
-                "equally per corpus, are equally likely; the probability itself follows the "
-                "training mix, so it is calibrated in-domain)"
-            ]
-            if "threshold" in card
-            else []
-        ),
+        "",
+        "## Decision",
+        "",
+        *_decision_lines(block),
         "",
         "## Data",
         "",
@@ -187,8 +261,12 @@ def render_card(card: dict[str, Any]) -> str:
         "",
         "## Config",
         "",
+        f"`{BALANCED_BAND}` is the band on the balanced scale (both labels equally likely), "
+        "as training was given it; the verdict uses it mapped to reported P(unreliable), the "
+        "uncertain band above.",
+        "",
         "```json",
-        json.dumps(card.get("config", {}), indent=1, sort_keys=True),
+        json.dumps(view.get("config", {}), indent=1, sort_keys=True),
         "```",
         "",
         "## Metrics",

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from ..errors import VeracityError
+from ..models.folder import card_view
 from ..report import Report
 from .analyses import Analyses, Outcome, Result
 from .history import compact_json
@@ -144,7 +145,10 @@ def api_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRoute
 
     @router.get("/model", summary="The model card")
     def model() -> dict[str, Any]:
-        """The card as loaded; a metric that training left undefined (NaN) is ``null``."""
-        return _finite(dict(engine.analyzer.model.card))
+        """The card as loaded, plus ``decision``: the uncertain band, the verdict edges and the
+        threshold, all P(unreliable) as reported, each with its meaning.  The config's
+        balanced-scale band is ``config.uncertain_band_balanced``; a metric that training left
+        undefined (NaN) is ``null``."""
+        return _finite(card_view(engine.analyzer.model.card))
 
     return router

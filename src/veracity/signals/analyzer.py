@@ -8,8 +8,9 @@ hashes every sentence of the batch in one ``HashingVectorizer`` transform and
 scores bias, subjectivity, check-worthiness and the propaganda sentence prior
 with one sparse product; the propaganda tagger scores and merges the tokens of
 the whole batch in one numpy pass, all candidate spans get their technique in
-one batch, and the sentiment of every sentence is one numpy pass too.  All
-offsets are relative to the article.
+one batch, and the sentiment of every sentence is one numpy pass too.  Spans are
+kept only at or above their technique's calibrated level, and carry ``strong`` or
+``weak`` (:mod:`.technique_thresholds`).  All offsets are relative to the article.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ from .propaganda import (
     token_ranges,
 )
 from .sentence_models import SentenceLinear, load_model, stack_models, transform_canonical
+from .technique_thresholds import (
+    THRESHOLDS,
+    Drawn,
+    TechniqueThresholds,
+    has_content,
+    load_thresholds,
+    merge_drawn,
+)
 
 if TYPE_CHECKING:
     from ..doc import Doc
@@ -66,7 +75,8 @@ class SentenceLike(Protocol):
     def end(self) -> int: ...
 
 
-Technique = tuple[int, int, str, float]
+#: ``(start, end, technique, score, strength)``, strength ``"strong"`` or ``"weak"``.
+Technique = Drawn
 
 
 @dataclass
@@ -96,10 +106,12 @@ class SignalAnalyzer:
         tagger: SpanTagger,
         techniques: TechniqueClassifier,
         cards: dict[str, dict[str, Any]],
+        thresholds: TechniqueThresholds,
     ) -> None:
         self.sentence = sentence
         self.tagger = tagger
         self.techniques = techniques
+        self.thresholds = thresholds
         self.cards = cards
         models = [sentence[name] for name in SENTENCE_SIGNALS]
         self._config = models[0].config_
@@ -123,7 +135,7 @@ class SignalAnalyzer:
             name: m.card for name, m in ((n, load_folder(folder / n)) for n in SENTENCE_SIGNALS)
         }
         cards[PROPAGANDA] = bundle.card
-        return cls(sentence, tagger, techniques, cards)
+        return cls(sentence, tagger, techniques, cards, load_thresholds(folder / THRESHOLDS))
 
     def sentence_logits(self, canon: Sequence[str]) -> np.ndarray:
         """Decision scores, one column per name in :data:`SENTENCE_SIGNALS`."""
@@ -178,7 +190,7 @@ class SignalAnalyzer:
                         end=sent.end,
                         role=role.role,
                         role_cues=[(sent.start + a, sent.start + b, c) for a, b, c in role.cues],
-                        techniques=by_sentence[k],
+                        techniques=merge_drawn(by_sentence[k], doc.text),
                         bias=bias[row],
                         subjectivity=subj[row],
                         checkworthy=check[row],
@@ -212,15 +224,19 @@ class SignalAnalyzer:
             owner = prep.sentence_ids.tolist()
             ranges = token_ranges(prep, [(start, end) for start, end, _ in spans])
             for (start, end, score), (a, b) in zip(spans, ranges, strict=True):
+                if not has_content(prep.tokens[a:b]):
+                    continue
                 sentence = sents[owner[min(a, len(owner) - 1)]]
                 contexts.append(span_context(" ".join(prep.tokens[a:b]), sentence, canon_text))
                 candidates.append((art, start, end, score))
-        out: list[list[Technique]] = [[] for _ in preps]
+        drawn: list[list[Technique]] = [[] for _ in preps]
         if contexts:
             labels = self.techniques.classes_[self.techniques.predict_proba(contexts).argmax(1)]
             for (art, start, end, score), label in zip(candidates, labels, strict=True):
-                out[art].append((start, end, str(label), round(score, 4)))
-        return out
+                strength = self.thresholds.strength(str(label), score)
+                if strength is not None:
+                    drawn[art].append((start, end, str(label), round(score, 4), strength))
+        return drawn
 
     def rank_techniques(
         self, text: str, spans: Sequence[tuple[int, int]], sentences: Sequence[SentenceLike]

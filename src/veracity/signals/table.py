@@ -28,7 +28,7 @@ from . import roles
 from .propaganda import LOADED_LANGUAGE
 
 if TYPE_CHECKING:
-    from .analyzer import SentenceSignals
+    from .analyzer import SentenceSignals, Technique
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ SENTENCE_SIGNALS: tuple[SentenceSignal, ...] = (
 )
 
 
-def _spans(view: ArticleView) -> list[tuple[int, int, str, float]]:
+def _spans(view: ArticleView) -> list[Technique]:
     return [t for s in view.sentences for t in s.techniques]
 
 

@@ -12,13 +12,13 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..config import PACKAGE_DIR
 from ..data.corpora import LODO_CORPORA
 from ..errors import E, InputError
 from ..models.composed import ComposedDetector
-from ..models.folder import LoadedModel, save_model
+from ..models.folder import BALANCED_BAND, OLD_BALANCED_BAND, LoadedModel, save_model
 from ..registry import detectors
 from .binary_metrics import binary_metrics
 
@@ -58,9 +58,14 @@ class TrainConfig(BaseModel):
     #: calibrated in-domain; "weighted": they follow the balanced row weights (both
     #: labels equally likely).  The verdict threshold is the same either way.
     calibration_prior: Literal["weighted", "sampled"] = "sampled"
-    #: On the balanced scale (both labels equally likely); the card holds it as
-    #: reported probabilities (see :meth:`~veracity.models.composed.ComposedDetector.from_balanced`).
-    uncertain_band: tuple[float, float] = (0.35, 0.65)
+    #: The uncertain band on the balanced scale (both labels equally likely); the card's
+    #: ``uncertain_band`` is it as reported probabilities, the band the verdict is decided by
+    #: (see :meth:`~veracity.models.composed.ComposedDetector.from_balanced`).  Older configs
+    #: and cards call it ``uncertain_band``.
+    uncertain_band_balanced: tuple[float, float] = Field(
+        default=(0.35, 0.65),
+        validation_alias=AliasChoices(BALANCED_BAND, OLD_BALANCED_BAND),
+    )
     min_coverage: float = 0.5
     #: Score each article's title with its text: the title as its own first line
     #: (:func:`~veracity.data.scrub.titles.headline_text`).  BENCHMARKS.md "Headlines"
@@ -73,12 +78,12 @@ class TrainConfig(BaseModel):
         detectors.get(value)
         return value
 
-    @field_validator("uncertain_band")
+    @field_validator("uncertain_band_balanced")
     @classmethod
     def _band(cls, value: tuple[float, float]) -> tuple[float, float]:
         lo, hi = value
         if not 0.0 <= lo <= 0.5 <= hi <= 1.0:
-            raise ValueError("uncertain_band must satisfy 0 <= low <= 0.5 <= high <= 1")
+            raise ValueError(f"{BALANCED_BAND} must satisfy 0 <= low <= 0.5 <= high <= 1")
         return value
 
     @classmethod
@@ -180,7 +185,8 @@ def score_frame(detector: ComposedDetector, frame: pd.DataFrame) -> dict[str, fl
 
 
 def probability_band(detector: ComposedDetector, band: tuple[float, float]) -> list[float]:
-    """The config's uncertain band (balanced scale) as the detector's reported probabilities."""
+    """A balanced-scale band (the config's ``uncertain_band_balanced``) as the detector's
+    reported probabilities: the card's ``uncertain_band``."""
     return [round(float(p), 4) for p in detector.from_balanced(np.array(band))]
 
 
@@ -212,7 +218,7 @@ def train(
             "rows": {c: {k: int(v) for k, v in row.items()} for c, row in counts.iterrows()},
         },
         "label_map": {"reliable": 0, "unreliable": 1},
-        "uncertain_band": probability_band(detector, config.uncertain_band),
+        "uncertain_band": probability_band(detector, config.uncertain_band_balanced),
         "threshold": round(float(detector.threshold_), 4),
         "min_coverage": config.min_coverage,
         "metrics": metrics,

@@ -1,5 +1,8 @@
 """Build every shipped signal model: ``python -m veracity.training.signal_fit [ROOT] [OUT]``.
 
+``python -m veracity.training.signal_fit --thresholds [ROOT] [OUT]`` rebuilds only the
+propaganda techniques' drawing levels (``technique_thresholds``) for the models in ``OUT``.
+
 :func:`train_all` fits the sentence models (bias, subjectivity,
 check-worthiness), the propaganda parts, then measures each on its held-out
 split with the registered tasks and writes everything with
@@ -19,12 +22,13 @@ from typing import Any
 
 from ..atomic import atomic_write_text
 from ..config import data_root
-from ..persist import Bundle, save_folder
+from ..persist import Bundle, load_folder, save_folder
 from ..signals.analyzer import PROPAGANDA, TRAINED_DIR, SignalAnalyzer
 from ..signals.article import reliable_ranges
 from ..signals.sentence_models import SentenceLinear, save_model
+from ..signals.technique_thresholds import FLOOR, MIN_KEPT, MIN_SUPPORT, PRECISION, THRESHOLDS
 from . import sentence_corpora as corpora
-from .propaganda_fit import fit_propaganda
+from .propaganda_fit import calibrate_thresholds, fit_propaganda
 
 COMMAND = "python -m veracity.training.signal_fit"
 VECTOR = {"n_features": 2**18, "ngram_range": (1, 2)}
@@ -43,6 +47,8 @@ DATA = {
     "checkworthy": "ClaimBuster two_class/train.json minus test.json texts",
     "propaganda_sentence": "PTC train articles, one sentence per line, 1 = overlaps a span",
     PROPAGANDA: "PTC train articles (371) with train SI/TC labels; dev kept for evaluation",
+    THRESHOLDS: "PTC train articles, 3 folds by id: each tagged by parts fitted on the other two; "
+    "dev kept for evaluation",
 }
 
 
@@ -90,6 +96,26 @@ def write_ranges(root: Path, out: Path = TRAINED_DIR, frame: Any = None) -> dict
     return {"articles": ranges["articles"], "corpora": ranges["corpora"]}
 
 
+def write_thresholds(root: Path, out: Path = TRAINED_DIR) -> dict[str, Any]:
+    """Calibrate and write the techniques' drawing levels for the propaganda tagger in ``out``."""
+    tagger = load_folder(out / PROPAGANDA).data[PROPAGANDA]["tagger"]
+    params = dict(TAGGER_PARAMS, threshold=tagger["threshold"], gap=tagger["gap"])
+    sent_params = {**VECTOR, **SENTENCE_PARAMS["propaganda_sentence"]}
+    levels, record = calibrate_thresholds(
+        corpora.ptc(root, "train"), sent_params, params, TECHNIQUE_PARAMS
+    )
+    config = {
+        "precision": PRECISION,
+        "floor": FLOOR,
+        "min_support": MIN_SUPPORT,
+        "min_kept": MIN_KEPT,
+    }
+    card = _card(THRESHOLDS, config, record["held_out_articles"], {"fit": record})
+    card["command"] = f"{COMMAND} --thresholds"
+    save_folder(out / THRESHOLDS, Bundle(data={THRESHOLDS: levels.to_dict()}, card=card))
+    return {**record, **levels.to_dict()}
+
+
 def train_all(root: Path, out: Path = TRAINED_DIR, frame: Any = None) -> dict[str, Any]:
     """Fit, evaluate and save every signal model; return the metrics by name."""
     from ..experiments.sentence_tasks import evaluate_all
@@ -132,6 +158,7 @@ def train_all(root: Path, out: Path = TRAINED_DIR, frame: Any = None) -> dict[st
     )
     save_folder(out / PROPAGANDA, bundle)
     summary[PROPAGANDA] = record
+    summary[THRESHOLDS] = write_thresholds(root, out)
     metrics = evaluate_all(root, out)
     summary["metrics"] = metrics
     _record_metrics(out, metrics)
@@ -158,9 +185,12 @@ def _record_metrics(out: Path, metrics: dict[str, Any]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    root = Path(argv[0]) if argv else data_root()
-    out = Path(argv[1]) if len(argv) > 1 else TRAINED_DIR
-    print(json.dumps(train_all(root, out), indent=1, sort_keys=True))
+    only_thresholds = "--thresholds" in argv
+    args = [a for a in argv if a != "--thresholds"]
+    root = Path(args[0]) if args else data_root()
+    out = Path(args[1]) if len(args) > 1 else TRAINED_DIR
+    result = write_thresholds(root, out) if only_thresholds else train_all(root, out)
+    print(json.dumps(result, indent=1, sort_keys=True))
 
 
 if __name__ == "__main__":

@@ -10,8 +10,18 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ..report import Report, SentenceReport, Span
-from .terminal import LISTED_SENTENCES, TERMS_NOTE, evidence_texts, near_the_line, push_words
+from ..report import Report, SentenceReport, TechniqueSpan
+from .terminal import (
+    LISTED_SENTENCES,
+    TECHNIQUE_NOTE,
+    TERMS_NOTE,
+    evidence_texts,
+    named_techniques,
+    near_the_line,
+    push_numbers,
+    push_words,
+    technique_words,
+)
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -34,6 +44,7 @@ class Piece:
     text: str
     technique: str | None = None
     score: float = 0.0
+    strength: str = ""
 
 
 @cache
@@ -54,14 +65,14 @@ def _pieces(sentence: SentenceReport, text: str) -> list[Piece]:
     """Split a sentence into plain and technique-marked runs (no overlaps)."""
     out: list[Piece] = []
     pos = sentence.start
-    spans: list[Span] = sorted(sentence.techniques, key=lambda s: (s.start, -s.end))
+    spans: list[TechniqueSpan] = sorted(sentence.techniques, key=lambda s: (s.start, -s.end))
     for span in spans:
         start, end = max(span.start, pos), min(span.end, sentence.end)
         if start >= end:
             continue
         if start > pos:
             out.append(Piece(text[pos:start]))
-        out.append(Piece(text[start:end], span.label, span.score))
+        out.append(Piece(text[start:end], span.label, span.score, span.strength))
         pos = end
     if pos < sentence.end:
         out.append(Piece(text[pos : sentence.end]))
@@ -93,8 +104,12 @@ def _render(template: str, report: Report, text: str) -> str:
             blocks=article_blocks(report, text),
             role_labels=ROLE_LABELS,
             terms_note=TERMS_NOTE,
+            technique_note=TECHNIQUE_NOTE,
             near=near_the_line(report),
             push_words=push_words,
+            push_numbers=push_numbers,
+            technique_words=technique_words,
+            named_techniques=named_techniques,
             evidence_texts=evidence_texts,
             listed=LISTED_SENTENCES,
         )

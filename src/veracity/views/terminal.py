@@ -12,11 +12,13 @@ import re
 import shutil
 import sys
 import textwrap
+from collections.abc import Sequence
 
 import click
 
-from ..report import Reason, Report
+from ..report import Reason, Report, TechniqueSpan
 from ..signals.reasoning import OPENING_WORDS
+from ..signals.technique_thresholds import STRONG, WEAK
 from ..wording import counted
 
 ROLE_STYLE: dict[str, dict[str, object]] = {
@@ -49,6 +51,13 @@ TERMS_NOTE = (
 )
 
 
+#: What a technique's strength means (shared with the HTML report).
+TECHNIQUE_NOTE = (
+    "strong: at or above the technique's higher calibrated level; weak: above its lower level "
+    "only; spans under it are not shown"
+)
+
+
 #: How close to a band edge a probability counts as "close to the line".
 NEAR_THE_LINE = 0.05
 
@@ -65,18 +74,68 @@ def near_the_line(report: Report) -> str | None:
     return None
 
 
+#: Where a sentence's |push| (log-odds) stops being each level; beyond the last: "strongly".
+PUSH_LEVELS = ((0.05, "barely"), (0.15, "slightly"), (0.4, "moderately"))
+
+
 def push_words(contribution: float) -> str:
     """A sentence's push on the verdict in plain words ("pushes towards unreliable, strongly").
 
-    ``contribution`` is in log-odds: under 0.05 it barely moves the verdict, under 0.15 it pushes
-    slightly, under 0.4 moderately, beyond that strongly.
+    ``contribution`` is in log-odds, read against :data:`PUSH_LEVELS`: under 0.05 it barely
+    moves the verdict, under 0.15 it pushes slightly, under 0.4 moderately, beyond that strongly.
     """
     size = abs(contribution)
-    if size < 0.05:
+    strength = next((word for top, word in PUSH_LEVELS if size < top), "strongly")
+    if strength == "barely":
         return "barely moves the verdict"
     side = "unreliable" if contribution > 0 else "reliable"
-    strength = "slightly" if size < 0.15 else "moderately" if size < 0.4 else "strongly"
     return f"pushes towards {side}, {strength}"
+
+
+def push_numbers(contribution: float, share: float) -> str:
+    """The push in numbers, for those who ask: log-odds, and the share of the article's push."""
+    return f"{contribution:+.2f} log-odds; {abs(share):.0%} of the article's total push"
+
+
+#: The PTC techniques in plain words.
+TECHNIQUE_WORDS = {
+    "Appeal_to_Authority": "appeal to authority",
+    "Appeal_to_fear-prejudice": "appeal to fear or prejudice",
+    "Bandwagon,Reductio_ad_hitlerum": "bandwagon or guilt by association",
+    "Black-and-White_Fallacy": "false either-or",
+    "Causal_Oversimplification": "oversimplified cause",
+    "Doubt": "casting doubt",
+    "Exaggeration,Minimisation": "exaggeration or minimisation",
+    "Flag-Waving": "flag-waving",
+    "Loaded_Language": "loaded language",
+    "Name_Calling,Labeling": "name-calling",
+    "Repetition": "repetition",
+    "Slogans": "slogan",
+    "Thought-terminating_Cliches": "thought-stopping cliché",
+    "Whataboutism,Straw_Men,Red_Herring": "whataboutism, straw man or red herring",
+}
+
+
+def technique_words(label: str) -> str:
+    """A technique's name in plain words (an unknown label with its underscores as spaces)."""
+    return TECHNIQUE_WORDS.get(label, label.replace("_", " ").lower())
+
+
+def named_techniques(spans: Sequence[TechniqueSpan]) -> list[tuple[str, str]]:
+    """Each technique of ``spans`` once, in plain words, with its strongest mark, in order."""
+    best: dict[str, str] = {}
+    for span in spans:
+        name = technique_words(span.label)
+        if best.get(name) != STRONG:
+            best[name] = span.strength
+    return list(best.items())
+
+
+#: How the terminal draws a technique of each strength (strong bold, weak dim).
+TECHNIQUE_STYLE: dict[str, dict[str, object]] = {
+    STRONG: {"fg": "red", "bold": True},
+    WEAK: {"fg": "red", "dim": True},
+}
 
 
 #: Sentence numbers listed under a reason before "and N more".
@@ -175,11 +234,13 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
             lines.append(f"  {sig.label or sig.name:<28} {sig.value:8.2f} | {rng}{mark}")
     lines += ["", style("sentences (push: + towards unreliable, - towards reliable)", bold=True)]
     for s in report.sentences:
-        tags = [s.role] + sorted({t.label for t in s.techniques})
-        if s.provenance is not None:
-            tags.append(s.provenance.status)
-        head = f"{s.index + 1:>3} [{_bar(s.share):>10}] {', '.join(tags)}"
-        lines.append(style(head, **ROLE_STYLE.get(s.role, {})))
+        tags = [s.role] + ([s.provenance.status] if s.provenance is not None else [])
+        push = push_words(s.contribution)
+        head = f"{s.index + 1:>3} [{_bar(s.share):>10}] {', '.join(tags)}: {push}"
+        lines.append(
+            style(head, **ROLE_STYLE.get(s.role, {}))
+            + style(f"  ({push_numbers(s.contribution, s.share)})", dim=True)
+        )
         body = textwrap.fill(
             terminal_safe(" ".join(s.text.split())),
             width=width,
@@ -187,6 +248,12 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
             subsequent_indent="      ",
         )
         lines.append(style(body, **ROLE_STYLE.get(s.role, {})))
+        if s.techniques:
+            marks = "; ".join(
+                style(f"{terminal_safe(name)} ({strength})", **TECHNIQUE_STYLE[strength])
+                for name, strength in named_techniques(s.techniques)
+            )
+            lines.append(f"      techniques: {marks}")
         if s.terms:
             lines.append(
                 "      words: " + ", ".join(f"{t.term} ({t.weight:+.2f})" for t in s.terms)
@@ -195,5 +262,7 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
         if scores:
             lines.append("      " + ", ".join(f"{sig.label} {value:.2f}" for sig, value in scores))
     legend = "  ".join(style(role, **st) for role, st in ROLE_STYLE.items())
-    lines += ["", f"legend: {legend}", TERMS_NOTE, report.notice]
+    marks = "  ".join(style(f"{level} technique", **st) for level, st in TECHNIQUE_STYLE.items())
+    lines += ["", f"legend: {legend}", f"techniques: {marks} ({TECHNIQUE_NOTE})", TERMS_NOTE]
+    lines.append(report.notice)
     return "\n".join(lines)
