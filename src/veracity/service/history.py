@@ -12,7 +12,6 @@ so any thread of the service may call any method.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -55,23 +54,14 @@ def compact_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-#: A number outside strings that pydantic may write otherwise than ``json.dumps``: under
-#: 1e-4 (``0.00001`` for ``1e-05``, ``2.5e-7`` for ``2.5e-07``) or in exponent form.
-_UNLIKE_DUMPS = re.compile(r'(?<![\w."])-?(?:0\.0000\d*|\d+(?:\.\d+)?[eE][-+]?\d+)(?=[,}\]])')
-
-
 def report_to_json(report: Report) -> str:
-    """``compact_json(report.to_dict())``, seven times faster: pydantic's serializer writes it.
+    """:func:`compact_json` of the report.
 
-    Its text is the same, character for character, except for floats under 1e-4 or in
-    exponent form, which the two write differently: a report whose JSON holds one is
-    written by :func:`compact_json`.  (A non-finite float, which ``json.dumps`` would
-    write as ``NaN``, is not JSON; pydantic writes ``null``.  Reports carry none.)
+    pydantic's own serializer writes the text in a quarter of the time, but it writes floats
+    under 1e-4 and in exponent form otherwise than ``json.dumps``, and finding those in the
+    text took longer than the time it saved (a 500-word report: 0.60 ms against 0.34 ms).
     """
-    text = report.model_dump_json()
-    if _UNLIKE_DUMPS.search(text):
-        return compact_json(report.to_dict())
-    return text
+    return compact_json(report.to_dict())
 
 
 @dataclass(frozen=True)
