@@ -238,7 +238,8 @@ def _pysbd_cuts_at(text: str, lo: int, hi: int) -> bool:
         ("He lives in the U.S. Senate district. It is large.", False),
         ("That is how it is. Then it ended.", True),
         ("It happened in the U.S. The vote came later.", None),
-        ("They met at 5 p.m. Friday. It rained.", None),
+        ("They met at 5 p.m. Friday. It rained.", True),
+        ("The rule is in Art. Five of the code. It is old.", True),
     ],
 )
 def test_sentences_pysbd_shortcuts_give_pysbd_answers(text: str, known: bool | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -136,21 +137,17 @@ def test_service_store_rename_changes_the_name_and_nothing_else(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("probability", [0.2, 1e-05, 0.123456789, 2.5e-07, 1.0])
-def test_service_store_report_to_json_is_compact_json_of_the_report(probability: float) -> None:
-    from veracity.service.history import compact_json, report_to_json
-
+def test_service_store_report_json_is_compact_and_parses_to_the_report(probability: float) -> None:
     report = _report("Caf\u00e9 \u201cquotes\u201d and a line\nbreak").model_copy(
         update={"probability": probability, "input_name": 'say "1e-5", 2e16'}
     )
-    assert report_to_json(report) == compact_json(report.to_dict())
+    text = report.to_json()
+    assert json.loads(text) == report.to_dict()
+    assert "\n" not in text and text.startswith('{"id":"')
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.floats(0.0, 1.0), st.text(max_size=20))
-def test_service_store_report_to_json_any_probability_and_name(
-    probability: float, name: str
-) -> None:
-    from veracity.service.history import compact_json, report_to_json
-
+def test_service_store_report_json_any_probability_and_name(probability: float, name: str) -> None:
     report = _report("text").model_copy(update={"probability": probability, "input_name": name})
-    assert report_to_json(report) == compact_json(report.to_dict())
+    assert json.loads(report.to_json()) == report.to_dict()

@@ -343,6 +343,11 @@ class Report(_Record):
         return self.model_dump(mode="json")
 
     def to_json(self, indent: int | None = None) -> str:
+        """The report as JSON text: indented by ``json.dumps`` when asked, else compact, written
+        by pydantic (a quarter of the time).  Both parse to :meth:`to_dict`; their texts differ
+        only in how a float under 1e-4 or in exponent form is spelled (``1e-5``, ``1e-05``)."""
+        if indent is None:
+            return self.model_dump_json()
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     @classmethod

@@ -75,10 +75,29 @@ _CUE_WORDS = tuple(_LEXICAL.values())
 STYLE_FEATURES = tuple(f"role_{r}" for r in ROLES) + LEXICAL_CUES
 
 
+#: Each cue word's bit (a word may belong to several cues), and the presence row of each
+#: combination of bits, so one sentence's row is a lookup.
+_CUE_BITS = {
+    word: sum(1 << k for k, words in enumerate(_CUE_WORDS) if word in words)
+    for word in frozenset().union(*_CUE_WORDS)
+}
+CUE_ROWS = np.array(
+    [[float(bits >> k & 1) for k in range(len(_CUE_WORDS))] for bits in range(1 << len(_CUE_WORDS))]
+)
+CUE_ROWS.flags.writeable = False
+
+
+def cue_bits(toks: Sequence[str]) -> int:
+    """Which of :data:`LEXICAL_CUES` one sentence's tokens show, as bits (cue ``k`` is bit ``k``)."""
+    bits = 0
+    for word in _CUE_BITS.keys() & set(toks):
+        bits |= _CUE_BITS[word]
+    return bits
+
+
 def lexical_cues(toks: Sequence[str]) -> np.ndarray:
     """Presence (0/1) of each of :data:`LEXICAL_CUES` among one sentence's tokens."""
-    held = set(toks)
-    return np.array([0.0 if words.isdisjoint(held) else 1.0 for words in _CUE_WORDS])
+    return CUE_ROWS[cue_bits(toks)].copy()
 
 
 def sentence_style(doc: Doc) -> np.ndarray:
@@ -87,7 +106,7 @@ def sentence_style(doc: Doc) -> np.ndarray:
     k = len(ROLES)
     for i, (toks, role) in enumerate(zip(doc.tokens, doc.roles, strict=True)):
         out[i, ROLES.index(role.role)] = 1.0
-        out[i, k:] = lexical_cues(toks)
+        out[i, k:] = CUE_ROWS[cue_bits(toks)]
     return out
 
 

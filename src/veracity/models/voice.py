@@ -41,7 +41,7 @@ from .annotations import annotated_rows
 from .composed import ComposedDetector
 from .credit import SentenceGrams
 from .features import TABLE_CHUNK, MaskedNgramHasher, NgramHasher, Runs, pair
-from .style import LEXICAL_CUES, StyleSpec, lexical_cues, styled
+from .style import CUE_ROWS, LEXICAL_CUES, StyleSpec, cue_bits, styled
 
 #: Roles in which the words are a source's, not the author's.
 SOURCE_ROLES = frozenset({"attributed", "quote"})
@@ -64,8 +64,10 @@ def voice_rows(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
             continue
         counted[i] = 1.0
         rows[i, _ROLES.index(role.role)] = 1.0
-        start = k + c if role.role in SOURCE_ROLES else k
-        rows[i, start : start + c] = lexical_cues(toks)
+        bits = cue_bits(toks)
+        if bits:
+            start = k + c if role.role in SOURCE_ROLES else k
+            rows[i, start : start + c] = CUE_ROWS[bits]
     n = counted.sum()
     return rows, counted / n if n else counted
 

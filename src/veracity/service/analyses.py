@@ -45,7 +45,7 @@ from ..text.inputs import (
 )
 from .batcher import Batcher, Budget, check_step
 from .fetch import FetchLimits, UrlRefusedError, fetch_url
-from .history import History, Stored, report_to_json
+from .history import History, Stored
 from .schemas import DocumentIn
 from .settings import Settings
 
@@ -228,7 +228,7 @@ class Analyses:
         return self._results(docs, keys, found, set(todo), list(named) or [False] * len(docs))
 
     def _store(self, report: Report, doc: Document) -> Stored | VeracityError:
-        report_json = report_to_json(report)
+        report_json = report.to_json()
         size = len(report_json.encode("utf-8"))
         limit = self.settings.max_response_bytes
         if size > limit:

@@ -142,7 +142,7 @@ class SignalAnalyzer:
         if not canon:
             return np.zeros((0, len(SENTENCE_SIGNALS)))
         matrix: sp.csr_matrix = transform_canonical(self._config, canon)
-        return (matrix @ self._coef).toarray().astype(np.float64) + self._intercept
+        return np.asarray(matrix @ self._coef, dtype=np.float64) + self._intercept
 
     def sentence_scores(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """P(positive) of each sentence model for raw sentence texts."""

@@ -222,14 +222,14 @@ class TechniqueClassifier(ClassifierEstimator):
         clf = LogisticRegression(C=self.C, max_iter=self.max_iter, random_state=self.random_state)
         clf.fit(self._matrix(items), np.asarray(y))
         self.classes_ = clf.classes_
-        self.coef_ = sp.csr_matrix(clf.coef_.T.astype(np.float32))
+        self.coef_ = clf.coef_.T.astype(np.float32)
         self.intercept_ = clf.intercept_.astype(np.float32)
         return self
 
     def predict_proba(self, items: Sequence[SpanContext]) -> np.ndarray:
         if not items:
             return np.zeros((0, len(self.classes_)))
-        scores = (self._matrix(items) @ self.coef_).toarray().astype(np.float64)
+        scores = np.asarray(self._matrix(items) @ self.coef_, dtype=np.float64)
         return probabilities(scores + self.intercept_)
 
     def predict(self, items: Sequence[SpanContext]) -> np.ndarray:
@@ -254,7 +254,7 @@ class TechniqueClassifier(ClassifierEstimator):
         model.coef_ = sp.csr_matrix(
             (arrays["value"].astype(np.float32), (arrays["row"], arrays["col"].astype(np.int32))),
             shape=shape,
-        )
+        ).toarray()
         model.intercept_ = arrays["intercept"].astype(np.float32)
         model.classes_ = np.asarray(classes)
         return model

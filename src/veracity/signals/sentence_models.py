@@ -112,14 +112,14 @@ class SentenceLinear(ClassifierEstimator):
         )
         clf.fit(matrix, np.asarray(y))
         self.classes_ = clf.classes_
-        self.coef_ = sp.csr_matrix(clf.coef_.T.astype(np.float32))
+        self.coef_ = clf.coef_.T.astype(np.float32)
         self.intercept_ = clf.intercept_.astype(np.float32)
         self.config_ = self._config()
         return self
 
     def scores_from_matrix(self, matrix: sp.csr_matrix) -> np.ndarray:
         """Decision scores for rows already hashed with this model's config."""
-        return (matrix @ self.coef_).toarray().astype(np.float64) + self.intercept_
+        return np.asarray(matrix @ self.coef_, dtype=np.float64) + self.intercept_
 
     def decision_function(self, X: Sequence[str]) -> np.ndarray:
         scores = self.scores_from_matrix(transform(self.config_, X))
@@ -170,7 +170,7 @@ class SentenceLinear(ClassifierEstimator):
                 (weights["value"], (weights["row"], weights["col"].astype(np.int32))),
                 shape=shape,
                 dtype=np.float32,
-            )
+            ).toarray()
             model.intercept_ = weights["intercept"].astype(np.float32)
             model.classes_ = np.asarray(bundle.data["model"]["classes"])
         except (KeyError, TypeError, ValueError) as err:
@@ -196,10 +196,10 @@ def load_model(folder: Path) -> SentenceLinear:
     return factory.from_bundle(bundle)
 
 
-def stack_models(models: Sequence[SentenceLinear]) -> tuple[sp.csr_matrix, np.ndarray]:
-    """One weight matrix and intercept for models sharing a vectoriser config."""
+def stack_models(models: Sequence[SentenceLinear]) -> tuple[np.ndarray, np.ndarray]:
+    """One dense weight matrix and intercept for models sharing a vectoriser config."""
     keys = {vector_key(m.config_) for m in models}
     if len(keys) != 1:
         raise ModelError(E.E010, path="signals", reason="stacked models differ in vectoriser")
-    coef = sp.hstack([m.coef_ for m in models], format="csr")
+    coef = np.hstack([m.coef_ for m in models])
     return coef, np.concatenate([m.intercept_ for m in models])

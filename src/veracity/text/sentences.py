@@ -89,12 +89,10 @@ _WORD_TLDS = frozenset({
 
 _PYSBD_ABBREVIATIONS = frozenset(a.strip().casefold() for a in English.Abbreviation.ABBREVIATIONS)
 _PYSBD_STARTERS = frozenset(English.AbbreviationReplacer.SENTENCE_STARTERS)
+#: Abbreviations pysbd keeps before a capitalised word: titles (``Dr. Smith``), and ``p.``.
 _PYSBD_TITLES = frozenset(
-    a.strip().casefold()
-    for a in (
-        English.Abbreviation.PREPOSITIVE_ABBREVIATIONS + English.Abbreviation.NUMBER_ABBREVIATIONS
-    )
-)
+    a.strip().casefold() for a in English.Abbreviation.PREPOSITIVE_ABBREVIATIONS
+) | {"p"}
 _UNKNOWN, _NO_CUT, _CUT_UNLESS_QUOTED = range(3)
 _QUOTE_OR_BRACKET = re.compile("[\"'\u201c\u201d\u2018\u2019()\\[\\]{}\u00ab\u00bb]")
 _WORD_DOT = re.compile(r"[A-Za-z]+\.")
@@ -290,10 +288,10 @@ def _pysbd_answer(tok: str, following: str) -> int:
       10``), which its abbreviation rules protect; a run of initials (``U.S.``, ``D.C.``; not
       ``a.m.``/``p.m.``, which have rules of their own) before a capitalised word that is not
       one of pysbd's sentence starters (``U.S. Senate``; ``U.S. The`` still asks).
-    * :data:`_CUT_UNLESS_QUOTED`: a word of pysbd's list that is neither a title nor a number
-      abbreviation (``is``, ``me``, ``man``, ``no``) before a capitalised word other than
-      ``I``: pysbd cuts there unless quotes or brackets in the stretch protect it, so the
-      answer is "cut" when the stretch holds none.
+    * :data:`_CUT_UNLESS_QUOTED`: a word of pysbd's list other than a title or ``p.`` (``is``,
+      ``me``, ``man``, ``no``, ``art``) before a capitalised word other than ``I``, and
+      ``a.m.``/``p.m.`` before a capitalised word: pysbd cuts there unless quotes or brackets
+      in the stretch protect it, so the answer is "cut" when the stretch holds none.
     * :data:`_UNKNOWN` otherwise: pysbd is asked.
 
     Over every article of the shared corpora these answers are pysbd's
@@ -313,6 +311,8 @@ def _pysbd_answer(tok: str, following: str) -> int:
         ):
             return _CUT_UNLESS_QUOTED
         return _UNKNOWN
+    if tok.casefold() in ("a.m.", "p.m.") and following[:1].isupper():
+        return _CUT_UNLESS_QUOTED
     if (
         following[:1].isupper()
         and _INITIALS.fullmatch(tok) is not None
