@@ -21,7 +21,7 @@ from .doc import Doc, make_doc
 from .explain.contributions import sentence_contributions
 from .explain.reasons import find_reasons
 from .models.detector import Detector
-from .models.folder import LoadedModel, load_model
+from .models.folder import LoadedModel, load_model, verdict_band
 from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, report_model
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
 from .signals.table import ARTICLE_SIGNALS, ArticleSignal
@@ -68,8 +68,7 @@ class Analyzer:
         self.detector: Detector = model.detector
         self.signals = signals if signals is not None else SignalAnalyzer.load()
         self.ranges = _reliable_ranges()
-        lo, hi = model.card.get("uncertain_band", (0.35, 0.65))
-        self.band = (float(lo), float(hi))
+        self.band = verdict_band(model.card)
         self.min_coverage = float(model.card.get("min_coverage", 0.0))
         self.info = ModelInfo(
             name=str(model.card.get("name", "veracity")),
