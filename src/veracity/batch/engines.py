@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol
 
-from ..gc_tuning import tune_for_analysis
+from ..processes import pid_alive, tune_for_analysis
 from ..registry import Registry
 from .rows import Job, Record, Row, analyzer_for, score_rows
 
@@ -86,26 +86,16 @@ def _exit_when_gone(pid: int) -> None:
     except ProcessLookupError:
         os._exit(1)
     except (AttributeError, OSError):
-        while _alive(pid):
+        while pid_alive(pid):
             time.sleep(PARENT_POLL_SECONDS)
         os._exit(1)
     select.select([handle], [], [])
     os._exit(1)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
-
-
 def _start_worker(model_dir: str | None, parent: int) -> None:
     """Pool initializer: exit with the scoring process ``parent``; load the analyser once, then
-    tune the collector for analysis (:mod:`veracity.gc_tuning`)."""
+    tune the collector for analysis (:mod:`veracity.processes`)."""
     threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
     analyzer_for(model_dir)
     tune_for_analysis()

@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..processes import pid_alive
+
 log = logging.getLogger("uvicorn.error")
 
 #: Server processes one board has room for.
@@ -42,14 +44,6 @@ def board_path(supervisor: int | None = None) -> Path:
     pid = os.getppid() if supervisor is None else supervisor
     return Path(tempfile.gettempdir()) / f"veracity-serve-{pid}.load"
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 
@@ -75,7 +69,7 @@ class LoadBoard:
         """A free slot (or one of a process that died), taken under the file lock."""
         pids = self._table[:, 0].tolist()
         for i, pid in enumerate(pids):
-            if pid and not _alive(pid):
+            if pid and not pid_alive(pid):
                 self._table[i] = 0
         free = [i for i, pid in enumerate(self._table[:, 0].tolist()) if pid == 0]
         if not free:

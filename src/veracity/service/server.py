@@ -31,7 +31,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ..errors import E, VeracityError
-from ..gc_tuning import tune_for_analysis
+from ..processes import tune_for_analysis
 from .limits import GRACE_SECONDS
 from .settings import Settings
 
@@ -167,7 +167,7 @@ def tune_process() -> None:
     * The GIL is handed over every :data:`SWITCH_INTERVAL` s, not every 5 ms: a request
       passes between the event loop, a worker thread and the analysing thread several
       times, and each hand-over may wait a whole interval while an analysis runs.
-    * The garbage collector is tuned for analysis (:mod:`veracity.gc_tuning`): what is
+    * The garbage collector is tuned for analysis (:mod:`veracity.processes`): what is
       loaded is frozen, and young objects are collected less often.
     """
     sys.setswitchinterval(SWITCH_INTERVAL)

@@ -1,4 +1,4 @@
-"""A worker process tunes its garbage collector once its model is loaded; the caller's does not."""
+"""Worker processes: the collector tuned once the model is loaded (the caller's is not), pid checks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gc
 import subprocess
 import sys
 
-from veracity.gc_tuning import OLDER_THRESHOLDS, YOUNG_THRESHOLD
+from veracity.processes import OLDER_THRESHOLDS, YOUNG_THRESHOLD
 
 _WORKER = """
 import gc, os
@@ -17,16 +17,27 @@ print(before, gc.get_threshold(), gc.get_freeze_count() > 0)
 """
 
 
-def test_gc_tuning_batch_worker_collects_young_objects_less_often() -> None:
+def test_processes_batch_worker_collects_young_objects_less_often() -> None:
     out = subprocess.run(
         [sys.executable, "-c", _WORKER], capture_output=True, text=True, check=True, timeout=120
     ).stdout.split("\n")[0]
     assert out == f"(700, 10, 10) {(YOUNG_THRESHOLD, *OLDER_THRESHOLDS)} True"
 
 
-def test_gc_tuning_library_use_leaves_the_callers_collector_alone() -> None:
+def test_processes_library_use_leaves_the_callers_collector_alone() -> None:
     from veracity.analyze import Analyzer
 
     before = gc.get_threshold()
     Analyzer.load().analyze("A short text about the harbour and the ferry, said the mayor.")
     assert gc.get_threshold() == before
+
+
+def test_processes_pid_alive_tells_a_live_process_from_a_finished_one() -> None:
+    import os
+
+    from veracity.processes import pid_alive
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=60)
+    assert pid_alive(os.getpid())
+    assert not pid_alive(child.pid)

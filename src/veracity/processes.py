@@ -1,5 +1,10 @@
-"""Garbage-collector settings for a process that does nothing but analyse.
+"""What a worker process (the batch pool's, the service's) does for itself.
 
+**Whether a process is alive** (:func:`pid_alive`): a batch worker and a service process each
+watch a process that started them and end with it.
+
+**Garbage-collector settings** (:func:`tune_for_analysis`), for a process that does nothing but
+analyse.
 An analysis allocates many short-lived objects (tokens, spans, report parts)
 that reference counting frees; with the default young-generation threshold
 (700 allocations) the cyclic collector still runs every few sentences, and it
@@ -13,6 +18,7 @@ allocations.  A library caller's own process is left as it is.
 from __future__ import annotations
 
 import gc
+import os
 
 #: Allocations between two young-generation collections (Python's default: 700).
 YOUNG_THRESHOLD = 50_000
@@ -25,3 +31,14 @@ def tune_for_analysis() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_THRESHOLD, *OLDER_THRESHOLDS)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (one of another user's counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
