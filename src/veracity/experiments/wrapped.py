@@ -230,7 +230,9 @@ def _seed_markdown(seed: dict[str, Any]) -> list[str]:
     above, n = seed["unattributed_above_every_attributed"], seed["unattributed"]
     lines = [
         "",
-        f"Seed article (`{SEED_FILE.as_posix()}`, in no training corpus): verdict "
+        f"Seed article (`{SEED_FILE.as_posix()}`; its story is in the shared ISOT sample, so the "
+        "bundled model was trained on it and this row flatters it until a model is trained "
+        "without the seed): verdict "
         f"**{seed['verdict']}**, P(unreliable) {seed['probability']:.3f} (target: not reliable; "
         f"met: {_met(seed['verdict'] != 'reliable')}). It has no gold commentary lines, so its "
         "unattributed sentences (neither attributed nor quoted: the commentary and some copied "
