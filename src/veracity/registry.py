@@ -7,6 +7,7 @@ lookups never go through string if-chains.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
@@ -25,6 +26,7 @@ class Registry(Generic[T]):
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self._items: dict[str, T] = {}
+        self._modules: dict[str, str] = {}
 
     def register(self, name: str) -> Callable[[F], F]:
         """A decorator that registers its object and returns it with its own type."""
@@ -32,24 +34,34 @@ class Registry(Generic[T]):
         def deco(obj: F) -> F:
             if name in self._items:
                 raise ValueError(f"{self.kind} '{name}' is registered twice")
+            self._modules.pop(name, None)
             self._items[name] = cast(T, obj)
             return obj
 
         return deco
 
+    def register_module(self, name: str, module: str) -> None:
+        """Declare that importing ``module`` registers ``name``: the import waits for the first
+        :meth:`get` of it (a part whose dependencies are heavy, as Dask's engine is)."""
+        if name in self._items or name in self._modules:
+            raise ValueError(f"{self.kind} '{name}' is registered twice")
+        self._modules[name] = module
+
     def get(self, name: str) -> T:
+        if name not in self._items and name in self._modules:
+            importlib.import_module(self._modules[name])
         try:
             return self._items[name]
         except KeyError:
             raise NotFoundError(
-                E.E005, kind=self.kind, name=name, known=", ".join(sorted(self._items))
+                E.E005, kind=self.kind, name=name, known=", ".join(self.names())
             ) from None
 
     def names(self) -> list[str]:
-        return sorted(self._items)
+        return sorted({*self._items, *self._modules})
 
     def __contains__(self, name: object) -> bool:
-        return name in self._items
+        return name in self._items or name in self._modules
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names())

@@ -140,3 +140,4 @@ class LocalEngine:
 
 
 engines.register("veracity.engine.local.v1")(LocalEngine)
+engines.register_module("veracity.engine.dask.v1", "veracity.batch.dask_engine")

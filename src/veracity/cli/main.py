@@ -9,7 +9,6 @@ from typing import Any
 import click
 
 from ..errors import VeracityError
-from ..views.terminal import terminal_safe
 
 #: One module per command; each exposes a click command named ``command``.
 COMMAND_MODULES = (
@@ -40,6 +39,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except VeracityError as err:
+            from ..views.terminal import terminal_safe
+
             click.echo(f"veracity: error: {terminal_safe(str(err))}", err=True)
             sys.exit(2)
 
