@@ -60,10 +60,10 @@ def make_doc(text: str, sentences: Sequence[Sentence] | None = None, stop: Stop 
     """
     sents = tuple(split_sentences(text) if sentences is None else sentences)
     stop()
-    texts = [text[s.start : s.end] for s in sents]
     toks = tuple(map(tuple, sentence_tokens(text, [(s.start, s.end) for s in sents])))
     stop()
-    return Doc(text=text, sentences=sents, tokens=toks, roles=tuple(assign_roles(texts)))
+    roles = tuple(assign_roles([s.text for s in sents]))
+    return Doc(text=text, sentences=sents, tokens=toks, roles=roles)
 
 
 def as_docs(items: Iterable[Doc | str]) -> list[Doc]:

@@ -26,14 +26,19 @@ if TYPE_CHECKING:
 class SentenceGrams:
     """The n-gram occurrences of some Docs' sentence runs, hashed in one pass.
 
-    ``sentence`` numbers each occurrence's sentence across the Docs; Doc ``a``
-    holds sentences ``starts[a]`` to ``starts[a + 1] - 1``.
+    Sentences are numbered across the Docs: Doc ``a`` holds sentences ``starts[a]`` to
+    ``starts[a + 1] - 1``; each run (segment of :attr:`table`) has its sentence and its Doc.
     """
 
     table: GramTable
-    sentence: np.ndarray
-    starts: np.ndarray
+    segment_sentence: np.ndarray
     segment_doc: np.ndarray
+    starts: np.ndarray
+
+    @property
+    def sentence(self) -> np.ndarray:
+        """Each occurrence's sentence."""
+        return self.segment_sentence[self.table.segment]
 
     @property
     def article(self) -> np.ndarray:
@@ -56,8 +61,7 @@ def sentence_grams(featurizer: Featurizer, docs: Sequence[Doc]) -> SentenceGrams
         segment_doc += [a] * len(more)
         starts[a + 1] = starts[a] + len(doc.sentences)
     table = featurizer.hasher.table(runs, prefixes)
-    sentence = np.array(owner, np.int64)[table.segment]
-    return SentenceGrams(table, sentence, starts, np.array(segment_doc, np.int64))
+    return SentenceGrams(table, np.array(owner, np.int64), np.array(segment_doc, np.int64), starts)
 
 
 def ngram_credit(

@@ -39,7 +39,7 @@ from ..signals.roles import ROLES
 from ..text.hashing import count_table
 from .annotations import annotated_rows
 from .composed import ComposedDetector
-from .credit import SentenceGrams
+from .credit import SentenceGrams, sentence_grams
 from .features import TABLE_CHUNK, MaskedNgramHasher, NgramHasher, Runs, pair
 from .style import CUE_ROWS, LEXICAL_CUES, StyleSpec, cue_bits, styled
 
@@ -110,26 +110,6 @@ def voice_grams(hasher: NgramHasher, doc: Doc, shared: bool = False) -> tuple[tu
     return tuple(tuple(grams) for grams in out)
 
 
-def voice_counts(
-    hasher: NgramHasher, docs: Sequence[Doc], shared: bool, n_features: int
-) -> sp.csr_matrix:
-    """Raw voice n-gram counts, one row per Doc."""
-    blocks = []
-    for lo in range(0, len(docs), TABLE_CHUNK):
-        runs: list[Sequence[str]] = []
-        prefixes: list[str] = []
-        rows: list[int] = []
-        for r, doc in enumerate(docs[lo : lo + TABLE_CHUNK]):
-            more, marks, _ = voice_segments(doc, shared)
-            runs += more
-            prefixes += marks
-            rows += [r] * len(more)
-        table = hasher.table(runs, prefixes)
-        n = min(TABLE_CHUNK, len(docs) - lo)
-        blocks.append(count_table(table, n_features, np.array(rows, np.int64), n))
-    return sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, n_features))
-
-
 class VoiceGrams(Estimator):
     """Reads an article sentence by sentence, by voice (see module doc)."""
 
@@ -139,12 +119,19 @@ class VoiceGrams(Estimator):
 
     def counts(self, docs: Sequence[Doc]) -> sp.csr_matrix:
         """Raw voice n-gram counts, one row per Doc (kept on it, see :mod:`.annotations`)."""
-        hasher, shared = self.hasher, self.shared_source_grams
         return annotated_rows(
-            f"voice_counts:{shared}:{hasher._key()}",
-            docs,
-            lambda batch: voice_counts(hasher, batch, shared, hasher.n_features),
+            f"voice_counts:{self.shared_source_grams}:{self.hasher._key()}", docs, self._counts
         )
+
+    def _counts(self, docs: Sequence[Doc]) -> sp.csr_matrix:
+        """The counts of :meth:`counts_from`, hashed :data:`TABLE_CHUNK` Docs at a time."""
+        blocks = [
+            self.counts_from(sentence_grams(self, chunk), chunk)
+            for chunk in (docs[lo : lo + TABLE_CHUNK] for lo in range(0, len(docs), TABLE_CHUNK))
+        ]
+        if not blocks:
+            return sp.csr_matrix((0, self.hasher.n_features))
+        return sp.vstack(blocks, format="csr")
 
     def sentence_runs(self, doc: Doc) -> Runs:
         return voice_segments(doc, self.shared_source_grams)

@@ -17,18 +17,11 @@ from itertools import chain
 import mmh3
 import numpy as np
 
-from ..text.normalize import tokens
+from ..text.normalize import plain_ascii, tokens
 
 _LOCATE = re.compile(r"[^\W_]+|[!?]", re.UNICODE)
 _HASH_CACHE: dict[str, int] = {}
 _HASH_CACHE_MAX = 200_000
-#: What :func:`tokens` reads as token separators only: typographic quotes, dashes, spaces
-#: (the same set as ``veracity.text.normalize``); the ASCII characters it deletes.
-_SEPARATORS = re.compile(
-    "[\u00a0\u00ab\u00b7\u00bb\u2009\u200a\u2010-\u2015\u2018-\u201f"
-    "\u2022\u2026\u2032\u2033\u2039\u203a\u202f\u2212]"
-)
-_ASCII_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
 _WORD_BYTE = np.zeros(256, dtype=bool)
 _WORD_BYTE[[ord(c) for c in string.ascii_letters + string.digits]] = True
 _MARK_BYTE = np.zeros(256, dtype=bool)
@@ -60,12 +53,12 @@ def token_offsets(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
 def ascii_offsets(text: str) -> tuple[np.ndarray, np.ndarray] | None:
     """(start, end) of every located word of ``text``, or None unless it tokenises as ASCII.
 
-    ``text`` qualifies when it is ASCII once the separators are spaces and has none of
-    the characters ``tokens()`` deletes: then ``tokens(text)`` is exactly one token
-    per located word, and the words are found with numpy, not a regex.
+    ``text`` qualifies when it has a :func:`~veracity.text.normalize.plain_ascii` form:
+    then ``tokens(text)`` is exactly one token per located word, and the words are found
+    with numpy, not a regex.
     """
-    plain = text if text.isascii() else _SEPARATORS.sub(" ", text)
-    if not plain.isascii() or _ASCII_INVISIBLE.search(plain):
+    plain = plain_ascii(text)
+    if plain is None:
         return None
     raw = np.frombuffer(plain.encode("ascii"), dtype=np.uint8)
     mark = _MARK_BYTE[raw]

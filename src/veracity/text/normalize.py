@@ -110,18 +110,29 @@ def tokens(text: str) -> list[str]:
 
 
 def sentence_tokens(text: str, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
-    """``[tokens(text[a:b]) for a, b in spans]``, folding an ASCII text once for all its spans.
+    """``[tokens(text[a:b]) for a, b in spans]``, folding the text once for all its spans.
 
-    Lower-casing ASCII keeps every offset, so each span's tokens are found in the folded text
-    itself; any other text is tokenised span by span.
+    For a text with a :func:`plain_ascii` form, lower-casing that form keeps every offset, so
+    each span's tokens are found in it; any other text is tokenised span by span.
     """
-    if not text.isascii() or _ASCII_INVISIBLE.search(text):
+    plain = plain_ascii(text)
+    if plain is None:
         return [tokens(text[a:b]) for a, b in spans]
-    folded = text.lower().translate(_ZERO_DIGITS)
+    folded = plain.lower().translate(_ZERO_DIGITS)
     out = [_TOKEN.findall(folded, a, b) for a, b in spans]
     if "00000" in folded:
         out = [[_LONG_ZEROS.sub("0000", t) for t in toks] for toks in out]
     return out
+
+
+def plain_ascii(text: str) -> str | None:
+    """``text`` with its typographic separators as spaces, when that is ASCII without a character
+    :func:`clean` deletes; else None.  One character for one, so offsets hold, and
+    :func:`tokens` reads it by lower-casing alone."""
+    plain = text if text.isascii() else _SEPARATORS.sub(" ", text)
+    if not plain.isascii() or _ASCII_INVISIBLE.search(plain):
+        return None
+    return plain
 
 
 #: Every ASCII digit as ``0``; a run of five or more that is a whole token is then cut to four.
