@@ -41,10 +41,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import groupby
 
-import pysbd
 from pysbd.lang.english import English
 
 from .normalize import is_corpus_form
+from .pysbd_english import pysbd_sentences
 
 #: Longest stretch of text handed to pysbd.
 PYSBD_MAX_CHARS = 2_000
@@ -396,10 +396,7 @@ def _pysbd_ends(piece: str) -> list[int]:
         return []
     if max(map(len, piece.split()), default=0) > PYSBD_MAX_RUN:
         return []
-    # A Segmenter keeps the text it is working on, so one per call keeps this
-    # thread-safe; building one costs well under a microsecond.
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
-    return sorted(span_ends(piece, segmenter.processor(piece).process()))
+    return sorted(span_ends(piece, pysbd_sentences(piece)))
 
 
 def span_ends(text: str, sentences: list[str]) -> list[int]:
