@@ -14,7 +14,7 @@ import veracity.signals.roles as roles_module
 import veracity.text.sentences as sentences_module
 from veracity.analyze import Analyzer
 from veracity.doc import DocCache, as_docs, make_doc
-from veracity.text.normalize import tokens
+from veracity.text.normalize import tokens, word_count
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -55,7 +55,7 @@ def test_doc_sentences_tokens_and_roles_line_up(text: str) -> None:
         assert text[s.start : s.end] == s.text
         assert list(toks) == tokens(s.text)
     # One word count: no token spans two sentences, so the sentences' tokens are the text's.
-    assert doc.words == len(tokens(text))
+    assert doc.words == word_count(tokens(text))
     assert doc.canonical.split() == tokens(text)
 
 

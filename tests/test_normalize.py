@@ -7,7 +7,14 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veracity.text.normalize import canonical, clean, is_corpus_form, sentence_tokens, tokens
+from veracity.text.normalize import (
+    canonical,
+    clean,
+    is_corpus_form,
+    sentence_tokens,
+    tokens,
+    word_count,
+)
 
 # Invented fixtures in the two forms the corpora use.
 PROSE = "The U.S. envoy doesn\u2019t agree, Mr. Smith said. \u201cIt\u2019s over!\u201d"
@@ -127,3 +134,9 @@ def test_normalize_sentence_tokens_fold_long_numbers_once() -> None:
     spans = [(0, 39), (40, len(text))]
     assert sentence_tokens(text, spans) == [tokens(text[a:b]) for a, b in spans]
     assert sentence_tokens(text, spans)[0][2] == "0000"
+
+
+def test_normalize_word_count_leaves_out_the_marks() -> None:
+    assert word_count(tokens("Who knew?! Nobody, really!!")) == 4
+    assert word_count(tokens("who knew ? ! nobody , really ! !")) == 4
+    assert word_count([]) == 0

@@ -21,7 +21,7 @@ from typing import Any
 
 from .signals.roles import RoleResult, assign_roles
 from .stopping import Stop, go_on
-from .text.normalize import sentence_tokens
+from .text.normalize import sentence_tokens, word_count
 from .text.sentences import Sentence, split_sentences
 
 
@@ -43,8 +43,8 @@ class Doc:
 
     @property
     def words(self) -> int:
-        """The word count: canonical tokens, punctuation marks "!" and "?" included."""
-        return sum(map(len, self.tokens))
+        """The word count (:func:`~veracity.text.normalize.word_count` over every sentence)."""
+        return sum(map(word_count, self.tokens))
 
     @property
     def canonical(self) -> str:

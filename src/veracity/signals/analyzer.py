@@ -27,7 +27,7 @@ from ..errors import E, ModelError
 from ..estimator import sigmoid
 from ..persist import load_folder
 from ..stopping import Stop, go_on
-from ..text.normalize import canonical
+from ..text.normalize import canonical, word_count
 from . import sentiment
 from .propaganda import (
     Prepared,
@@ -196,7 +196,7 @@ class SignalAnalyzer:
                         checkworthy=check[row],
                         sentiment=moods[row],
                         hedges=role.hedges,
-                        words=len(stoks) - stoks.count("!") - stoks.count("?"),
+                        words=word_count(stoks),
                     )
                 )
                 row += 1
