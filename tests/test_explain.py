@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from veracity.analyze import Analyzer
+from veracity.explain.words import locate, term_pattern
 from veracity.report import Report
 from veracity.text.normalize import canonical
 
@@ -86,7 +87,7 @@ def test_explain_shares_sum_to_one_in_absolute_value(seed_report: Report) -> Non
 def test_explain_page_furniture_moves_nothing(seed_report: Report) -> None:
     furniture = [s for s in seed_report.sentences if s.role == "boilerplate"]
     assert furniture
-    assert all(s.contribution == 0 and not s.terms for s in furniture)
+    assert all(s.contribution == 0 and not s.words for s in furniture)
 
 
 #: Scraped page furniture, one paragraph each, between the sentences of an invented article.
@@ -139,6 +140,53 @@ def test_explain_scraping_junk_is_boilerplate_and_moves_nothing(
     body = [s for s in report.sentences if canonical(s.text) in map(canonical, BODY)]
     assert len(junk) == 9 and len(body) == 4
     for s in junk:
-        assert (s.role, s.contribution, s.share, s.terms) == ("boilerplate", 0, 0, []), s.text
+        assert (s.role, s.contribution, s.share, s.words) == ("boilerplate", 0, 0, []), s.text
     assert all(s.role != "boilerplate" and s.contribution != 0 for s in body)
     assert sum(abs(s.share) for s in body) == pytest.approx(1.0, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("term", "words", "found"),
+    [
+        ("according to", ["the", "report", "according", "to", "him"], 2),
+        ("s:m:_ but", ["in", "march", "but", "only"], 1),
+        ("m:_ _ would", ["longer", "hours", "would", "help"], 0),
+        ("m:_ would", ["they", "would"], None),
+        ("s:told reporters", ["he", "told", "them"], None),
+    ],
+)
+def test_explain_term_is_located_in_the_sentence_tokens(
+    term: str, words: list[str], found: int | None
+) -> None:
+    pattern, masked = term_pattern(term)
+    assert locate(pattern, masked, words) == found
+
+
+def test_explain_words_are_spans_of_the_input_and_debug_keeps_the_terms(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "The agency said on Tuesday it had suspended the contract. "
+        "Everyone knows the governor is hiding something! Share this before they delete it."
+    )
+    plain = analyzer.analyze(text)
+    debug = analyzer.analyze(text, debug=True)
+    assert all(s.debug is None for s in plain.sentences)
+    assert [s.words for s in debug.sentences] == [s.words for s in plain.sentences]
+    words = [w for s in plain.sentences for w in s.words]
+    assert words and all(text[w.start : w.end] == w.text for w in words)
+    assert not any(":" in w.text or "_" in w.text for w in words)
+    terms = [t.term for s in debug.sentences if s.debug for t in s.debug.terms]
+    assert terms and any(t.startswith(("s:", "m:")) for t in terms)
+
+
+def test_explain_older_report_terms_are_read_as_debug(analyzer: Analyzer) -> None:
+    data = analyzer.analyze("The mayor said the vote would pass. It did, narrowly.").to_dict()
+    data["schema_version"] = "1.2"
+    for s in data["sentences"]:
+        del s["words"], s["debug"]
+        s["terms"] = [{"term": "s:said", "weight": -0.1}]
+    old = Report.from_dict(data)
+    assert all(s.words == [] and s.debug is not None for s in old.sentences)
+    first = old.sentences[0].debug
+    assert first is not None and first.terms[0].term == "s:said"

@@ -73,7 +73,7 @@ def _report(
                     "checkworthy": 0.5,
                     "contribution": push,
                     "share": round(push / total, 4),
-                    "terms": [],
+                    "words": [],
                     "provenance": None
                     if status is None
                     else Provenance(status, [Match("w1", "wire", "2026-01-05", "T", "p", 0.9)]),
@@ -372,5 +372,12 @@ def test_reasons_of_400_corpus_articles_name_sentences_and_slice_the_input(
     rows = random.Random(18).sample(range(len(frame)), 400)
     docs = [document_from_text(frame["text"].iloc[i]) for i in rows]
     reports = analyzer.analyze_many(docs)
+    located = 0
     for doc, report in zip(docs, reports, strict=True):
         _check(doc.text, report.reasons, report.sentences)
+        for s in report.sentences:
+            located += bool(s.words)
+            assert all(doc.text[w.start : w.end] == w.text for w in s.words)
+    # Each pushed sentence's words are found in it (none only where tokens and text disagree).
+    pushed = sum(1 for r in reports for s in r.sentences if s.contribution)
+    assert located >= 0.95 * pushed

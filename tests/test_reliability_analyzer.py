@@ -65,6 +65,9 @@ def check_report(report: Report, doc: Document, schema: bool = True) -> None:
             assert s.start <= span.start <= span.end <= s.end, (span, s)
         for span in s.techniques:
             assert 0 <= span.start <= span.end <= len(text), span
+        for word in s.words:
+            assert s.start <= word.start < word.end <= s.end, (word, s)
+            assert text[word.start : word.end] == word.text
         for value in (s.bias, s.subjectivity, s.checkworthy, s.contribution, s.share):
             assert value is None or math.isfinite(value)
     assert 0.0 <= report.probability <= 1.0

@@ -30,7 +30,11 @@ def analyzer() -> Analyzer:
 def test_report_schema_is_versioned() -> None:
     schema = json_schema()
     version = schema["properties"]["schema_version"]
-    assert version["default"] == SCHEMA_VERSION and version["enum"] == ["1.1", SCHEMA_VERSION]
+    assert version["default"] == SCHEMA_VERSION and version["enum"] == [
+        "1.1",
+        "1.2",
+        SCHEMA_VERSION,
+    ]
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
@@ -45,7 +49,7 @@ def test_report_sentence_fields_follow_the_signal_table() -> None:
     assert list(SentenceReport.model_fields) == [
         *("index", "start", "end", "text"),
         *signals,
-        *("contribution", "share", "terms", "provenance"),
+        *("contribution", "share", "words", "provenance", "debug"),
     ]
     described = generate_schema()["$defs"]["SentenceReport"]["properties"]
     assert [described[s.name]["title"] for s in SENTENCE_SIGNALS] == [

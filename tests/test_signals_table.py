@@ -126,8 +126,8 @@ def test_signals_table_a_new_sentence_signal_is_one_entry_and_every_face_shows_i
     report = Analyzer(load_model()).analyze(TEXT)
     data = report.to_dict()
     assert [s["exclaims"] for s in data["sentences"]] == [0.0, 1.0, 0.0, 0.0]
-    assert list(data["sentences"][0])[-5:] == [
-        *("exclaims", "contribution", "share", "terms", "provenance")
+    assert list(data["sentences"][0])[-6:] == [
+        *("exclaims", "contribution", "share", "words", "provenance", "debug")
     ]
     schema = generate_schema(type(report))
     assert schema["$defs"]["SentenceReport"]["properties"]["exclaims"]["title"] == "exclamation"

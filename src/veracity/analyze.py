@@ -18,15 +18,25 @@ import numpy as np
 
 from . import models  # noqa: F401  (registers the detectors)
 from .doc import Doc, make_doc
-from .explain.contributions import sentence_contributions
+from .explain.contributions import Contribution, sentence_contributions
 from .explain.reasons import find_reasons
+from .explain.words import sentence_words
 from .models.detector import Detector
 from .models.folder import LoadedModel, load_model, verdict_band
-from .report import ModelInfo, Provenance, Report, SentenceReport, Signal, report_model
+from .report import (
+    ModelInfo,
+    Provenance,
+    Report,
+    SentenceDebug,
+    SentenceReport,
+    Signal,
+    report_model,
+)
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
 from .signals.table import ARTICLE_SIGNALS, ArticleSignal
 from .stopping import Stop, go_on
 from .text.inputs import Document, content_hash, document_from_text
+from .text.sentences import Sentence
 from .wording import counted
 
 #: Articles shorter than this many words get the verdict "uncertain".
@@ -129,23 +139,28 @@ class Analyzer:
         return Verdict(p, "unreliable" if p >= hi else "reliable", None)
 
     # -- full report ----------------------------------------------------
-    def analyze(self, doc: Document | str) -> Report:
-        return self.analyze_many([doc])[0]
+    def analyze(self, doc: Document | str, debug: bool = False) -> Report:
+        return self.analyze_many([doc], debug=debug)[0]
 
-    def analyze_many(self, docs: Sequence[Document | str], stop: Stop = go_on) -> list[Report]:
+    def analyze_many(
+        self, docs: Sequence[Document | str], stop: Stop = go_on, debug: bool = False
+    ) -> list[Report]:
         """Full reports, in chunks of :data:`CHUNK` articles, each parsed once.
 
         ``stop`` is called between the stages of the analysis (and inside the long ones);
         when it raises, the analysis ends there and the exception propagates: this is how the
-        service stops the work of a request whose time ran out.
+        service stops the work of a request whose time ran out.  ``debug`` adds each
+        sentence's n-gram features (its ``debug`` key).
         """
         return [
             report
             for start in range(0, len(docs), CHUNK)
-            for report in self._analyze_chunk(docs[start : start + CHUNK], stop)
+            for report in self._analyze_chunk(docs[start : start + CHUNK], stop, debug)
         ]
 
-    def _analyze_chunk(self, docs: Sequence[Document | str], stop: Stop) -> list[Report]:
+    def _analyze_chunk(
+        self, docs: Sequence[Document | str], stop: Stop, debug: bool
+    ) -> list[Report]:
         stop()
         documents = [d if isinstance(d, Document) else document_from_text(d) for d in docs]
         parsed = [make_doc(d.text, stop=stop) for d in documents]
@@ -162,9 +177,13 @@ class Analyzer:
         for i, (doc, contribs) in enumerate(zip(documents, credit, strict=True)):
             total = sum(abs(c.logit) for c in contribs) or 1.0
             sentences = [
-                self._sentence(s, sig, c, total)
-                for s, sig, c in zip(
-                    parsed[i].sentences, sentence_signals[i], contribs, strict=True
+                self._sentence(s, toks, sig, c, total, debug)
+                for s, toks, sig, c in zip(
+                    parsed[i].sentences,
+                    parsed[i].tokens,
+                    sentence_signals[i],
+                    contribs,
+                    strict=True,
                 )
             ]
             signals = self._signals(doc.text, sentence_signals[i])
@@ -192,7 +211,15 @@ class Analyzer:
             )
         return reports
 
-    def _sentence(self, s: Any, sig: SentenceSignals, c: Any, total: float) -> SentenceReport:
+    def _sentence(
+        self,
+        s: Sentence,
+        toks: Sequence[str],
+        sig: SentenceSignals,
+        c: Contribution,
+        total: float,
+        debug: bool,
+    ) -> SentenceReport:
         return report_model().sentence(
             sig,
             index=s.index,
@@ -201,7 +228,8 @@ class Analyzer:
             text=s.text,
             contribution=round(c.logit, 4),
             share=round(c.logit / total, 4),
-            terms=c.terms,
+            words=sentence_words(s, toks, c.terms),
+            debug=SentenceDebug(terms=c.terms) if debug else None,
         )
 
     def _signals(self, text: str, per_sentence: list[SentenceSignals]) -> list[Signal]:

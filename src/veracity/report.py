@@ -18,14 +18,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from .signals import table as tables
 from .signals.table import CATEGORY, PROBABILITY, SPANS, SentenceSignal
 
-SCHEMA_VERSION: Final = "1.2"
-#: Versions :meth:`Report.from_dict` reads: a 1.1 report has no ``reasons``.
-SCHEMA_VERSIONS = ("1.1", SCHEMA_VERSION)
+SCHEMA_VERSION: Final = "1.3"
+#: Versions :meth:`Report.from_dict` reads: a 1.1 report has no ``reasons``; the sentences of
+#: 1.1 and 1.2 reports have n-gram ``terms`` where 1.3 has ``words`` (they are read as ``debug``).
+SCHEMA_VERSIONS = ("1.1", "1.2", SCHEMA_VERSION)
 
 VERDICTS: tuple[str, ...] = ("reliable", "unreliable", "uncertain")
 if TYPE_CHECKING:
@@ -104,6 +105,29 @@ class Term:
         ),
     ]
     weight: float
+
+
+@dataclass(slots=True)
+class Word:
+    """Words of the input that carry part of a sentence's push (offsets into the input)."""
+
+    __pydantic_config__ = _CONFIG
+
+    start: Offset
+    end: Offset
+    text: Annotated[str, Field(description="the input text from start to end")]
+    weight: Annotated[
+        float, Field(description="their push on the verdict in log-odds; > 0 towards unreliable")
+    ]
+
+
+@dataclass(slots=True)
+class SentenceDebug:
+    """The detector's own features behind a sentence's push (only when asked for)."""
+
+    __pydantic_config__ = _CONFIG
+
+    terms: list[Term] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -191,8 +215,24 @@ class SentenceBase(_SentenceHead):
     share: float = Field(
         default=0.0, ge=-1, le=1, description="contribution / sum of |contributions|"
     )
-    terms: list[Term] = Field(default_factory=list)
+    words: list[Word] = Field(
+        default_factory=list,
+        description="the words of the sentence that carry its push, strongest first",
+    )
     provenance: Provenance | None = None
+    debug: SentenceDebug | None = Field(
+        default=None, description="internal features, only in reports made with debug on"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _terms_of_older_reports(cls, data: Any) -> Any:
+        """A 1.1 or 1.2 sentence's n-gram ``terms`` are read as its ``debug``."""
+        if isinstance(data, dict) and "terms" in data:
+            data = dict(data)
+            terms = data.pop("terms")
+            data.setdefault("debug", {"terms": terms} if terms else None)
+        return data
 
     def scores(self) -> list[tuple[SentenceSignal, float]]:
         """The sentence's probability signals and their values, in table order (what views list)."""
@@ -317,7 +357,8 @@ class Report(_Record):
         text: str,
         contribution: float,
         share: float,
-        terms: list[Term],
+        words: list[Word],
+        debug: SentenceDebug | None = None,
     ) -> SentenceReport:
         """A sentence of this report, without provenance: each table signal is read from the
         attribute of that name of ``signals`` (the output of the components).
@@ -330,7 +371,9 @@ class Report(_Record):
         values = {"index": index, "start": start, "end": end, "text": text}
         for name, read in model.readers:
             values[name] = read(getattr(signals, name))
-        values.update(contribution=contribution, share=share, terms=terms, provenance=None)
+        values.update(
+            contribution=contribution, share=share, words=words, provenance=None, debug=debug
+        )
         sentence = model.__new__(model)
         _set(sentence, "__dict__", values)
         _set(sentence, "__pydantic_fields_set__", set(values))

@@ -23,13 +23,15 @@ def check(
     model: Path | None = None,
     color: bool | None = None,
     archive: Path | None = None,
+    debug: bool = False,
 ) -> str:
     """Analyse ``source`` (a path or ``-``); return what the CLI prints.
 
     ``color``: ANSI colours on (True), off (False) or when standard output is a terminal (None).
+    ``debug``: the report carries each sentence's n-gram features (its ``debug`` key).
     """
     document = read_input(source)
-    report = Analyzer.load(model, archive_path=archive).analyze(document)
+    report = Analyzer.load(model, archive_path=archive).analyze(document, debug=debug)
     if html is not None:
         atomic_write_text(html, render_html(report, document.text))
     if as_json:
@@ -62,6 +64,11 @@ def check(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Archive database: mark each sentence as supported by archived reporting, or added.",
 )
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="With --json: add each sentence's n-gram features (the model's inputs) under 'debug'.",
+)
 def command(
     source: str,
     as_json: bool,
@@ -69,9 +76,12 @@ def command(
     model: Path | None,
     color: str,
     archive: Path | None,
+    debug: bool,
 ) -> None:
     """Analyse an article (text, HTML or the one-sentence-per-line corpus form)."""
     use = COLOR_CHOICES[color]
-    out = check(source, as_json=as_json, html=html, model=model, color=use, archive=archive)
+    out = check(
+        source, as_json=as_json, html=html, model=model, color=use, archive=archive, debug=debug
+    )
     # click.echo strips ANSI codes from piped output unless told the colours are wanted.
     click.echo(out, color=use)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import click
 
-from ..report import Reason, Report, TechniqueSpan
+from ..report import Reason, Report, SentenceReport, TechniqueSpan
 from ..signals.reasoning import OPENING_WORDS
 from ..signals.technique_thresholds import STRONG, WEAK
 from ..wording import counted
@@ -46,8 +46,8 @@ def terminal_safe(text: str) -> str:
 
 #: How to read the n-grams listed under "words" (shared with the HTML report).
 TERMS_NOTE = (
-    "words: m: a pattern with content words shown as _; "
-    "s: in a source's words (attributed or quoted)"
+    "words: the sentence's own words that carry its push, strongest first "
+    "(+ towards unreliable, - towards reliable)"
 )
 
 
@@ -129,6 +129,21 @@ def named_techniques(spans: Sequence[TechniqueSpan]) -> list[tuple[str, str]]:
         if best.get(name) != STRONG:
             best[name] = span.strength
     return list(best.items())
+
+
+def technique_marks(sentence: SentenceReport) -> list[tuple[str, str, list[str]]]:
+    """Each technique of ``sentence`` once (as :func:`named_techniques`), with the words it
+    marks, quoted from the sentence, each once and in order."""
+    marked: dict[str, list[str]] = {}
+    for span in sentence.techniques:
+        text = sentence.text[span.start - sentence.start : span.end - sentence.start]
+        words = " ".join(text.split())
+        quoted = marked.setdefault(technique_words(span.label), [])
+        if words and words not in quoted:
+            quoted.append(words)
+    return [
+        (name, strength, marked[name]) for name, strength in named_techniques(sentence.techniques)
+    ]
 
 
 #: How the terminal draws a technique of each strength (strong bold, weak dim).
@@ -251,12 +266,14 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
         if s.techniques:
             marks = "; ".join(
                 style(f"{terminal_safe(name)} ({strength})", **TECHNIQUE_STYLE[strength])
-                for name, strength in named_techniques(s.techniques)
+                + "".join(f' "{terminal_safe(w)}"' for w in words)
+                for name, strength, words in technique_marks(s)
             )
             lines.append(f"      techniques: {marks}")
-        if s.terms:
+        if s.words:
             lines.append(
-                "      words: " + ", ".join(f"{t.term} ({t.weight:+.2f})" for t in s.terms)
+                "      words: "
+                + ", ".join(f'"{terminal_safe(w.text)}" ({w.weight:+.2f})' for w in s.words)
             )
         scores = s.scores()
         if scores:
