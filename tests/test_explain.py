@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from veracity.analyze import Analyzer
-from veracity.explain.words import locate, term_pattern
 from veracity.report import Report
 from veracity.text.normalize import canonical
 
@@ -143,23 +142,6 @@ def test_explain_scraping_junk_is_boilerplate_and_moves_nothing(
         assert (s.role, s.contribution, s.share, s.words) == ("boilerplate", 0, 0, []), s.text
     assert all(s.role != "boilerplate" and s.contribution != 0 for s in body)
     assert sum(abs(s.share) for s in body) == pytest.approx(1.0, abs=0.01)
-
-
-@pytest.mark.parametrize(
-    ("term", "words", "found"),
-    [
-        ("according to", ["the", "report", "according", "to", "him"], 2),
-        ("s:m:_ but", ["in", "march", "but", "only"], 1),
-        ("m:_ _ would", ["longer", "hours", "would", "help"], 0),
-        ("m:_ would", ["they", "would"], None),
-        ("s:told reporters", ["he", "told", "them"], None),
-    ],
-)
-def test_explain_term_is_located_in_the_sentence_tokens(
-    term: str, words: list[str], found: int | None
-) -> None:
-    pattern, masked = term_pattern(term)
-    assert locate(pattern, masked, words) == found
 
 
 def test_explain_words_are_spans_of_the_input_and_debug_keeps_the_terms(

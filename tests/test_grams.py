@@ -88,3 +88,26 @@ def test_grams_char_wb_table_holds_padded_word_windows(
                     break
         assert sorted(_by_segment(table, len(texts))[k]) == sorted(expected)
     assert table.hashes.tolist() == [mmh3.hash(table.gram(i)) for i in range(len(table.hashes))]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["the", "a", "vote", "of", "fell", "but", "it", "!"]), max_size=9),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_grams_place_points_at_each_ngram_in_its_segment(segments: list[list[str]]) -> None:
+    prefixes = [("", "s:")[k % 2] for k in range(len(segments))]
+    table = gram_table(segments, prefixes, (1, 2), (2, 4), FUNCTION_WORDS)
+    assert table.token_first is not None and table.token_count is not None
+    for i in range(len(table.hashes)):
+        first, size = int(table.token_first[i]), int(table.token_count[i])
+        words = segments[int(table.segment[i])][first : first + size]
+        gram = table.gram(i).removeprefix("s:")
+        if gram.startswith("m:"):
+            masked = [w if w in FUNCTION_WORDS else "_" for w in words]
+            assert gram == "m:" + " ".join(masked)
+        else:
+            assert gram == " ".join(words)

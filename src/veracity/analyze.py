@@ -20,7 +20,7 @@ from . import models  # noqa: F401  (registers the detectors)
 from .doc import Doc, make_doc
 from .explain.contributions import Contribution, sentence_contributions
 from .explain.reasons import find_reasons
-from .explain.words import sentence_words
+from .explain.words import article_words
 from .models.detector import Detector
 from .models.folder import LoadedModel, load_model, verdict_band
 from .report import (
@@ -30,6 +30,7 @@ from .report import (
     SentenceDebug,
     SentenceReport,
     Signal,
+    Word,
     report_model,
 )
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
@@ -176,14 +177,11 @@ class Analyzer:
         reports = []
         for i, (doc, contribs) in enumerate(zip(documents, credit, strict=True)):
             total = sum(abs(c.logit) for c in contribs) or 1.0
+            words = article_words(parsed[i], contribs)
             sentences = [
-                self._sentence(s, toks, sig, c, total, debug)
-                for s, toks, sig, c in zip(
-                    parsed[i].sentences,
-                    parsed[i].tokens,
-                    sentence_signals[i],
-                    contribs,
-                    strict=True,
+                self._sentence(s, w, sig, c, total, debug)
+                for s, w, sig, c in zip(
+                    parsed[i].sentences, words, sentence_signals[i], contribs, strict=True
                 )
             ]
             signals = self._signals(doc.text, sentence_signals[i])
@@ -214,7 +212,7 @@ class Analyzer:
     def _sentence(
         self,
         s: Sentence,
-        toks: Sequence[str],
+        words: list[Word],
         sig: SentenceSignals,
         c: Contribution,
         total: float,
@@ -228,7 +226,7 @@ class Analyzer:
             text=s.text,
             contribution=round(c.logit, 4),
             share=round(c.logit / total, 4),
-            words=sentence_words(s, toks, c.terms),
+            words=words,
             debug=SentenceDebug(terms=c.terms) if debug else None,
         )
 

@@ -21,6 +21,8 @@ from ..report import Term
 class Contribution:
     logit: float
     terms: list[Term]
+    #: Where each term first occurs among the sentence's kept tokens (first, count), if known.
+    places: list[tuple[int, int] | None]
 
 
 def sentence_contributions(
@@ -38,7 +40,8 @@ def sentence_contributions(
         [
             Contribution(
                 margin * scale,
-                [Term(term=g, weight=round(v * scale, 4)) for g, v in grams.items()],
+                [Term(term=g, weight=round(v.weight * scale, 4)) for g, v in grams.items()],
+                [v.place for v in grams.values()],
             )
             for margin, grams in article
         ]

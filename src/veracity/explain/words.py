@@ -2,79 +2,79 @@
 
 The detector credits hashed n-grams: ``s:`` marks a source's words, ``m:`` a
 topic-masked pattern whose ``_`` stands for any content word.  A reader needs
-the words of the article instead, so each n-gram is located in its sentence
-(its first occurrence, artifact tokens skipped as the hasher skips them) and
-reported as a span of the input; overlapping spans become one, their pushes
-added.  The n-grams themselves stay available under a report's ``debug`` key.
+the words of the article instead.  The hasher knows where each n-gram first
+occurs among the sentence's tokens (artifact tokens skipped, as it skips
+them), so each is reported as that span of the input ("March but" for
+``m:_ but``); overlapping spans become one, their pushes added.  The n-grams
+themselves stay available under a report's ``debug`` key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 
-from ..models.features import ARTIFACT_TOKENS, FUNCTION_WORDS, MASK
-from ..report import Term, Word
-from ..signals.tokens import token_offsets
+import numpy as np
+
+from ..doc import Doc
+from ..models.features import ARTIFACT_TOKENS
+from ..report import Word
+from ..signals.tokens import doc_token_offsets, token_offsets
 from ..text.sentences import Sentence
-
-#: Prefixes of a term: a source's words, then a topic-masked pattern.
-SOURCE_PREFIX = "s:"
-MASKED_PREFIX = "m:"
+from .contributions import Contribution
 
 
-def term_pattern(term: str) -> tuple[tuple[str, ...], bool]:
-    """The tokens of ``term`` without its prefixes, and whether ``_`` in them is a wildcard."""
-    body = term.removeprefix(SOURCE_PREFIX)
-    masked = body.startswith(MASKED_PREFIX)
-    return tuple(body.removeprefix(MASKED_PREFIX).split(" ")), masked
+def article_words(doc: Doc, contributions: Sequence[Contribution]) -> list[list[Word]]:
+    """Each sentence's words: the spans of the input its credited n-grams first occur at,
+    overlapping spans merged, strongest push first.
+
+    The tokens are located in the text once per Doc (:func:`doc_token_offsets`); where those
+    are not its sentences' tokens, sentence by sentence (a sentence that still does not line
+    up gets no words).
+    """
+    located, starts, ends = doc_token_offsets(doc)
+    aligned = located == list(chain.from_iterable(doc.tokens))
+    out: list[list[Word]] = []
+    at = 0
+    for sentence, toks, credit in zip(doc.sentences, doc.tokens, contributions, strict=True):
+        n = len(toks)
+        if not credit.terms:
+            out.append([])
+        elif aligned:
+            out.append(_words(sentence, toks, credit, starts[at : at + n], ends[at : at + n]))
+        else:
+            own, own_starts, own_ends = token_offsets(sentence.text)
+            if own == list(toks):
+                own_starts, own_ends = own_starts + sentence.start, own_ends + sentence.start
+                out.append(_words(sentence, toks, credit, own_starts, own_ends))
+            else:
+                out.append([])
+        at += n
+    return out
 
 
-def _fits(pattern: tuple[str, ...], masked: bool, toks: Sequence[str], at: int) -> bool:
-    for want, tok in zip(pattern, toks[at : at + len(pattern)], strict=True):
-        if masked and want == MASK:
-            if tok in FUNCTION_WORDS:
-                return False
-        elif want != tok:
-            return False
-    return True
-
-
-def locate(pattern: tuple[str, ...], masked: bool, toks: Sequence[str]) -> int | None:
-    """Index in ``toks`` of the first run that ``pattern`` matches, or None."""
-    for at in range(len(toks) - len(pattern) + 1):
-        if _fits(pattern, masked, toks, at):
-            return at
-    return None
-
-
-def sentence_words(sentence: Sentence, toks: Sequence[str], terms: Sequence[Term]) -> list[Word]:
-    """The spans of the input (offsets into it) that ``terms`` of ``sentence`` stand for,
-    strongest push first; ``toks`` are the sentence's canonical tokens."""
-    if not terms:
-        return []
-    located, starts, ends = token_offsets(sentence.text)
-    if located != list(toks):
-        return []
-    kept = [i for i, t in enumerate(toks) if t not in ARTIFACT_TOKENS]
-    stream = [toks[i] for i in kept]
+def _words(
+    sentence: Sentence,
+    toks: Sequence[str],
+    credit: Contribution,
+    starts: np.ndarray,
+    ends: np.ndarray,
+) -> list[Word]:
+    """The spans of ``credit``'s terms; ``starts``/``ends``: each token's offsets into the input."""
+    kept: Sequence[int] = range(len(toks))
+    if not ARTIFACT_TOKENS.isdisjoint(toks):
+        kept = [i for i, t in enumerate(toks) if t not in ARTIFACT_TOKENS]
     spans: list[list[float]] = []
-    for term in terms:
-        pattern, masked = term_pattern(term.term)
-        at = locate(pattern, masked, stream)
-        if at is None:
-            continue
-        lo = sentence.start + int(starts[kept[at]])
-        hi = sentence.start + int(ends[kept[at + len(pattern) - 1]])
-        spans.append([lo, hi, term.weight])
-    return [
-        Word(
-            start=int(lo),
-            end=int(hi),
-            text=sentence.text[int(lo) - sentence.start : int(hi) - sentence.start],
-            weight=round(w, 4),
-        )
-        for lo, hi, w in sorted(_merged(spans), key=lambda s: (-abs(s[2]), s[0]))
-    ]
+    for term, place in zip(credit.terms, credit.places, strict=True):
+        if place is not None:
+            first, size = place
+            spans.append([int(starts[kept[first]]), int(ends[kept[first + size - 1]]), term.weight])
+    words = []
+    for lo, hi, weight in sorted(_merged(spans), key=lambda s: (-abs(s[2]), s[0])):
+        a, b = int(lo), int(hi)
+        text = sentence.text[a - sentence.start : b - sentence.start]
+        words.append(Word(start=a, end=b, text=text, weight=round(weight, 4)))
+    return words
 
 
 def _merged(spans: list[list[float]]) -> list[list[float]]:

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..doc import Doc
 from ..text.grams import GramTable
-from .detector import SentenceCredit
+from .detector import GramCredit, SentenceCredit
 
 if TYPE_CHECKING:
     from .features import Featurizer
@@ -91,9 +91,10 @@ def ngram_credit(
 
 def _terms(
     table: GramTable, sentence: np.ndarray, occ: np.ndarray, n_sentences: int, top: int | None
-) -> list[dict[str, float]]:
-    """Per sentence, each credited n-gram's summed credit: strongest first, ties in text order."""
-    out: list[dict[str, float]] = [{} for _ in range(n_sentences)]
+) -> list[dict[str, GramCredit]]:
+    """Per sentence, each credited n-gram's summed credit (and where it first occurs): strongest
+    first, ties in text order."""
+    out: list[dict[str, GramCredit]] = [{} for _ in range(n_sentences)]
     live = np.flatnonzero(occ)
     if not len(live):
         return out
@@ -102,11 +103,16 @@ def _terms(
     sums = np.bincount(inverse, weights=occ[live])
     owner = uniq >> 32
     order = strongest(owner, np.abs(sums), first, top)
-    gram = table.gram
-    for who, at, weight in zip(
-        owner[order].tolist(), live[first[order]].tolist(), sums[order].tolist(), strict=True
+    gram, ats = table.gram, live[first[order]]
+    places: list[tuple[int, int] | None] = [None] * len(ats)
+    if table.token_first is not None and table.token_count is not None:
+        places = list(
+            zip(table.token_first[ats].tolist(), table.token_count[ats].tolist(), strict=True)
+        )
+    for who, at, weight, place in zip(
+        owner[order].tolist(), ats.tolist(), sums[order].tolist(), places, strict=True
     ):
-        out[who][gram(at)] = weight
+        out[who][gram(at)] = GramCredit(weight, place)
     return out
 
 

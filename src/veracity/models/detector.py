@@ -10,7 +10,7 @@ typed against this protocol alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,8 +20,17 @@ if TYPE_CHECKING:
     from ..persist import Bundle
     from .credit import SentenceGrams
 
+
+class GramCredit(NamedTuple):
+    """An n-gram's push on a sentence, and where its first occurrence sits among the sentence's
+    kept tokens (first token, number of tokens; None when the featuriser cannot tell)."""
+
+    weight: float
+    place: tuple[int, int] | None = None
+
+
 #: Per article, each sentence's push on the raw margin and the n-grams that carry it.
-SentenceCredit = list[list[tuple[float, dict[str, float]]]]
+SentenceCredit = list[list[tuple[float, dict[str, GramCredit]]]]
 
 
 class Detector(Protocol):

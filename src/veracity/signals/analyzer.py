@@ -50,6 +50,7 @@ from .technique_thresholds import (
     load_thresholds,
     merge_drawn,
 )
+from .tokens import LOCATED_TOKENS
 
 if TYPE_CHECKING:
     from ..doc import Doc
@@ -163,6 +164,8 @@ class SignalAnalyzer:
             [doc.tokens for doc in docs],
             self.tagger.bits,
         )
+        for doc, prep in zip(docs, preps, strict=True):
+            doc.annotations[LOCATED_TOKENS] = (prep.tokens, prep.starts, prep.ends)
         stop()
         toks = [[prep.tokens[a:b] for a, b in token_ranges(prep, prep.sentences)] for prep in preps]
         canon = [[" ".join(t) for t in article] for article in toks]

@@ -13,11 +13,15 @@ import re
 import string
 from collections.abc import Sequence
 from itertools import chain
+from typing import TYPE_CHECKING
 
 import mmh3
 import numpy as np
 
 from ..text.normalize import plain_ascii, tokens
+
+if TYPE_CHECKING:
+    from ..doc import Doc
 
 _LOCATE = re.compile(r"[^\W_]+|[!?]", re.UNICODE)
 _HASH_CACHE: dict[str, int] = {}
@@ -95,6 +99,22 @@ def sentence_token_offsets(
         if whole:
             return list(chain.from_iterable(sentence_tokens)), starts, ends
     return token_offsets(text)
+
+
+#: The key of a Doc's located tokens in :attr:`~veracity.doc.Doc.annotations`.
+LOCATED_TOKENS = "located_tokens"
+
+
+def doc_token_offsets(doc: Doc) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """:func:`sentence_token_offsets` of a Doc, kept on it: the span tagger locates the tokens,
+    the explanation finds its words with them."""
+    found = doc.annotations.get(LOCATED_TOKENS)
+    if found is None:
+        bounds = [(s.start, s.end) for s in doc.sentences]
+        found = doc.annotations[LOCATED_TOKENS] = sentence_token_offsets(
+            doc.text, bounds, doc.tokens
+        )
+    return found
 
 
 def token_hashes(toks: Sequence[str]) -> np.ndarray:

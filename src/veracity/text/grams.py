@@ -119,6 +119,10 @@ class GramTable:
     segment: np.ndarray
     n_segments: int
     gram: Callable[[int], str]
+    #: Where each occurrence sits in its segment: the index of its first token, and its
+    #: number of tokens; None for a table of strings or characters.
+    token_first: np.ndarray | None = None
+    token_count: np.ndarray | None = None
 
     def columns(self, n_features: int) -> np.ndarray:
         """Column of each occurrence (``|hash| mod n_features``, as ``HashingVectorizer``)."""
@@ -215,7 +219,8 @@ def gram_table(
         g = int(first[i])
         return all_prefixes[int(prefix_id[i])] + " ".join(toks[g : g + int(size[i])])
 
-    return GramTable(hashes, segment, len(segments), gram)
+    token_first = first - (np.cumsum(seg_len) - seg_len)[segment]
+    return GramTable(hashes, segment, len(segments), gram, token_first, size)
 
 
 def char_wb_table(texts: Sequence[str], ngram_range: tuple[int, int]) -> GramTable:

@@ -109,16 +109,12 @@ def tokens(text: str) -> list[str]:
     return [t if t.isalpha() else _fold_digits(t) for t in _TOKEN.findall(folded)]
 
 
-#: Tokens that are marks, not words: kept for the models, never counted as words.
-MARKS = frozenset("!?")
-
-
-def word_count(toks: Sequence[str]) -> int:
+def word_count(toks: tuple[str, ...] | list[str]) -> int:
     """The one word count: canonical tokens (:func:`tokens`) other than the marks ``!`` and ``?``.
 
     Reports, per-100-word rates and the "too short to judge" rule all count this way.
     """
-    return sum(1 for t in toks if t not in MARKS)
+    return len(toks) - toks.count("!") - toks.count("?")
 
 
 def sentence_tokens(text: str, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
