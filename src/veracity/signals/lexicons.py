@@ -322,6 +322,14 @@ QUOTE_CHARS = '"\u201c\u201d\u201e'
 QUOTED_SPAN = re.compile(
     r"[\"\u201c\u201e][^\"\u201c\u201d\u201e]*\s[^\"\u201c\u201d\u201e]*[\"\u201d]"
 )
+
+
+def may_quote(text: str) -> bool:
+    """Whether ``text`` holds a character that can open a :data:`QUOTED_SPAN` (a quick test
+    before the search)."""
+    return '"' in text or "\u201c" in text or "\u201e" in text
+
+
 QUESTION_END = re.compile(r"\?[\s\"'\u201d\u2019)\]]*$")
 COPYRIGHT_SIGN = "\u00a9"
 

@@ -110,11 +110,12 @@ def _furniture(text: str, low: str) -> list[Cue]:
     (``low``: lower-cased)."""
     label = _FURNITURE_START.match(low)
     after = label.end() if label else 0
-    found = [(m.start(), m.end(), "boilerplate") for m in _CREDIT.finditer(low, after)]
+    found = []
+    if "(" in low:
+        found = [(m.start(), m.end(), "boilerplate") for m in _CREDIT.finditer(low, after)]
     if label:
         found.append((0, after, "boilerplate"))
-    player = _PLAYER.match(text.strip())
-    if player:
+    if "Play" in text and _PLAYER.match(text.strip()):
         start = text.index("Play")
         found.append((start, start + 4, "boilerplate"))
     return found
@@ -129,7 +130,7 @@ def classify_role(text: str) -> RoleResult:
     low = lower_same_length(text)
     cues = scan_cues(low)
     hedges = len(cues.get(lx.HEDGE, ()))
-    quoted = lx.QUOTED_SPAN.search(text) is not None
+    quoted = lx.may_quote(text) and lx.QUOTED_SPAN.search(text) is not None
     boiler = cues.get(lx.BOILERPLATE, []) + _furniture(text, low)
     if lx.COPYRIGHT_SIGN in text:
         at = text.index(lx.COPYRIGHT_SIGN)
@@ -145,7 +146,7 @@ def classify_role(text: str) -> RoleResult:
             marks = [(m.start(), m.end(), "quotation") for m in lx.QUOTED_SPAN.finditer(text)]
             return RoleResult(QUOTE, tuple(marks + attribution), hedges, quoted)
         return RoleResult(ATTRIBUTED, tuple(attribution), hedges, quoted)
-    question = lx.QUESTION_END.search(low)
+    question = lx.QUESTION_END.search(low) if "?" in low else None
     if question:
         return RoleResult(
             QUESTION, ((question.start(), question.start() + 1, "question"),), hedges, quoted
