@@ -73,5 +73,22 @@ def test_dedup_many_random_articles_only_drop_the_planted_conflict() -> None:
     labels = [RELIABLE if i % 2 else UNRELIABLE for i in range(len(texts))]
     frame = _rows([(t, lab, "big") for t, lab in zip(texts, labels, strict=True)])
     out, counts = deduplicate(frame)
-    assert counts["big"].to_dict() == {"exact": 0, "near": 0, "conflict": 2}
+    assert counts["big"].to_dict() == {"exact": 0, "near": 0, "conflict": 2, "held_out": 0}
     assert len(out) == len(texts) - 2
+
+
+def test_dedup_held_out_text_drops_its_copies_and_near_copies() -> None:
+    research_form = BASE.lower().replace("tuesday", "tuesday ,") + " ."
+    frame = _rows(
+        [
+            (BASE + " this year", RELIABLE, "a"),
+            ("Something else entirely, about farms and rain and fields.", RELIABLE, "a"),
+            (BASE, RELIABLE, "b"),
+        ]
+    )
+    out, counts = deduplicate(frame, held_out=[research_form])
+    assert list(out["id"]) == ["a:1"]
+    assert counts["a"].held_out == 1 and counts["b"].held_out == 1
+    assert counts["a"].total == 1 and counts["a"].conflict == 0
+    kept, _ = deduplicate(frame)
+    assert list(kept["id"]) == ["a:0", "a:1"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -15,9 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from veracity.cli.main import cli
-from veracity.data.pipeline import DataStats, load_articles
+from veracity.data.dedup import NEAR_THRESHOLD, minhash_signatures
+from veracity.data.pipeline import DataStats, held_out_texts, load_articles
 from veracity.data.readers import ALL_CORPORA, ARTICLE_CORPORA
 from veracity.errors import NotFoundError
+from veracity.text.normalize import canonical
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -189,3 +192,30 @@ def test_pipeline_real_isot_apostrophes_and_quotes_match_across_labels(
     apostrophe = isot["text"].str.contains(r"\w's\b").groupby(isot["label"]).mean()
     assert (apostrophe > 0.3).all()
     assert not isot["text"].map(lambda t: bool(re.search(r"\b\w+n t\b", t))).any()
+
+
+@pytest.mark.data
+def test_pipeline_real_seed_and_its_near_copies_are_not_in_any_corpus(
+    real: tuple[pd.DataFrame, DataStats], data_root: Path
+) -> None:
+    """The rows every model trains on hold no copy or near-copy of the seed article."""
+    frame, stats = real
+    seeds = held_out_texts(data_root)
+    assert seeds, "the shared data has a seed/ folder with the seed article"
+    assert stats.corpora["isot"].dedup.held_out >= 1
+    canon = {canonical(t) for t in seeds}
+    assert not any(canonical(t) in canon for t in frame["text"])
+    rows = minhash_signatures(frame["text"])
+    for seed in minhash_signatures(seeds):
+        assert float((rows == seed).mean(axis=1).max()) < NEAR_THRESHOLD
+
+
+@pytest.mark.data
+def test_pipeline_real_bundled_model_card_lists_the_held_out_seed(data_root: Path) -> None:
+    """The shipped model was trained with every text of seed/ held out (its card says which)."""
+    from veracity.models.folder import load_model
+
+    held = load_model(None).card["data"]["held_out"]
+    files = sorted((data_root / held["folder"]).glob("*.txt"))
+    assert files
+    assert held["sha256"] == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}

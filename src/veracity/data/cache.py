@@ -56,6 +56,8 @@ def cache_key(root: Path, corpora: list[str], options: dict[str, Any]) -> str:
     digest.update(json.dumps(head, sort_keys=True).encode())
     for path in _CODE:
         digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted((Path(root) / "seed").glob("*.txt")):
+        digest.update(f"seed/{path.name}|{path.stat().st_size}|{path.stat().st_mtime_ns}".encode())
     datasets = Path(root) / "datasets"
     for corpus in corpora:
         digest.update(corpus.encode())

@@ -7,6 +7,8 @@
   signatures).
 
 Duplicates form clusters (exact and near links are joined transitively).  A
+cluster that holds a held-out text (an evaluation text no model may learn from,
+such as the seed article of ``seed/``) is dropped entirely (``held_out``); a
 cluster whose rows carry both labels is dropped entirely (``conflict``);
 otherwise its first row in frame order is kept and every other row is dropped,
 counted as ``exact`` when its canonical text equals an earlier row's, else
@@ -16,7 +18,7 @@ counted as ``exact`` when its canonical text equals an earlier row's, else
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -40,10 +42,11 @@ class DedupCounts:
     exact: int = 0
     near: int = 0
     conflict: int = 0
+    held_out: int = 0
 
     @property
     def total(self) -> int:
-        return self.exact + self.near + self.conflict
+        return self.exact + self.near + self.conflict + self.held_out
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -165,29 +168,38 @@ def near_duplicate_pairs(
 
 
 def deduplicate(
-    frame: pd.DataFrame, near: bool = True, threshold: float = NEAR_THRESHOLD
+    frame: pd.DataFrame,
+    near: bool = True,
+    threshold: float = NEAR_THRESHOLD,
+    held_out: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, dict[str, DedupCounts]]:
-    """Drop duplicate rows of ``frame`` (see module docstring); counts per corpus."""
+    """Drop duplicate rows of ``frame``, and the rows equal or near-equal to a text of
+    ``held_out`` (see module docstring); counts per corpus."""
     keys = [canonical(t) for t in frame["text"]]
-    uf = _UnionFind(len(keys))
+    n = len(keys)
+    everything = keys + [canonical(t) for t in held_out]
+    uf = _UnionFind(len(everything))
     first: dict[str, int] = {}
-    for i, key in enumerate(keys):
+    for i, key in enumerate(everything):
         uf.union(first.setdefault(key, i), i)
     if near and first:
         reps = list(first.values())
-        sigs = _signatures([keys[i].split() for i in reps], NUM_PERM, SEED)
+        sigs = _signatures([everything[i].split() for i in reps], NUM_PERM, SEED)
         for i, j in near_duplicate_pairs(sigs, threshold):
             uf.union(reps[i], reps[j])
     labels = frame["label"].to_numpy()
     corpora = frame["corpus"].to_numpy()
-    roots = np.array([uf.find(i) for i in range(len(keys))])
+    roots = np.array([uf.find(i) for i in range(n)])
+    held = {uf.find(i) for i in range(n, len(everything))}
     counts: dict[str, DedupCounts] = {str(c): DedupCounts() for c in pd.unique(corpora)}
     conflicted = {root for root, group in pd.Series(labels).groupby(roots) if group.nunique() > 1}
-    keep = np.zeros(len(keys), dtype=bool)
+    keep = np.zeros(n, dtype=bool)
     seen_keys: set[str] = set()
     for i, root in enumerate(roots):
         count = counts[str(corpora[i])]
-        if root in conflicted:
+        if root in held:
+            count.held_out += 1
+        elif root in conflicted:
             count.conflict += 1
         elif root == i:
             keep[i] = True

@@ -159,6 +159,18 @@ def load_articles(
     return frame, stats
 
 
+#: The folder of the data root whose texts no model may train on: the seed article, kept for
+#: evaluation (issue 18).
+HELD_OUT_DIR = "seed"
+
+
+def held_out_texts(root: Path) -> list[str]:
+    """The texts of ``root/seed/*.txt``: de-duplication drops them and their near-copies from
+    every corpus, so that no model is trained on them."""
+    folder = root / HELD_OUT_DIR
+    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+
+
 def _build(
     root: Path, names: list[str], scrub: bool, dedup: bool
 ) -> tuple[pd.DataFrame, DataStats]:
@@ -171,7 +183,7 @@ def _build(
         for name, step_counts in steps.items():
             stats.corpora[name].steps = step_counts
     if dedup:
-        frame, dropped = deduplicate(frame)
+        frame, dropped = deduplicate(frame, held_out=held_out_texts(root))
         for name, dedup_counts in dropped.items():
             stats.corpora[name].dedup = dedup_counts
     for name, part in frame.groupby("corpus"):

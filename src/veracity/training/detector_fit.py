@@ -114,6 +114,18 @@ def data_fingerprint(root: Path, corpora: list[str]) -> dict[str, Any]:
     return {"root": "datasets/articles", "revision": digest.hexdigest()[:16], "corpora": corpora}
 
 
+def held_out_record(root: Path) -> dict[str, Any]:
+    """What the card says was kept out of training: the held-out folder and the sha256 of each
+    of its texts (de-duplication drops them and their near-copies from every corpus)."""
+    from ..data.pipeline import HELD_OUT_DIR
+
+    files = sorted((root / HELD_OUT_DIR).glob("*.txt"))
+    return {
+        "folder": HELD_OUT_DIR,
+        "sha256": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files},
+    }
+
+
 def load_frame(root: Path, config: TrainConfig) -> pd.DataFrame:
     """The rows ``config`` trains and tests on: its corpora, scrubbed and de-duplicated.
 
@@ -216,6 +228,7 @@ def train(
         "data": {
             **data_fingerprint(root, config.corpora),
             "rows": {c: {k: int(v) for k, v in row.items()} for c, row in counts.iterrows()},
+            "held_out": held_out_record(root),
         },
         "label_map": {"reliable": 0, "unreliable": 1},
         "uncertain_band": probability_band(detector, config.uncertain_band_balanced),
