@@ -167,8 +167,20 @@ def test_reasons_calls_to_action_and_questions_in_words() -> None:
 
 def test_reasons_unnamed_sources_and_exclamations() -> None:
     lines: list[Line] = [
-        ("Sources say the deal is dead!", "claim", 0.7, [("Sources say", "vague_source")], ()),
-        ("It was reported that he left!!", "claim", 0.6, [("It was reported", "vague_source")], ()),
+        (
+            "Sources say the deal is dead!",
+            "unnamed_source",
+            0.7,
+            [("Sources say", "vague_source")],
+            (),
+        ),
+        (
+            "It was reported that he left!!",
+            "unnamed_source",
+            0.6,
+            [("It was reported", "vague_source")],
+            (),
+        ),
         ("The firm said profits rose.", "attributed", -0.2, [("said", "speech_verb")], ()),
     ]
     text, sentences = _report(lines)
@@ -180,6 +192,28 @@ def test_reasons_unnamed_sources_and_exclamations() -> None:
         "the deal is dead!",
         "reported that he left!!",
     ]
+
+
+def test_reasons_unnamed_sources_are_unsourced_not_sourced() -> None:
+    lines: list[Line] = [
+        CLAIM,
+        (
+            '"It is over," a source close to the club said.',
+            "unnamed_source",
+            0.5,
+            [('"It is over,"', "quotation"), ("source close to the club said", "vague_source")],
+            (),
+        ),
+        ("The club said it would appeal.", "attributed", -0.2, [("said", "speech_verb")], ()),
+    ]
+    text, sentences = _report(lines)
+    found = _by_kind(find_reasons(sentences))
+    assert found["unsourced"].text == "2 of 3 sentences are unattributed claims or opinion"
+    assert found["unsourced"].sentences == [0, 1]
+    assert found["unnamed_sources"].text == "one sentence cites only unnamed sources"
+    assert [e.text for e in found["unnamed_sources"].evidence] == ["source close to the club said"]
+    assert found["sourced"].sentences == [2]
+    _check(text, find_reasons(sentences), sentences)
 
 
 def test_reasons_sourced_and_plain_claims_push_towards_reliable() -> None:
@@ -262,7 +296,7 @@ def test_reasons_a_kind_pushed_against_its_lean_is_no_reason() -> None:
 
 def test_reasons_three_to_five_largest_share_first() -> None:
     lines: list[Line] = [
-        ("Sources say it is a disgrace!", "opinion", 0.9, [("Sources say", "vague_source"), ("disgrace", "evaluative")], ()),
+        ("Sources say it is a disgrace!", "unnamed_source", 0.9, [("Sources say", "vague_source"), ("disgrace", "evaluative")], ()),
         ("We must stop them.", "appeal", 0.7, [("We must", "must")], ()),
         ("Who benefits?", "question", 0.5, [("?", "question")], ()),
         ("The agency said costs rose.", "attributed", -0.4, [("said", "speech_verb")], ()),

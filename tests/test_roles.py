@@ -16,6 +16,7 @@ from veracity.signals.roles import (
     OPINION,
     QUESTION,
     QUOTE,
+    UNNAMED_SOURCE,
     assign_roles,
     classify_role,
 )
@@ -30,7 +31,7 @@ CASES = [
     ("Officials say the dam is safe.", ATTRIBUTED),
     ('"We will not back down," the union leader said.', QUOTE),
     ("The river rose two metres overnight.", CLAIM),
-    ("It was reported that the minister resigned.", CLAIM),
+    ("It was reported that the minister resigned.", UNNAMED_SOURCE),
     ("This plan is an obvious and epic failure.", OPINION),
     ("It seems the council was right all along.", OPINION),
     ("We have always believed that the senator lies.", OPINION),
@@ -136,6 +137,96 @@ def test_roles_video_player_label_glued_to_a_headline_is_boilerplate(line: str) 
 def test_roles_real_sentences_are_not_page_furniture(sentence: str) -> None:
     assert classify_role(sentence).role != BOILERPLATE
     assert classify_role(canonical(sentence)).role != BOILERPLATE
+
+
+#: Unnamed or vague sources (issue 18), in cased prose; the research form must agree.
+UNNAMED = [
+    "It has been widely reported that the deal is off.",
+    "It was reported that the minister resigned.",
+    "It's been reported that the minister resigned.",
+    "It is widely reported that the deal is off.",
+    "It is believed the fire started in the kitchen.",
+    "Sources say the minister will resign.",
+    "Sources said the minister will resign.",
+    "Two sources told Reuters the minister will resign.",
+    "Insiders say the board is split.",
+    "Reports suggest the board is split.",
+    "According to reports, the talks failed.",
+    "According to unnamed officials, the talks failed.",
+    "According to two people familiar with the matter, the talks failed.",
+    "People familiar with the matter said the talks failed.",
+    "The talks failed, said a person familiar with the matter.",
+    "A nurse who asked not to be named said the ward was full.",
+    "A nurse, who asked not to be named, told the BBC the ward was full.",
+    "An official who spoke on condition of anonymity said the talks failed.",
+    "The talks failed, an official said on condition of anonymity.",
+    "An anonymous official said the talks failed.",
+    "An unnamed nurse said the ward was full.",
+    "Some people say the board is split.",
+    "Many experts believe the board is split.",
+    "People are saying the board is split.",
+]
+
+
+@pytest.mark.parametrize("sentence", UNNAMED)
+def test_roles_unnamed_sources_in_prose_and_research_form(sentence: str) -> None:
+    assert classify_role(sentence).role == UNNAMED_SOURCE
+    assert classify_role(canonical(sentence)).role == UNNAMED_SOURCE
+    tokenised = re.sub(r"(\w)([.,])", r"\1 \2", sentence.lower()).replace("'", " ")
+    assert classify_role(tokenised).role == UNNAMED_SOURCE
+
+
+def test_roles_vague_cue_covers_the_speech_verb() -> None:
+    sentence = "It has been widely reported that the deal is off."
+    result = classify_role(sentence)
+    assert "It has been widely reported" in [sentence[a:b] for a, b, _ in result.cues]
+    assert all(kind == "vague_source" for _, _, kind in result.cues)
+
+
+def test_roles_quote_of_an_unnamed_speaker_is_not_a_quote() -> None:
+    sentence = '"No true Republican would vote for this," a source close to the campaign said.'
+    result = classify_role(sentence)
+    assert result.role == UNNAMED_SOURCE and result.quoted
+    assert [k for _, _, k in result.cues] == ["quotation", "vague_source"]
+    assert classify_role(canonical(sentence)).role == UNNAMED_SOURCE
+    inverted = '"No true Republican would vote for this," said a source close to the campaign.'
+    assert classify_role(inverted).role == UNNAMED_SOURCE
+    assert classify_role(canonical(inverted)).role == UNNAMED_SOURCE
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("The minister said on Tuesday that taxes would rise.", True),
+        ("According to Reuters, the talks failed.", True),
+        ("Officials say the dam is safe.", True),
+        ("The mayor said the board is split, though sources close to the council disagree.", True),
+        ("The ministry said in a statement that it was widely reported abroad.", True),
+        ("An unidentified man was hurt in the blast.", False),
+        ("The reports were filed on Monday.", False),
+        ("He asked the court not to delay the case.", False),
+    ],
+)
+def test_roles_named_source_stays_attributed_and_no_source_is_not_unnamed(
+    sentence: str, named: bool
+) -> None:
+    """A named source keeps ``attributed`` even beside an unnamed one; words that only look like
+    an unnamed source ("an unidentified man was hurt") are not one."""
+    for form in (sentence, canonical(sentence)):
+        role = classify_role(form).role
+        assert role == ATTRIBUTED if named else role != UNNAMED_SOURCE
+
+
+def test_roles_unnamed_source_starts_no_quote_continuation() -> None:
+    sentences = [
+        "a source close to the minister said : this is a serious moment .",
+        "we are not going to accept that .",
+        "nobody will accept this , sources told reporters .",
+    ]
+    roles = [r.role for r in assign_roles(sentences)]
+    assert roles == [UNNAMED_SOURCE, CLAIM, UNNAMED_SOURCE]
+    named = ["the minister said : this is a serious moment .", sentences[1]]
+    assert [r.role for r in assign_roles(named)] == [ATTRIBUTED, QUOTE]
 
 
 def test_roles_quote_continuation_in_research_form() -> None:

@@ -230,9 +230,9 @@ def _seed_markdown(seed: dict[str, Any]) -> list[str]:
     above, n = seed["unattributed_above_every_attributed"], seed["unattributed"]
     lines = [
         "",
-        f"Seed article (`{SEED_FILE.as_posix()}`; its story is in the shared ISOT sample, so the "
-        "bundled model was trained on it and this row flatters it until a model is trained "
-        "without the seed): verdict "
+        f"Seed article (`{SEED_FILE.as_posix()}`; its story is in the shared ISOT sample, but "
+        "de-duplication holds it and its near-copies out of every corpus, so the bundled model "
+        "never saw it): verdict "
         f"**{seed['verdict']}**, P(unreliable) {seed['probability']:.3f} (target: not reliable; "
         f"met: {_met(seed['verdict'] != 'reliable')}). It has no gold commentary lines, so its "
         "unattributed sentences (neither attributed nor quoted: the commentary and some copied "

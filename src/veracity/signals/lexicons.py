@@ -37,10 +37,11 @@ SPEECH_VERBS = [
 ]
 # fmt: on
 
-#: Nouns that make "<noun> say" an attribution ("officials say", "experts say").
+#: Nouns that make "<noun> say" an attribution ("officials say", "experts say"; "sources say"
+#: is an unnamed source).
 # fmt: off
 SAYERS = [
-    "officials", "experts", "sources", "analysts", "critics", "police", "authorities", "scientists",
+    "officials", "experts", "analysts", "critics", "police", "authorities", "scientists",
     "researchers", "witnesses", "residents", "investigators", "prosecutors", "lawmakers", "doctors",
     "economists", "diplomats", "aides", "organisers", "organizers", "studies", "polls",
 ]
@@ -145,8 +146,44 @@ def _rule(
     return Rule(family, kind, words, re.compile(pattern) if pattern else None, anchored)
 
 
+def _vague(triggers: str, pattern: str) -> Rule:
+    """A cue of an unnamed or vague source, searched around its trigger words."""
+    return _rule(VAGUE, "vague_source", triggers, pattern, anchored=False)
+
+
 def _words(words: list[str]) -> str:
     return r"(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b"
+
+
+#: The object of "told" in an attribution ("told reporters", "told the bbc").
+TOLD = r"told\s+(?:reporters|journalists|the\s+\w+|an?\s+\w+|\w+)\b"
+#: A speech verb after an unnamed source, which the vague cue covers so that it names no one.
+VAGUE_VERB = (
+    rf"(?:{TOLD}|say|says|said|added|wrote|claim|claims|claimed|allege|alleged|suggest|suggests|"
+    r"suggested|indicate|indicates|indicated|believe|believes|warned|insisted|confirmed)\b"
+)
+#: Unnamed sources whenever they are unnamed ("an anonymous official"), and people who are
+#: sources only when a speech verb follows ("an unnamed nurse said", not "an unidentified man").
+UNNAMED_SOURCES = r"(?:sources?|officials?|insiders?|aides?|diplomats?|spokes(?:man|woman|person))"
+UNNAMED_PEOPLE = (
+    r"(?:people|persons?|someone|employees?|staff(?:ers?)?|nurses?|doctors?|officers?|members?|"
+    r"workers?|residents?|witness(?:es)?|man|woman)"
+)
+#: Adjectives that leave a source unnamed ("according to unnamed officials", "media reports").
+UNNAMED_ADJECTIVES = (
+    "unnamed|anonymous|unidentified|some|many|several|multiple|various|unconfirmed|media|news|"
+    "press|local|two|three|four"
+)
+
+
+def _speaker(core: str, gap: int = 5, speaks: bool = False) -> str:
+    """``core``, a marker of an unnamed speaker, with the speech verb that goes with it: one up
+    to four words before it ('," said a source close to'), or one up to ``gap`` words after it
+    ("people familiar with the matter said"); ``speaks``: only with a verb after it ("an unnamed
+    nurse said", not "an unidentified man was hurt")."""
+    before = r"(?:\b(?:said|says|added|wrote)\s+(?:[\w',]+\s+){0,4}?)?"
+    after = rf"(?:\s*,)?(?:\s+[\w']+){{0,{gap}}}?\s+{VAGUE_VERB}"
+    return before + core + (after if speaks else f"(?:{after})?")
 
 
 # Every pattern below sees lower-cased text.
@@ -165,8 +202,7 @@ RULES: tuple[Rule, ...] = (
         ATTRIBUTION,
         "told",
         "told",
-        r"told\s+(?:reporters|journalists|the\s+\w+|an?\s+\w+"
-        r"|\w+)\b",
+        TOLD,
     ),
     _rule(
         ATTRIBUTION,
@@ -190,21 +226,71 @@ RULES: tuple[Rule, ...] = (
         r"|\bsaid\s+and\s+done\b",
         anchored=False,
     ),
-    _rule(
-        VAGUE,
-        "vague_source",
+    _vague(
         "reported said claimed rumored rumoured believed alleged",
-        r"\bit\s+(?:was|is|has\s+been)\s+(?:reported|said|claimed|rumou?red|believed|"
-        r"alleged)\b",
-        anchored=False,
+        r"\bit(?:\s+(?:was|is|has\s+been|had\s+been|will\s+be)|(?:'|\u2019|\s)s(?:\s+been)?)\s+"
+        r"(?:(?:widely|long|previously|also|now|often|commonly|generally|further)\s+)?"
+        r"(?:reported|said|claimed|rumou?red|believed|alleged)\b",
     ),
-    _rule(
-        VAGUE,
-        "vague_source",
-        "say said claim believe think feel saying",
-        r"\b(?:some|many|most)\s+(?:people\s+)?(?:say|said|claim|believe|think|feel)\b"
-        r"|\bpeople\s+are\s+saying\b|\bsources\s+say\b",
-        anchored=False,
+    _vague("widely", r"widely\s+(?:reported|rumou?red|said)\b"),
+    _vague(
+        "say says said claim claimed believe think feel argue saying",
+        r"\b(?:some|many|most)\s+(?:(?:people|observers|commentators|critics|experts|analysts|"
+        r"officials)\s+)?(?:say|says|said|claim|claimed|believe|think|feel|argue)\b"
+        r"|\bpeople\s+are\s+saying\b",
+    ),
+    _vague(
+        "sources insiders reports rumors rumours",
+        rf"\b(?:sources|insiders|reports|rumou?rs)\s+(?:have\s+|had\s+)?{VAGUE_VERB}",
+    ),
+    _vague(
+        "according",
+        rf"according\s+to\s+(?:(?:{UNNAMED_ADJECTIVES})\s+){{1,2}}"
+        r"(?:sources|officials|reports|insiders|people|rumou?rs|accounts)\b"
+        r"|according\s+to\s+(?:sources|reports|insiders|rumou?rs)\b",
+    ),
+    _vague(
+        "familiar",
+        _speaker(
+            r"(?:according\s+to\s+)?(?:[\w-]+\s+)?(?:people|persons?|sources?|someone|officials|"
+            r"insiders)\s+(?:[\w-]+\s+)?familiar\s+with\b"
+        ),
+    ),
+    _vague(
+        "close",
+        _speaker(
+            r"\b(?:sources?|someone|persons?|people|insiders?|aides?|allies|friends?)\s+"
+            r"close\s+to\s+[\w']+"
+        ),
+    ),
+    _vague(
+        "asked requested wished preferred declined",
+        _speaker(
+            r"\b(?:who\s+|which\s+|and\s+)?(?:(?:asked|requested|wished|preferred)\s+"
+            r"(?:\w+\s+){0,2}?not|declined)\s+to\s+be\s+(?:named|identified)\b",
+            gap=0,
+        ),
+    ),
+    _vague(
+        "condition anonymity",
+        _speaker(
+            rf"\b(?:(?:said|says|{TOLD})\s+)?"
+            r"(?:(?:on|under)\s+(?:the\s+)?condition\s+of|requested|granted|given)\s+anonymity\b",
+            gap=0,
+        ),
+    ),
+    _vague(
+        "unnamed anonymous unidentified",
+        _speaker(
+            rf"\b(?:unnamed|anonymous|unidentified)\s+(?:[\w-]+\s+){{0,2}}?{UNNAMED_SOURCES}\b"
+        ),
+    ),
+    _vague(
+        "unnamed anonymous unidentified",
+        _speaker(
+            rf"\b(?:unnamed|anonymous|unidentified)\s+(?:[\w-]+\s+){{0,2}}?{UNNAMED_PEOPLE}\b",
+            speaks=True,
+        ),
     ),
     _rule(
         OPINION,

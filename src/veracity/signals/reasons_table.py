@@ -37,8 +37,10 @@ from .reasoning import (
     spot,
 )
 
-#: Roles in the author's own voice: no source named, no one quoted.
-UNSOURCED = frozenset((roles.CLAIM, roles.OPINION, roles.APPEAL, roles.QUESTION))
+#: Roles without a named source: the author's own voice, or sources left unnamed.
+UNSOURCED = frozenset(
+    (roles.UNNAMED_SOURCE, roles.CLAIM, roles.OPINION, roles.APPEAL, roles.QUESTION)
+)
 SOURCED = frozenset((roles.ATTRIBUTED, roles.QUOTE))
 #: Role cues that name or mark a source (not the quotation marks or a whole continued quote).
 SOURCE_CUES = frozenset(
@@ -78,6 +80,7 @@ LEAD_CHARS = 60
 ROLE_PHRASES = {
     roles.ATTRIBUTED: "attributed reporting",
     roles.QUOTE: "a direct quote",
+    roles.UNNAMED_SOURCE: "a claim from unnamed sources",
     roles.CLAIM: "an unattributed claim",
     roles.OPINION: "opinion",
     roles.APPEAL: "a call to action",
@@ -99,7 +102,7 @@ def _share_of_sentences(view: ReasonView, picked: list[SentenceLike]) -> dict[st
 
 
 def _unsourced(view: ReasonView) -> list[Finding]:
-    picked = view.having((roles.CLAIM, roles.OPINION))
+    picked = view.having((roles.UNNAMED_SOURCE, roles.CLAIM, roles.OPINION))
     if not picked:
         return []
     return [Finding(_share_of_sentences(view, picked), picked, openings(picked, UNRELIABLE))]
@@ -194,10 +197,8 @@ def _by_role(role: str, cue_labels: Collection[str]) -> Callable[[ReasonView], l
 
 
 def _unnamed_sources(view: ReasonView) -> list[Finding]:
-    """Claims and opinion that credit only unnamed sources ("sources say", "it was reported")."""
-    cited = [
-        s for s in view.having(UNSOURCED) if any(c.label == "vague_source" for c in s.role_cues)
-    ]
+    """Sentences that credit only unnamed sources ("sources say", "it was reported")."""
+    cited = view.by_role.get(roles.UNNAMED_SOURCE, [])
     if not cited:
         return []
     values = {**counted(len(cited)), "cite": "cites" if len(cited) == 1 else "cite"}
@@ -271,7 +272,7 @@ REASON_KINDS: tuple[ReasonKind, ...] = (
         "unsourced",
         "{count} of {total} sentences {are} {an}unattributed claim{s} or opinion",
         UNRELIABLE,
-        "role: claim, opinion",
+        "role: unnamed_source, claim, opinion",
         _unsourced,
     ),
     ReasonKind(
@@ -299,14 +300,14 @@ REASON_KINDS: tuple[ReasonKind, ...] = (
         "unnamed_sources",
         "{n} sentence{s} {cite} only unnamed sources",
         UNRELIABLE,
-        "role cues: vague_source (claim, opinion, appeal, question sentences)",
+        "role: unnamed_source; its vague_source cues",
         _unnamed_sources,
     ),
     ReasonKind(
         "exclamations",
         "{n} exclamation mark{s} in the author's own voice",
         UNRELIABLE,
-        "'!' in claim, opinion, appeal and question sentences",
+        "'!' in unnamed_source, claim, opinion, appeal and question sentences",
         _exclamations,
     ),
     ReasonKind(
@@ -327,7 +328,8 @@ REASON_KINDS: tuple[ReasonKind, ...] = (
         "copied_wire",
         "copies {source} reporting but adds {n} unsourced sentence{s}",
         UNRELIABLE,
-        "provenance: supported, added (with an archive); role: claim, opinion, appeal, question",
+        "provenance: supported, added (with an archive); role: unnamed_source, claim, opinion, "
+        "appeal, question",
         _copied_wire,
     ),
     ReasonKind(

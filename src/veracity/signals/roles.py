@@ -14,6 +14,10 @@ relative to the sentence) that triggered it:
   quote opened by "X said :" or closed by ", X told reporters" next door;
 * ``attributed``: a named source ("X said", "according to", "told reporters",
   "in a statement", "quoted ... as saying", "Reuters reported");
+* ``unnamed_source``: no named source, but an unnamed or vague one ("it was
+  reported", "sources said", "people familiar with the matter", "a nurse who
+  asked not to be named"), quoted or not: a speech verb inside such a cue
+  names no one;
 * ``question``: ends with a question mark;
 * ``appeal``: call to action, prayer, exhortation, imperative;
 * ``opinion``: first-person views, evaluative words, speculative hedges;
@@ -33,12 +37,13 @@ from . import lexicons as lx
 
 ATTRIBUTED = "attributed"
 QUOTE = "quote"
+UNNAMED_SOURCE = "unnamed_source"
 CLAIM = "claim"
 OPINION = "opinion"
 APPEAL = "appeal"
 QUESTION = "question"
 BOILERPLATE = "boilerplate"
-ROLES = (ATTRIBUTED, QUOTE, CLAIM, OPINION, APPEAL, QUESTION, BOILERPLATE)
+ROLES = (ATTRIBUTED, QUOTE, UNNAMED_SOURCE, CLAIM, OPINION, APPEAL, QUESTION, BOILERPLATE)
 
 #: Boilerplate cues decide the role only in short sentences or at the start.
 _BOILERPLATE_MAX_WORDS = 12
@@ -140,12 +145,16 @@ def classify_role(text: str) -> RoleResult:
         return RoleResult(BOILERPLATE, (first,), hedges)
     vague = cues.get(lx.VAGUE, [])
     attribution = _outside(cues.get(lx.ATTRIBUTION, []), vague + cues.get(lx.IDIOM, []))
+    marks = []
+    if quoted and (attribution or vague):
+        marks = [(m.start(), m.end(), "quotation") for m in lx.QUOTED_SPAN.finditer(text)]
     if attribution:
         attribution.sort()
         if quoted:
-            marks = [(m.start(), m.end(), "quotation") for m in lx.QUOTED_SPAN.finditer(text)]
             return RoleResult(QUOTE, tuple(marks + attribution), hedges, quoted)
         return RoleResult(ATTRIBUTED, tuple(attribution), hedges, quoted)
+    if vague:
+        return RoleResult(UNNAMED_SOURCE, tuple(marks + sorted(vague)), hedges, quoted)
     question = lx.QUESTION_END.search(low) if "?" in low else None
     if question:
         return RoleResult(
@@ -160,8 +169,8 @@ def classify_role(text: str) -> RoleResult:
         return RoleResult(APPEAL, tuple(appeal), hedges, quoted)
     opinion = sorted(cues.get(lx.OPINION, []))
     if opinion:
-        return RoleResult(OPINION, tuple(opinion + vague), hedges, quoted)
-    return RoleResult(CLAIM, tuple(vague), hedges, quoted)
+        return RoleResult(OPINION, tuple(opinion), hedges, quoted)
+    return RoleResult(CLAIM, (), hedges, quoted)
 
 
 def _continues_quote(
@@ -200,7 +209,9 @@ def assign_roles(texts: Sequence[str]) -> list[RoleResult]:
 
     A first-person sentence right after "X said :" (or after such a
     continuation), or right before a sentence that ends ", X told reporters",
-    is the speaker's voice, not the author's: it becomes ``quote``.
+    is the speaker's voice, not the author's: it becomes ``quote``.  Only a
+    named source (``attributed``, ``quote``) starts or carries a continuation;
+    an ``unnamed_source`` sentence does neither.
     """
     results = [classify_role(t) for t in texts]
     n = len(texts)

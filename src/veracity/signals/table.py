@@ -93,8 +93,8 @@ SENTENCE_SIGNALS: tuple[SentenceSignal, ...] = (
     SentenceSignal(
         "role",
         "role",
-        "what the sentence does: attributed reporting, quote, claim, opinion, appeal, question "
-        "or boilerplate",
+        "what the sentence does: attributed reporting, quote, unnamed source, claim, opinion, "
+        "appeal, question or boilerplate",
         "roles",
         CATEGORY,
         ("attributed_share", "quote_share", "opinion_share", "appeal_share"),

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 ROLE_LABELS = {
     "attributed": "attributed reporting",
     "quote": "direct quote",
+    "unnamed_source": "unnamed source",
     "claim": "unattributed claim",
     "opinion": "opinion / editorialising",
     "appeal": "appeal / call to action",

@@ -24,6 +24,7 @@ from ..wording import counted
 ROLE_STYLE: dict[str, dict[str, object]] = {
     "attributed": {"fg": "green"},
     "quote": {"fg": "cyan"},
+    "unnamed_source": {"fg": "yellow", "underline": True},
     "claim": {},
     "opinion": {"fg": "yellow"},
     "appeal": {"fg": "magenta"},
