@@ -16,16 +16,8 @@ from hypothesis import strategies as st
 
 from veracity.analyze import Analyzer
 from veracity.explain.reasons import MAX_REASONS, MIN_REASONS, find_reasons
-from veracity.report import (
-    Match,
-    Provenance,
-    Reason,
-    Report,
-    SentenceReport,
-    Span,
-    TechniqueSpan,
-    json_schema,
-)
+from veracity.report import Report, SentenceReport, json_schema
+from veracity.report_records import Match, Provenance, Reason, Span, TechniqueSpan
 from veracity.signals.reasoning import RELIABLE, Finding, ReasonKind, ReasonView, counted
 from veracity.signals.reasons_table import REASON_KINDS
 from veracity.text.inputs import document_from_text

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veracity.errors import NotFoundError
-from veracity.report import ModelInfo, Report
+from veracity.report import Report
+from veracity.report_records import ModelInfo
 from veracity.service.history import History, HistoryError
 from veracity.text.inputs import content_hash
 

@@ -178,7 +178,7 @@ def _dismiss(dialog: Any, seen: list[str]) -> None:
 
 
 def test_views_html_tooltip_speaks_plainly_and_lists_each_technique_once() -> None:
-    from veracity.report import TechniqueSpan
+    from veracity.report_records import TechniqueSpan
     from veracity.views.terminal import push_words
 
     assert push_words(0.49) == "pushes towards unreliable, strongly"
@@ -205,7 +205,7 @@ def test_views_html_tooltip_speaks_plainly_and_lists_each_technique_once() -> No
 
 
 def test_views_html_and_terminal_show_strong_and_weak_techniques_apart() -> None:
-    from veracity.report import TechniqueSpan
+    from veracity.report_records import TechniqueSpan
 
     text = EXAMPLE.read_text(encoding="utf-8")
     report = Analyzer.load().analyze(text)

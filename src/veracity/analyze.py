@@ -23,16 +23,8 @@ from .explain.reasons import find_reasons
 from .explain.words import article_words
 from .models.detector import Detector
 from .models.folder import LoadedModel, load_model, verdict_band
-from .report import (
-    ModelInfo,
-    Provenance,
-    Report,
-    SentenceDebug,
-    SentenceReport,
-    Signal,
-    Word,
-    report_model,
-)
+from .report import Report, SentenceReport, report_model
+from .report_records import ModelInfo, Provenance, SentenceDebug, Signal, Word
 from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
 from .signals.table import ARTICLE_SIGNALS, ArticleSignal
 from .stopping import Stop, go_on

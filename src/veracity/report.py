@@ -13,13 +13,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import Field, create_model, model_validator
 
+from .report_records import (
+    SPAN_TYPES,
+    ModelInfo,
+    Offset,
+    Probability,
+    Provenance,
+    Reason,
+    Record,
+    SentenceDebug,
+    Signal,
+    Span,
+    Word,
+)
 from .signals import table as tables
 from .signals.table import CATEGORY, PROBABILITY, SPANS, SentenceSignal
 
@@ -44,152 +56,8 @@ SCHEMA_FILE = "report_schema.json"
 
 _set = object.__setattr__
 
-Offset = Annotated[int, Field(ge=0)]
-Probability = Annotated[float, Field(ge=0, le=1)]
 
-
-_CONFIG = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
-
-
-class _Record(BaseModel):
-    """A part of the report: no extra fields; in its JSON schema every field is required,
-    because the report's JSON carries every field."""
-
-    model_config = _CONFIG
-
-
-# The leaf records are slotted dataclasses: pydantic validates them wherever a report is
-# parsed (``Report.from_dict``, ``model_validate``) and describes them in the schema, while the
-# analysis, which makes them by the thousand, builds them unvalidated (as ``model_construct``
-# would) and without the garbage a model instance brings.
-
-
-@dataclass(slots=True)
-class Span:
-    """A labelled character span, offsets into the article text."""
-
-    __pydantic_config__ = _CONFIG
-
-    start: Offset
-    end: Offset
-    label: str
-    score: float = 1.0
-
-
-@dataclass(slots=True)
-class TechniqueSpan(Span):
-    """A propaganda-technique span: ``label`` is the technique, ``score`` the tagger's."""
-
-    #: Reports made before the calibrated levels have none: they read as weak.
-    strength: Annotated[
-        Literal["strong", "weak"],
-        Field(description="'strong' at or above the technique's higher calibrated level"),
-    ] = "weak"
-
-
-#: The record of each span signal whose spans are not plain :class:`Span`.
-_SPAN_TYPES: dict[str, type[Span]] = {"techniques": TechniqueSpan}
-
-
-@dataclass(slots=True)
-class Term:
-    """An n-gram and its signed push on the verdict (log-odds)."""
-
-    __pydantic_config__ = _CONFIG
-
-    term: Annotated[
-        str,
-        Field(
-            description="an n-gram; 'm:' marks a topic-masked pattern (content words as _), "
-            "'s:' an n-gram in a source's words (attributed or quoted sentence)"
-        ),
-    ]
-    weight: float
-
-
-@dataclass(slots=True)
-class Word:
-    """Words of the input that carry part of a sentence's push (offsets into the input)."""
-
-    __pydantic_config__ = _CONFIG
-
-    start: Offset
-    end: Offset
-    text: Annotated[str, Field(description="the input text from start to end")]
-    weight: Annotated[
-        float, Field(description="their push on the verdict in log-odds; > 0 towards unreliable")
-    ]
-
-
-@dataclass(slots=True)
-class SentenceDebug:
-    """The detector's own features behind a sentence's push (only when asked for)."""
-
-    __pydantic_config__ = _CONFIG
-
-    terms: list[Term] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Match:
-    """An archived passage a sentence reproduces."""
-
-    __pydantic_config__ = _CONFIG
-
-    doc_id: str
-    source: str
-    date: str
-    title: str
-    passage: str
-    similarity: Probability
-
-
-@dataclass(slots=True)
-class Provenance:
-    """Whether the archive holds the sentence (``supported``) or not (``added``)."""
-
-    __pydantic_config__ = _CONFIG
-
-    status: Literal["supported", "added"]
-    matches: list[Match] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Evidence:
-    """A span of the input a reason rests on, in the article's own words."""
-
-    __pydantic_config__ = _CONFIG
-
-    start: Offset
-    end: Offset
-    text: Annotated[str, Field(description="the input text from start to end")]
-
-
-@dataclass(slots=True)
-class Reason:
-    """One of the main reasons for the verdict, in plain words."""
-
-    __pydantic_config__ = _CONFIG
-
-    kind: Annotated[
-        str, Field(description="the reason kind, declared in veracity.signals.reasons_table")
-    ]
-    text: Annotated[str, Field(description="the reason in plain words")]
-    direction: Literal["unreliable", "reliable"]
-    share: Annotated[
-        Probability,
-        Field(
-            description="|push of the sentences it rests on| / the article's total |push|; "
-            "reasons may share sentences, so their shares need not add up to 1"
-        ),
-    ]
-    sentences: Annotated[
-        list[Offset], Field(min_length=1, description="indices of the sentences it rests on")
-    ]
-    evidence: list[Evidence]
-
-
-class _SentenceHead(_Record):
+class _SentenceHead(Record):
     """Where a sentence is; the first fields of every sentence."""
 
     #: The sentence signals whose fields follow these (see :func:`sentence_model`).
@@ -246,7 +114,7 @@ class SentenceBase(_SentenceHead):
 
 
 def _span_reader(s: SentenceSignal) -> Callable[[Any], Any]:
-    make = _SPAN_TYPES.get(s.name, Span)
+    make = SPAN_TYPES.get(s.name, Span)
     return lambda spans: [make(*span) for span in spans]
 
 
@@ -254,7 +122,7 @@ def _span_reader(s: SentenceSignal) -> Callable[[Any], Any]:
 _KINDS: dict[str, tuple[Callable[[SentenceSignal], Any], Callable[[SentenceSignal], Any]]] = {
     PROBABILITY: (lambda s: Probability, lambda s: lambda value: round(value, 4)),
     CATEGORY: (lambda s: Literal[s.values], lambda s: lambda value: value),
-    SPANS: (lambda s: list[_SPAN_TYPES.get(s.name, Span)], _span_reader),  # type: ignore[misc]
+    SPANS: (lambda s: list[SPAN_TYPES.get(s.name, Span)], _span_reader),  # type: ignore[misc]
 }
 
 
@@ -287,32 +155,7 @@ else:
     SentenceReport = sentence_model(tables.SENTENCE_SIGNALS)
 
 
-@dataclass(slots=True)
-class Signal:
-    """An article-level signal, shown against the reliable articles' range."""
-
-    __pydantic_config__ = _CONFIG
-
-    name: Annotated[str, Field(description="identifier, declared in veracity.signals.table")]
-    value: float
-    description: str
-    #: How people read it ("Sourced sentences"); reports from before 1.1 have none.
-    label: Annotated[str, Field(description="the signal's name in plain words")] = ""
-    reliable_p10: float | None = None
-    reliable_p50: float | None = None
-    reliable_p90: float | None = None
-
-
-class ModelInfo(_Record):
-    """The model that made the report."""
-
-    name: str
-    version: str
-    detector: str = Field(description="registered detector name, e.g. veracity.LinearNgram.v1")
-    sha256: str
-
-
-class Report(_Record):
+class Report(Record):
     """One analysed article: calibrated P(unreliable), verdict with an uncertain band, and a
     sentence map."""
 

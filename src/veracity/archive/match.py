@@ -31,7 +31,7 @@ from typing import Any, Literal
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
-from ..report import Match
+from ..report_records import Match
 from ..text.normalize import tokens
 from .database import NON_WORDS, as_list, term_frequencies
 from .minhash import from_blobs, jaccard, signatures

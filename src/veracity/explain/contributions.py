@@ -14,7 +14,7 @@ from typing import Any
 from ..doc import Doc
 from ..models.credit import SentenceGrams
 from ..models.detector import Detector
-from ..report import Term
+from ..report_records import Term
 
 
 @dataclass

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..report import Evidence, Reason, SentenceBase
+from ..report import SentenceBase
+from ..report_records import Evidence, Reason
 from ..signals.reasoning import (
     RELIABLE,
     UNRELIABLE,

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..doc import Doc
 from ..models.features import ARTIFACT_TOKENS
-from ..report import Word
+from ..report_records import Word
 from ..signals.tokens import doc_token_offsets, token_offsets
 from ..text.sentences import Sentence
 from .contributions import Contribution

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ..report import Report, SentenceReport, TechniqueSpan
+from ..report import Report, SentenceReport
+from ..report_records import TechniqueSpan
 from .terminal import (
     LISTED_SENTENCES,
     TECHNIQUE_NOTE,

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 import click
 
-from ..report import Reason, Report, SentenceReport, TechniqueSpan
+from ..report import Report, SentenceReport
+from ..report_records import Reason, TechniqueSpan
 from ..signals.reasoning import OPENING_WORDS
 from ..signals.technique_thresholds import STRONG, WEAK
 from ..wording import counted
