@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from browser_support import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM, reasons_come_first
 from veracity.analyze import Analyzer
 from veracity.cli.main import cli
+from veracity.report import Report
+from veracity.report_records import TechniqueSpan
 from veracity.text.inputs import Document, document_from_text
 from veracity.views.html import render_html
 from veracity.views.terminal import render_terminal
@@ -177,21 +179,30 @@ def _dismiss(dialog: Any, seen: list[str]) -> None:
     dialog.dismiss()
 
 
+def _first_sentence_marked(
+    strong: tuple[str, float], weak: tuple[str, float]
+) -> tuple[str, Report]:
+    """The example's report with its first sentence's first word marked ``strong`` and its next
+    four characters ``weak``."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    report = Analyzer.load().analyze(text)
+    first = report.sentences[0]
+    first.techniques = [
+        TechniqueSpan(first.start, first.start + 3, strong[0], strong[1], "strong"),
+        TechniqueSpan(first.start + 4, first.start + 8, weak[0], weak[1], "weak"),
+    ]
+    return text, report
+
+
 def test_views_html_tooltip_speaks_plainly_and_lists_each_technique_once() -> None:
-    from veracity.report_records import TechniqueSpan
     from veracity.views.terminal import push_words
 
     assert push_words(0.49) == "pushes towards unreliable, strongly"
     assert push_words(-0.2) == "pushes towards reliable, moderately"
     assert push_words(0.1) == "pushes towards unreliable, slightly"
     assert push_words(0.01) == "barely moves the verdict"
-    text = EXAMPLE.read_text(encoding="utf-8")
-    report = Analyzer.load().analyze(text)
+    text, report = _first_sentence_marked(("Loaded_Language", 0.6), ("Loaded_Language", 0.4))
     first = report.sentences[0]
-    first.techniques = [
-        TechniqueSpan(first.start, first.start + 3, "Loaded_Language", 0.6, "strong"),
-        TechniqueSpan(first.start + 4, first.start + 8, "Loaded_Language", 0.4, "weak"),
-    ]
     page = render_html(report, text)
     tip = page[page.index('id="tip-0"') :]
     tip = tip[: tip.index("</details>")]
@@ -205,15 +216,8 @@ def test_views_html_tooltip_speaks_plainly_and_lists_each_technique_once() -> No
 
 
 def test_views_html_and_terminal_show_strong_and_weak_techniques_apart() -> None:
-    from veracity.report_records import TechniqueSpan
-
-    text = EXAMPLE.read_text(encoding="utf-8")
-    report = Analyzer.load().analyze(text)
+    text, report = _first_sentence_marked(("Name_Calling,Labeling", 0.7), ("Doubt", 0.4))
     first = report.sentences[0]
-    first.techniques = [
-        TechniqueSpan(first.start, first.start + 3, "Name_Calling,Labeling", 0.7, "strong"),
-        TechniqueSpan(first.start + 4, first.start + 8, "Doubt", 0.4, "weak"),
-    ]
     page = render_html(report, text)
     legend = page[page.index('<p class="legend">') :]
     legend = legend[: legend.index("</p>")]

@@ -18,6 +18,14 @@ MAX_TITLE_CHARS = 1_000
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_MODEL_DIR = PACKAGE_DIR / "models" / "default"
+#: The folder of the shared data whose texts no model may train on: the seed article, kept for
+#: evaluation (issue 18).
+HELD_OUT_DIR = "seed"
+
+
+def held_out_files(root: Path) -> list[Path]:
+    """The texts of ``root/seed/`` (``*.txt``), in name order."""
+    return sorted((Path(root) / HELD_OUT_DIR).glob("*.txt"))
 
 
 def data_root(required: bool = True) -> Path:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .. import __version__
 from ..atomic import atomic_path, atomic_write_text
+from ..config import HELD_OUT_DIR, held_out_files
 from .corpora import CORPUS_FOLDERS
 from .schema import RECORD_COLUMNS
 
@@ -56,8 +57,9 @@ def cache_key(root: Path, corpora: list[str], options: dict[str, Any]) -> str:
     digest.update(json.dumps(head, sort_keys=True).encode())
     for path in _CODE:
         digest.update(path.name.encode() + path.read_bytes())
-    for path in sorted((Path(root) / "seed").glob("*.txt")):
-        digest.update(f"seed/{path.name}|{path.stat().st_size}|{path.stat().st_mtime_ns}".encode())
+    for path in held_out_files(root):
+        info = path.stat()
+        digest.update(f"{HELD_OUT_DIR}/{path.name}|{info.st_size}|{info.st_mtime_ns}".encode())
     datasets = Path(root) / "datasets"
     for corpus in corpora:
         digest.update(corpus.encode())

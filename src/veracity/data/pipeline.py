@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..config import held_out_files
 from ..errors import DataError, E
 from . import cache as result_cache
 from .corpora import ARTICLE_CORPORA
@@ -159,16 +160,10 @@ def load_articles(
     return frame, stats
 
 
-#: The folder of the data root whose texts no model may train on: the seed article, kept for
-#: evaluation (issue 18).
-HELD_OUT_DIR = "seed"
-
-
 def held_out_texts(root: Path) -> list[str]:
     """The texts of ``root/seed/*.txt``: de-duplication drops them and their near-copies from
     every corpus, so that no model is trained on them."""
-    folder = root / HELD_OUT_DIR
-    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    return [p.read_text(encoding="utf-8") for p in held_out_files(root)]
 
 
 def _build(

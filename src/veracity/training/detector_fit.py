@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..config import PACKAGE_DIR
+from ..config import HELD_OUT_DIR, PACKAGE_DIR, held_out_files
 from ..data.corpora import LODO_CORPORA
 from ..errors import E, InputError
 from ..models.composed import ComposedDetector
@@ -117,12 +117,11 @@ def data_fingerprint(root: Path, corpora: list[str]) -> dict[str, Any]:
 def held_out_record(root: Path) -> dict[str, Any]:
     """What the card says was kept out of training: the held-out folder and the sha256 of each
     of its texts (de-duplication drops them and their near-copies from every corpus)."""
-    from ..data.pipeline import HELD_OUT_DIR
-
-    files = sorted((root / HELD_OUT_DIR).glob("*.txt"))
     return {
         "folder": HELD_OUT_DIR,
-        "sha256": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files},
+        "sha256": {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in held_out_files(root)
+        },
     }
 
 

@@ -46,7 +46,7 @@ def terminal_safe(text: str) -> str:
     return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-#: How to read the n-grams listed under "words" (shared with the HTML report).
+#: What the "words" under each sentence are (shared with the HTML report).
 TERMS_NOTE = (
     "words: the sentence's own words that carry its push, strongest first "
     "(+ towards unreliable, - towards reliable)"
