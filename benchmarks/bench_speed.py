@@ -30,18 +30,16 @@ import os
 import platform
 import pstats
 import random
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from deep_speed import measure_deep  # noqa: E402
+from measure import cold_start, cpu, median_time, peak_memory, rate, timed  # noqa: E402
 from reference import fit_reference, predict_reference  # noqa: E402
 
 from veracity.analyze import Analyzer  # noqa: E402
@@ -67,6 +65,15 @@ def _args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--articles", type=int, default=20_000, help="Articles, verdict-only run.")
     parser.add_argument("--full-articles", type=int, default=2_000, help="Articles, full reports.")
     parser.add_argument("--big-mb", type=int, default=1024, help="Size of the memory test input.")
+    parser.add_argument(
+        "--deep-articles",
+        type=int,
+        default=300,
+        help="Articles, deep full reports (0: no deep rows).",
+    )
+    parser.add_argument(
+        "--deep-memory-articles", type=int, default=2_000, help="Articles, deep memory run."
+    )
     parser.add_argument("--train", type=int, default=6_000, help="Most training texts to fit on.")
     parser.add_argument("--workers", type=int, default=None, help="Cores (default: all).")
     parser.add_argument("--model", type=Path, help="Model folder (default: bundled, else fitted).")
@@ -149,87 +156,6 @@ def _write_big(path: Path, articles: Sequence[str], megabytes: int) -> int:
     return n
 
 
-# -- measures -------------------------------------------------------------------
-def _rate(n: int, seconds: float) -> float:
-    return n / seconds if seconds > 0 else float("inf")
-
-
-def _timed(fn: Callable[[], Any]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def _cpu(fn: Callable[[], Any]) -> float:
-    """CPU seconds of this process while ``fn`` runs (robust to other load on the machine)."""
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
-
-
-def _median_time(fn: Callable[[], Any], repeats: int) -> float:
-    return statistics.median(_timed(fn) for _ in range(repeats))
-
-
-def _veracity_exe() -> str:
-    exe = Path(sys.executable).with_name("veracity")
-    return str(exe) if exe.exists() else "veracity"
-
-
-def _model_args(model: Path | None) -> list[str]:
-    return ["--model", str(model)] if model is not None else []
-
-
-def _cold_start(folder: Path, article: str, model: Path | None) -> float:
-    path = folder / "article.txt"
-    path.write_text(article, encoding="utf-8")
-    cmd = [_veracity_exe(), "check", str(path), *_model_args(model)]
-    subprocess.run(cmd, check=True, capture_output=True)  # warm the file cache
-    return _median_time(lambda: subprocess.run(cmd, check=True, capture_output=True), 5)
-
-
-def _peak_memory(big: Path, out: Path, workers: int, model: Path | None) -> dict[str, float]:
-    import psutil
-
-    options = ["-o", str(out), "--quiet", "--workers", str(workers), *_model_args(model)]
-    cmd = [_veracity_exe(), "score", str(big), *options]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
-    root = psutil.Process(proc.pid)
-    peaks: dict[int, float] = {}
-    cpu: dict[int, float] = {}
-    tree_peak = 0.0
-    while proc.poll() is None:
-        try:
-            members = [root, *root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            break
-        total = 0.0
-        for member in members:
-            try:
-                rss = member.memory_info().rss / 2**20
-                times = member.cpu_times()
-            except psutil.NoSuchProcess:
-                continue
-            cpu[member.pid] = times.user + times.system
-            peaks[member.pid] = max(peaks.get(member.pid, 0.0), rss)
-            total += rss
-        tree_peak = max(tree_peak, total)
-        time.sleep(0.1)
-    seconds = time.perf_counter() - start
-    _, err = proc.communicate()
-    if proc.returncode != 0:
-        raise RuntimeError(f"veracity score failed: {err.decode()}")
-    others = [v for pid, v in peaks.items() if pid != proc.pid]
-    return {
-        "parent": peaks.get(proc.pid, 0.0),
-        "worker": max(others, default=0.0),
-        "tree": tree_peak,
-        "seconds": seconds,
-        "cpu": sum(cpu.values()),
-    }
-
-
 def _profile(analyzer: Analyzer, articles: Sequence[str]) -> str:
     out = io.StringIO()
     for label, call in (
@@ -281,39 +207,46 @@ def run(args: argparse.Namespace) -> Results:
         }
         reference = fit_reference(train_texts, train_labels)
         predict_reference(reference, articles[:200])
-        ref_seconds = _timed(lambda: predict_reference(reference, articles))
-        res.figures["reference"] = _rate(len(articles), ref_seconds)
+        ref_seconds = timed(lambda: predict_reference(reference, articles))
+        res.figures["reference"] = rate(len(articles), ref_seconds)
         sample = articles[: args.full_articles]
-        ref_cpu = _cpu(lambda: predict_reference(reference, sample))
-        res.figures["reference_cpu"] = _rate(len(sample), ref_cpu)
+        ref_cpu = cpu(lambda: predict_reference(reference, sample))
+        res.figures["reference_cpu"] = rate(len(sample), ref_cpu)
 
         analyzer = Analyzer.load(model)
         analyzer.analyze_many(articles[:20])
-        res.figures["verdict_cpu"] = _rate(len(sample), _cpu(lambda: analyzer.verdicts(sample)))
+        res.figures["verdict_cpu"] = rate(len(sample), cpu(lambda: analyzer.verdicts(sample)))
         few = sample[:500]
-        res.figures["full_cpu"] = _rate(len(few), _cpu(lambda: analyzer.analyze_many(few)))
+        res.figures["full_cpu"] = rate(len(few), cpu(lambda: analyzer.analyze_many(few)))
         src = _write_jsonl(tmp / "articles.jsonl", articles)
-        seconds = _timed(lambda: score_file(src, tmp / "v.jsonl", workers=workers, model_dir=model))
-        res.figures["verdict"] = _rate(len(articles), seconds)
+        seconds = timed(lambda: score_file(src, tmp / "v.jsonl", workers=workers, model_dir=model))
+        res.figures["verdict"] = rate(len(articles), seconds)
         full_src = _write_jsonl(tmp / "full.jsonl", sample)
-        seconds = _timed(
+        seconds = timed(
             lambda: score_file(
                 full_src, tmp / "f.jsonl", workers=workers, model_dir=model, fields="full"
             )
         )
-        res.figures["full"] = _rate(len(sample), seconds)
+        res.figures["full"] = rate(len(sample), seconds)
 
-        res.figures["cold_start"] = _cold_start(tmp, articles[0], model)
-        res.figures["load_model"] = _median_time(lambda: load_model(model), 5)
-        res.figures["load_analyzer"] = _median_time(lambda: Analyzer.load(model), 5)
+        res.figures["cold_start"] = cold_start(tmp, articles[0], model)
+        res.figures["load_model"] = median_time(lambda: load_model(model), 5)
+        res.figures["load_analyzer"] = median_time(lambda: Analyzer.load(model), 5)
 
         big = tmp / "big.jsonl"
         rows = _write_big(big, articles[:5000], args.big_mb)
         res.setup["memory input"] = f"{args.big_mb} MB JSONL, {rows} articles"
-        memory = _peak_memory(big, tmp / "big.csv", workers, model)
+        memory = peak_memory(big, tmp / "big.csv", workers, model)
         res.figures.update({f"mem_{k}": v for k, v in memory.items()})
-        res.figures["big_rate"] = _rate(rows, memory["seconds"])
-        res.figures["big_cpu"] = _rate(rows, memory["cpu"])
+        res.figures["big_rate"] = rate(rows, memory["seconds"])
+        res.figures["big_cpu"] = rate(rows, memory["cpu"])
+        if args.deep_articles:
+            res.figures.update(
+                measure_deep(
+                    tmp, articles, workers, model, _write_jsonl, timed, cold_start, peak_memory,
+                    args.deep_articles, args.deep_memory_articles,
+                )
+            )  # fmt: skip
         if args.profile:
             print(_profile(analyzer, articles))
     res.setup["load average at end (1 min)"] = f"{os.getloadavg()[0]:.2f}"
@@ -347,7 +280,8 @@ MEASURES = (
     Measure("verdict", "Verdict-only, `veracity score`, all cores (articles/s)", 0, "reference", 1.0),
     Measure("full", "Full reports, `veracity score --fields full`, all cores (articles/s)", 1,
             "reference", 0.3),
-    Measure("cold_start", "`veracity check FILE` cold start (s, median of 5)", 2, at_most=1.0),
+    Measure("cold_start", "`veracity check FILE --pipeline fast` cold start (s, median of 5)", 2,
+            at_most=1.0),
     Measure("mem_tree", "Peak RSS, big JSONL: whole process tree (MB)", 0, at_most=1024),
     Measure("mem_parent", "Peak RSS, big JSONL: parent (MB)"),
     Measure("mem_worker", "Peak RSS, big JSONL: largest worker or helper (MB)"),
@@ -360,12 +294,21 @@ MEASURES = (
             0, "reference_cpu"),
     Measure("load_model", "`load_model()` (s, median of 5)", 3),
     Measure("load_analyzer", "`Analyzer.load()` incl. sentence models (s, median of 5)", 3),
+    # Targets of issue 19 (the deep pipeline).
+    Measure("deep_full", "Deep full reports, `veracity score --fields full --pipeline deep`, all "
+            "cores (articles/s)", 1, "reference", 0.015),
+    Measure("deep_full", "Deep full reports against the naive reference: the same encoder in torch "
+            "fp32, once per task head (articles/s)", 1, "naive_torch", 3.0),
+    Measure("deep_cold_start", "`veracity check FILE --pipeline deep` cold start (s, median of 5)",
+            2, at_most=1.5),
+    Measure("deep_mem_tree", "Peak RSS, deep `veracity score --fields full` of the memory run's "
+            "articles: whole process tree (MB)", 0, at_most=1024),
 )  # fmt: skip
 
 
 def _row(m: Measure, f: dict[str, float]) -> str:
     value = f[m.key]
-    ref = f[m.versus] if m.versus else None
+    ref = f.get(m.versus) if m.versus else None
     ratio = value / ref if ref else None
     target, met = "", ""
     if m.at_least is not None and ratio is not None:
@@ -375,8 +318,8 @@ def _row(m: Measure, f: dict[str, float]) -> str:
     cells = [
         m.label,
         f"{value:.{m.digits}f}",
-        f"{ref:.0f}" if ref else "",
-        f"{ratio:.2f}x" if ratio is not None else "",
+        (f"{ref:.0f}" if ref >= 100 else f"{ref:.2f}") if ref else "",
+        (f"{ratio:.2f}x" if ratio >= 0.1 else f"{ratio:.4f}x") if ratio is not None else "",
         target,
         met,
     ]
@@ -399,7 +342,7 @@ def table(res: Results) -> str:
         "",
         "| Measure | veracity | reference | ratio | target | met |",
         "|---|---:|---:|---:|---|---|",
-        *[_row(m, res.figures) for m in MEASURES],
+        *[_row(m, res.figures) for m in MEASURES if m.key in res.figures],
     ]
     return "\n".join(lines) + "\n"
 

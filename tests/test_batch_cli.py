@@ -192,3 +192,68 @@ def test_batch_cli_unreadable_resume_state_is_one_line(tmp_path: Path, model_dir
         "out.csv.partial.json is unreadable; run without --resume to start over"
     ]
     assert state.read_text(encoding="utf-8") == "{not json"
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_batch_cli_score_defaults_to_fast_and_deep_on_request(
+    tmp_path: Path, model_dir: Path, workers: str
+) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", corpus(3))
+    base = ["score", str(source), "--text-column", "body", "--id-column", "key"]
+    base += ["--fields", "full", "--model", str(model_dir), "--workers", workers, "--quiet"]
+    for extra, pipeline in (([], "fast"), (["--pipeline", "deep"], "deep")):
+        out = tmp_path / f"{pipeline}.jsonl"
+        result = CliRunner().invoke(cli, [*base, "-o", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert [r["id"] for r in records] == [i for i, _ in corpus(3)]
+        assert all(r["error"] is None for r in records)
+        assert {r["report"]["model"]["pipeline"] for r in records} == {pipeline}
+
+
+def test_batch_cli_unknown_pipeline_is_one_error_line_with_exit_2(tmp_path: Path) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", corpus(2))
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(cli, ["score", str(source), "-o", str(out), "--pipeline", "bogus"])
+    assert result.exit_code == 2 and result.stdout == ""
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        "Error: Invalid value for '--pipeline': 'bogus' is not one of 'fast', 'deep'."
+    ]
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+class _Stop(Exception):
+    """Ends a run after its first chunk, as an interrupt would."""
+
+
+def test_batch_cli_resume_refuses_another_pipeline(tmp_path: Path, model_dir: Path) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", corpus(8))
+    out = tmp_path / "out.csv"
+
+    def stop(rows: int) -> None:
+        raise _Stop
+
+    with pytest.raises(_Stop):
+        score_file(
+            source,
+            out,
+            text_column="body",
+            id_column="key",
+            model_dir=model_dir,
+            workers=1,
+            chunk_size=2,
+            on_chunk=stop,
+        )
+    partial, state = partial_paths(out)
+    kept = partial.read_bytes(), state.read_bytes()
+    args = ["score", str(source), "-o", str(out), "--text-column", "body", "--id-column", "key"]
+    args += ["--model", str(model_dir), "--workers", "1", "--resume", "--pipeline", "deep"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "veracity: error: [E013] invalid value for --resume: out.csv.partial was written with "
+        "different settings (pipeline); run without --resume to start over"
+    ]
+    assert (partial.read_bytes(), state.read_bytes()) == kept and not out.exists()

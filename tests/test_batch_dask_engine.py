@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from batch_support import corpus, make_model
 from veracity.batch import score_dask_dataframe, score_file
 from veracity.cli.main import cli
-from veracity.errors import InputError
+from veracity.errors import InputError, NotFoundError
 
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
@@ -117,3 +117,28 @@ def test_batch_dask_engine_dataframe_carries_titles_in_full_output(
     assert untitled["title"].isna().all()
     with pytest.raises(InputError, match=r"\[E006\].*'headline'"):
         score_dask_dataframe(ddf, title_column="headline", model_dir=model_dir)
+
+
+def test_batch_dask_engine_passes_the_pipeline_through(
+    tmp_path: Path, model_dir: Path, scheduler: str
+) -> None:
+    rows = corpus(4)
+    frame = pd.DataFrame({"id": [i for i, _ in rows], "text": [t for _, t in rows]}, dtype=object)
+    with dask.config.set({"dataframe.convert-string": False}), distributed.Client(scheduler):
+        ddf = dd.from_pandas(frame, npartitions=2)
+        deep = score_dask_dataframe(ddf, fields="full", model_dir=model_dir, pipeline="deep")
+        fast = score_dask_dataframe(ddf, fields="full", model_dir=model_dir)
+        reports = {"deep": deep.compute()["report"], "fast": fast.compute()["report"]}
+    for pipeline, column in reports.items():
+        assert [json.loads(r)["model"]["pipeline"] for r in column] == [pipeline] * len(rows)
+    with pytest.raises(NotFoundError, match=r"\[E005\] unknown pipeline 'bogus'"):
+        score_dask_dataframe(ddf, model_dir=model_dir, pipeline="bogus")
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows))
+    out = tmp_path / "out.jsonl"
+    args = ["score", str(source), "-o", str(out), "--engine", "dask", "--scheduler", scheduler]
+    args += ["--model", str(model_dir), "--fields", "full", "--pipeline", "deep", "--quiet"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["report"]["model"]["pipeline"] for r in records] == ["deep"] * len(rows)

@@ -16,7 +16,7 @@ from veracity.analyze import Analyzer
 from veracity.batch import score_file
 from veracity.batch.resume import partial_paths
 from veracity.config import MAX_INPUT_BYTES
-from veracity.errors import InputError
+from veracity.errors import InputError, NotFoundError
 
 ROWS = corpus(40)
 
@@ -252,6 +252,17 @@ def test_batch_run_rejects_bad_options(tmp_path: Path, model_dir: Path) -> None:
         score_file(source, source, model_dir=model_dir, input_format_name="csv")
     with pytest.raises(InputError, match=r"\[E013\].*fields"):
         score_file(source, tmp_path / "o.csv", model_dir=model_dir, fields="everything")
+
+
+def test_batch_run_unknown_pipeline_is_refused_before_any_file(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    source = _write_input(tmp_path, "csv", ROWS[:2])
+    with pytest.raises(
+        NotFoundError, match=r"\[E005\] unknown pipeline 'bogus'; known: fast, deep"
+    ):
+        score_file(source, tmp_path / "o.csv", model_dir=model_dir, pipeline="bogus")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
 def _titled_input(folder: Path, fmt: str, rows: list[tuple[str, str]], titles: list[Any]) -> Path:

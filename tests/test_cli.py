@@ -40,7 +40,7 @@ def test_cli_check_json_is_a_report() -> None:
     code, out, _ = run("check", str(EXAMPLES / "wire_report.txt"), "--json")
     assert code == 0
     report = json.loads(out)
-    assert report["schema_version"] == "1.3"
+    assert report["schema_version"] == "1.4"
     assert 0.0 <= report["probability"] <= 1.0
     assert report["sentences"]
 
@@ -133,3 +133,37 @@ def test_cli_check_says_when_p_is_close_to_the_line() -> None:
     assert "uncertain meets reliable" in (near_the_line(report) or "")
     report.probability = round((lo + hi) / 2, 4) if hi - lo > 0.2 else round(hi + 0.2, 4)
     assert near_the_line(report) is None
+
+
+def _input_line(out: str) -> str:
+    """The terminal view's header line naming the input and the model."""
+    return next(line for line in out.splitlines() if line.startswith("input: "))
+
+
+def test_cli_check_defaults_to_the_deep_pipeline() -> None:
+    code, out, _ = run("check", str(EXAMPLES / "wire_report.txt"), "--json")
+    assert code == 0
+    assert json.loads(out)["model"]["pipeline"] == "deep"
+    code, out, _ = run("check", str(EXAMPLES / "wire_report.txt"), "--color", "never")
+    assert code == 0
+    assert "(deep pipeline)" in _input_line(out)
+
+
+def test_cli_check_pipeline_fast_gives_a_fast_report() -> None:
+    code, out, _ = run("check", str(EXAMPLES / "wire_report.txt"), "--json", "--pipeline", "fast")
+    assert code == 0
+    model = json.loads(out)["model"]
+    assert model["pipeline"] == "fast" and model["signals_version"] == ""
+    code, out, _ = run("check", str(EXAMPLES / "wire_report.txt"), "--pipeline", "fast")
+    assert code == 0
+    assert "(fast pipeline)" in _input_line(out)
+
+
+def test_cli_check_unknown_pipeline_is_one_error_line_with_exit_2() -> None:
+    code, out, err = run("check", str(EXAMPLES / "wire_report.txt"), "--pipeline", "bogus")
+    assert code == 2 and out == ""
+    errors = [line for line in err.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        "Error: Invalid value for '--pipeline': 'bogus' is not one of 'fast', 'deep'."
+    ]
+    assert "Traceback" not in err

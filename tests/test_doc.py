@@ -74,9 +74,9 @@ def test_doc_as_docs_keeps_docs_and_parses_texts() -> None:
     assert out[0] is doc and out[1].roles[0].role == "appeal"
 
 
-@pytest.fixture(scope="module")
-def analyzer() -> Analyzer:
-    return Analyzer.load()
+@pytest.fixture(scope="module", params=["fast", "deep"])
+def analyzer(request: pytest.FixtureRequest) -> Analyzer:
+    return Analyzer.load(pipeline=request.param)
 
 
 @pytest.mark.parametrize("call", ["analyze_many", "verdicts"])
@@ -84,8 +84,8 @@ def test_doc_one_parse_per_article(
     analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch, call: str
 ) -> None:
     """The splitter runs once per article and the role rules once per sentence, whatever
-    reads the article (counted inside the splitter and the role rules, so a call from
-    anywhere counts)."""
+    reads the article and whichever pipeline runs (counted inside the splitter and the role
+    rules, so a call from anywhere counts)."""
     texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.txt"))]
     texts += [
         f"Officials said on day {i} that the bridge would reopen. We doubt it!" for i in range(3)

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -29,8 +30,9 @@ EPS = 1e-6
 
 @pytest.fixture(scope="module")
 def bundled() -> Analyzer:
-    """The bundled model; the verdict probes need no sentence-signal models."""
-    signals: Any = object()
+    """The bundled model; the verdict probes need no sentence-signal models (a stand-in with
+    only what :class:`Analyzer` reads of them when it is built)."""
+    signals: Any = SimpleNamespace(pipeline="fast", cards={}, ranges={})
     return Analyzer(load_model(), signals=signals)
 
 

@@ -154,6 +154,26 @@ def test_page_upload_a_file(page: Any, base_url: str, tmp_path: Path) -> None:
     assert page.locator(".verdict-word").inner_text().strip() in VERDICTS
 
 
+def test_page_pipeline_control_defaults_to_deep_and_the_report_names_it(
+    page: Any, base_url: str
+) -> None:
+    page.goto(f"{base_url}/")
+    deep, fast = page.get_by_label("Deep:"), page.get_by_label("Fast:")
+    assert deep.is_checked() and not fast.is_checked()
+    assert deep.is_visible() and fast.is_visible()
+    text = article(88, loud=True)
+    _analyse(page, base_url, text)
+    assert page.url.endswith("?pipeline=deep")
+    assert page.locator("strong.pipeline").inner_text() == "deep"
+    page.goto(f"{base_url}/")
+    page.get_by_label("Article text").fill(text)
+    page.get_by_label("Fast:").check()
+    page.get_by_role("button", name="Analyse").click()
+    page.wait_for_url(f"{base_url}/a/*?pipeline=fast")
+    assert page.locator("strong.pipeline").inner_text() == "fast"
+    assert page.locator(".verdict-word").inner_text().strip() in VERDICTS
+
+
 def test_page_url_control_is_disabled_and_explained(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/")
     url = page.get_by_label("Or a URL")

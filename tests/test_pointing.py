@@ -119,3 +119,4 @@ def test_pointing_cli_writes_its_own_section(data_root: Path, tmp_path: Path) ->
     assert "<!-- begin:lodo -->\nold\n<!-- end:lodo -->" in text
     assert "<!-- begin:task-pointing -->\n## Pointing" in text
     assert "| fast | push |" in text and "--task pointing --write BENCHMARKS.md" in text
+    assert "| deep | subjectivity |" in text

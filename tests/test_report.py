@@ -33,6 +33,7 @@ def test_report_schema_is_versioned() -> None:
     assert version["default"] == SCHEMA_VERSION and version["enum"] == [
         "1.1",
         "1.2",
+        "1.3",
         SCHEMA_VERSION,
     ]
     jsonschema.Draft202012Validator.check_schema(schema)

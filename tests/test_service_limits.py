@@ -89,6 +89,7 @@ class _SlowAnalyzer:
         self.inner = inner
         self.info = inner.info
         self.model = inner.model
+        self.signals = inner.signals
         self.release = threading.Event()
 
     def analyze_many(self, docs: Any, stop: Any = None) -> Any:

@@ -66,7 +66,15 @@ def test_service_page_home_is_accessible_and_self_contained(client: Any) -> None
     assert resp.status_code == 200
     doc = _parse(resp.text)
     assert doc.lang == "en"
-    assert {c["id"] for c in doc.controls} == {"text", "file", "url", "name", "title"}
+    assert {c["id"] for c in doc.controls} == {
+        "text",
+        "file",
+        "url",
+        "name",
+        "title",
+        "pipeline-deep",
+        "pipeline-fast",
+    }
     assert all(c["id"] in doc.labels for c in doc.controls)
     assert doc.external == []
     assert doc.scripts == 0
@@ -90,7 +98,7 @@ def test_service_page_submit_text_redirects_to_permalink(client: Any) -> None:
     resp = _submit(client, text=mixed_article(), name="my story")
     assert resp.status_code == 303
     location = resp.headers["location"]
-    assert re.fullmatch(r"/a/[0-9a-f]{16}", location)
+    assert re.fullmatch(r"/a/[0-9a-f]{16}\?pipeline=deep", location)
     page = client.get(location)
     assert page.status_code == 200
     assert 'class="verdict-word"' in page.text
@@ -176,7 +184,8 @@ def test_service_page_user_strings_are_isolated_and_cleaned(client: Any) -> None
         assert not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f]", html)
         assert "<bdi>evil \u05e9\u05dc\u05d5\u05dd</bdi>" in html
     assert re.search(
-        r'<li><a href="/a/[0-9a-f]{16}"><bdi>evil [^<]*</bdi></a>\s*<span class="pill', home
+        r'<li><a href="/a/[0-9a-f]{16}\?pipeline=deep"><bdi>evil [^<]*</bdi></a>\s*<span class="pill',
+        home,
     )
     assert "<bdi>Headline here</bdi>" in page
 
@@ -199,3 +208,45 @@ def test_service_page_pasted_text_is_named_by_its_first_words(client: Any) -> No
     assert listed != "pasted text"
     assert text.startswith(listed.rstrip("\u2026"))
     assert resp.status_code == 303
+
+
+def test_service_page_default_pipeline_is_deep(client: Any) -> None:
+    home = client.get("/").text
+    assert re.search(
+        r'<input id="pipeline-deep" name="pipeline" type="radio" value="deep" checked>', home
+    )
+    assert re.search(r'<input id="pipeline-fast"[^>]*value="fast">', home)
+    location = _submit(client, text=mixed_article()).headers["location"]
+    assert location.endswith("?pipeline=deep")
+    page = client.get(location).text
+    assert '<strong class="pipeline" data-pipeline="deep">deep</strong> pipeline' in page
+    assert f'href="/v1/analyses/{location[3:19]}?pipeline=deep"' in page
+    assert (
+        client.get(f"/v1/analyses/{location[3:19]}?pipeline=deep").json()["model"]["pipeline"]
+        == "deep"
+    )
+
+
+def test_service_page_fast_choice_keeps_both_permalinks(client: Any) -> None:
+    text = mixed_article()
+    deep = _submit(client, text=text).headers["location"]
+    fast = _submit(client, text=text, pipeline="fast").headers["location"]
+    assert deep.split("?")[0] == fast.split("?")[0]
+    assert fast.endswith("?pipeline=fast")
+    assert 'data-pipeline="fast"' in client.get(fast).text
+    assert 'data-pipeline="deep"' in client.get(deep).text
+    assert 'data-pipeline="fast"' in client.get(deep.split("?")[0]).text
+    home = client.get("/").text
+    assert home.count(f'href="{fast}"') == home.count(f'href="{deep}"') == 1
+
+
+def test_service_page_unknown_pipeline_is_a_form_error(client: Any) -> None:
+    resp = _submit(client, text=mixed_article(), pipeline="slow")
+    assert resp.status_code == 422
+    assert 'role="alert"' in resp.text and "(E013)" in resp.text
+    assert re.search(r'<input id="pipeline-deep"[^>]*checked>', resp.text)
+    location = _submit(client, text=mixed_article(), pipeline="fast").headers["location"]
+    bad = client.get(location.replace("=fast", "=slow"))
+    assert bad.status_code == 422 and "(E013)" in bad.text
+    missing = client.get(location.replace("=fast", "=deep"))
+    assert missing.status_code == 404 and "(E017)" in missing.text

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from veracity.errors import NotFoundError
 from veracity.report import Report
 from veracity.report_records import ModelInfo
-from veracity.service.history import History, HistoryError
+from veracity.service.history import History, HistoryError, Maker
 from veracity.text.inputs import content_hash
 
 MODEL_A = ModelInfo(name="m", version="1", detector="d", sha256="a" * 64)
@@ -41,8 +41,8 @@ def test_service_store_add_find_get_roundtrip(tmp_path: Path) -> None:
     text = "The port reopened on Friday, officials said."
     stored = history.add(_report(text), text)
     assert stored.text == text
-    assert history.find(content_hash(text), MODEL_A.sha256) == stored
-    assert history.find(content_hash(text), MODEL_B.sha256) is None
+    assert history.find(content_hash(text), Maker(MODEL_A.sha256)) == stored
+    assert history.find(content_hash(text), Maker(MODEL_B.sha256)) is None
     got = history.get(stored.report["id"])
     assert got.as_report() == _report(text)
 
@@ -122,7 +122,7 @@ def test_service_store_title_is_part_of_the_content_key(tmp_path: Path) -> None:
     history.add(_report(text), text)
     history.add(titled, text)
     assert history.count() == 2
-    found = history.find(content_hash(text, "Port reopens"), MODEL_A.sha256)
+    found = history.find(content_hash(text, "Port reopens"), Maker(MODEL_A.sha256))
     assert found is not None and found.report["title"] == "Port reopens"
 
 
@@ -130,7 +130,7 @@ def test_service_store_rename_changes_the_name_and_nothing_else(tmp_path: Path) 
     history = History(tmp_path / "h.sqlite")
     text = "Kept text."
     stored = history.add(_report(text), text)
-    renamed = history.rename(content_hash(text), MODEL_A.sha256, "new name")
+    renamed = history.rename(content_hash(text), Maker(MODEL_A.sha256), "new name")
     assert renamed.report == {**stored.report, "input_name": "new name"}
     assert history.get(stored.id) == renamed
     assert history.recent(5)[0]["input_name"] == "new name"
@@ -152,3 +152,51 @@ def test_service_store_report_json_is_compact_and_parses_to_the_report(probabili
 def test_service_store_report_json_any_probability_and_name(probability: float, name: str) -> None:
     report = _report("text").model_copy(update={"probability": probability, "input_name": name})
     assert json.loads(report.to_json()) == report.to_dict()
+
+
+def test_service_store_pipelines_are_separate_rows(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite")
+    deep_model = MODEL_A.model_copy(update={"pipeline": "deep"})
+    fast = history.add(_report("Text."), "Text.", signals_sha256="f" * 64)
+    deep = history.add(_report("Text.", deep_model), "Text.", signals_sha256="d" * 64)
+    assert history.count() == 2 and fast.id == deep.id
+    assert history.find(content_hash("Text."), Maker(MODEL_A.sha256, "deep", "d" * 64)) == deep
+    assert history.find(content_hash("Text."), Maker(MODEL_A.sha256, "deep", "e" * 64)) is None
+    assert history.get(fast.id, pipeline="deep") == deep
+    assert history.get(fast.id) == fast
+    assert [r["pipeline"] for r in history.recent(5)] == ["deep", "fast"]
+    with pytest.raises(NotFoundError):
+        History(tmp_path / "other.sqlite").get(fast.id, pipeline="fast")
+
+
+def test_service_store_table_from_before_pipelines_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(
+        """
+        CREATE TABLE analyses (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, content_hash TEXT NOT NULL,
+            model_sha256 TEXT NOT NULL, created TEXT NOT NULL, verdict TEXT NOT NULL,
+            probability REAL NOT NULL, words INTEGER NOT NULL, input_name TEXT NOT NULL,
+            input_kind TEXT NOT NULL, report_json TEXT NOT NULL, text TEXT NOT NULL,
+            UNIQUE (content_hash, model_sha256)
+        );
+        CREATE INDEX analyses_id ON analyses (id);
+        """
+    )
+    report = _report("Old text.")
+    old.execute(
+        "INSERT INTO analyses (id, content_hash, model_sha256, created, verdict, probability,"
+        " words, input_name, input_kind, report_json, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (report.id, content_hash("Old text."), MODEL_A.sha256, report.created, "reliable",
+         0.2, 2, "invented", "text", report.to_json(), "Old text."),
+    )  # fmt: skip
+    old.commit()
+    old.close()
+    history = History(path)
+    assert history.get(report.id).as_report() == report
+    assert history.recent(1)[0]["pipeline"] == "fast"
+    assert history.find(content_hash("Old text."), Maker(MODEL_A.sha256)) is not None
+    deep = _report("Old text.", MODEL_A.model_copy(update={"pipeline": "deep"}))
+    history.add(deep, "Old text.")
+    assert History(path).count() == 2

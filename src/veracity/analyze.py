@@ -7,7 +7,6 @@ The CLI, the service, the web page and batch scoring all hold one
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +24,8 @@ from .models.detector import Detector
 from .models.folder import LoadedModel, load_model, verdict_band
 from .report import Report, SentenceReport, report_model
 from .report_records import ModelInfo, Provenance, SentenceDebug, Signal, Word
-from .signals import TRAINED_DIR, SentenceSignals, SignalAnalyzer, article_signals
+from .signals import SentenceSignals, article_signals
+from .signals.pipelines import FAST, SentenceSignalModel, load_signals
 from .signals.table import ARTICLE_SIGNALS, ArticleSignal
 from .stopping import Stop, go_on
 from .text.inputs import Document, content_hash, document_from_text
@@ -37,13 +37,6 @@ MIN_WORDS = 30
 #: Articles analysed together: each chunk's n-grams are hashed and its sentences scored in one
 #: pass, and only one chunk's Docs are held at a time.
 CHUNK = 64
-
-
-def _reliable_ranges() -> dict[str, list[float]]:
-    path = TRAINED_DIR / "ranges.json"
-    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    ranges: dict[str, list[float]] = data.get("ranges", {})
-    return ranges
 
 
 @dataclass(frozen=True)
@@ -59,7 +52,7 @@ class Analyzer:
     def __init__(
         self,
         model: LoadedModel,
-        signals: SignalAnalyzer | None = None,
+        signals: SentenceSignalModel | None = None,
         archive: Any = None,
         signal_table: Sequence[ArticleSignal] = ARTICLE_SIGNALS,
     ) -> None:
@@ -69,8 +62,8 @@ class Analyzer:
         self.archive = archive
         self.signal_table = tuple(signal_table)
         self.detector: Detector = model.detector
-        self.signals = signals if signals is not None else SignalAnalyzer.load()
-        self.ranges = _reliable_ranges()
+        self.signals = signals if signals is not None else load_signals(FAST)
+        self.ranges = self.signals.ranges
         self.band = verdict_band(model.card)
         self.min_coverage = float(model.card.get("min_coverage", 0.0))
         self.info = ModelInfo(
@@ -78,16 +71,27 @@ class Analyzer:
             version=str(model.card.get("created", "")),
             detector=str(model.card.get("detector", "")),
             sha256=model.fingerprint,
+            pipeline=self.signals.pipeline,
+            signals_version=str(self.signals.cards.get("deep", {}).get("created", "")),
         )
 
     @classmethod
-    def load(cls, model_dir: Path | None = None, archive_path: Path | None = None) -> Analyzer:
+    def load(
+        cls,
+        model_dir: Path | None = None,
+        archive_path: Path | None = None,
+        pipeline: str = FAST,
+        threads: int = 0,
+    ) -> Analyzer:
+        """The model of ``model_dir`` (default: bundled) with the sentence signals of
+        ``pipeline`` (``threads``: cores for the deep encoder, 0 for all)."""
         archive = None
         if archive_path is not None:
             from .archive import Archive
 
             archive = Archive(archive_path, create=False)
-        return cls(load_model(model_dir), archive=archive)
+        signals = load_signals(pipeline, threads)
+        return cls(load_model(model_dir), signals=signals, archive=archive)
 
     # -- verdict only ---------------------------------------------------
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:

@@ -5,7 +5,8 @@ No pickle anywhere.  A model folder holds:
 * ``card.json``: the model card (name, config, data, metrics, the command
   that built it) and ``files``, a map of every other file to its sha256;
 * ``<part>.npz`` files loaded with ``allow_pickle=False``;
-* ``<part>.json`` files of plain data.
+* ``<part>.json`` files of plain data;
+* ``<part>.onnx`` networks, handed to onnxruntime as bytes once their sha256 holds.
 
 :func:`load_folder` checks every file against the card's sha256 before it
 parses a byte of it, so a truncated or tampered file fails with a clear
@@ -54,6 +55,8 @@ MAX_NPZ_UNPACKED = 256 << 20
 SHA256_HEX = re.compile("[0-9a-f]{64}")
 #: Deepest nesting of objects and arrays in a JSON file.
 MAX_JSON_DEPTH = 32
+#: File types kept as bytes, checked by sha256 and parsed by their own reader (onnxruntime).
+RAW_EXTENSIONS = ("onnx",)
 
 
 @dataclass
@@ -63,6 +66,8 @@ class Bundle:
     arrays: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
     card: dict[str, Any] = field(default_factory=dict)
+    #: Files kept as bytes, by file name (an ``.onnx`` network).
+    raw: dict[str, bytes] = field(default_factory=dict)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -92,6 +97,11 @@ def save_folder(folder: Path, bundle: Bundle) -> dict[str, str]:
         blob = _json_bytes(obj)
         atomic_write_bytes(folder / f"{name}.json", blob)
         files[f"{name}.json"] = sha256_bytes(blob)
+    for name, blob in sorted(bundle.raw.items()):
+        if name.rpartition(".")[2] not in RAW_EXTENSIONS:
+            raise ValueError(f"raw file {name!r} must end in one of {RAW_EXTENSIONS}")
+        atomic_write_bytes(folder / name, blob)
+        files[name] = sha256_bytes(blob)
     card = dict(bundle.card, files=files)
     atomic_write_bytes(folder / CARD, _json_bytes(card))
     return files
@@ -240,10 +250,12 @@ def load_folder(folder: Path, check: Callable[[dict[str, Any]], None] | None = N
             raise ModelError(
                 E.E010, path=folder / CARD, reason=f"file entry {name!r} leaves the folder"
             )
-        if ext not in ("npz", "json"):
+        if ext not in ("npz", "json", *RAW_EXTENSIONS):
             raise ModelError(E.E010, path=folder / name, reason="unknown file type")
         blob = verified_bytes(folder, name, expected)
-        if ext == "npz":
+        if ext in RAW_EXTENSIONS:
+            bundle.raw[name] = blob
+        elif ext == "npz":
             bundle.arrays[stem] = load_npz(folder / name, blob)
         else:
             bundle.data[stem] = load_json(folder / name, blob)

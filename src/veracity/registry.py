@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from .errors import E, NotFoundError
 
@@ -74,3 +74,5 @@ detectors: Registry[Callable[..., ComposedDetector]] = Registry("detector")
 scrubbers: Registry[Callable[..., object]] = Registry("scrubber")
 sentence_models: Registry[Callable[..., object]] = Registry("sentence model")
 tasks: Registry[Callable[..., object]] = Registry("task")
+#: Sentence-signal components, one per pipeline (:mod:`veracity.signals.pipelines`).
+pipelines: Registry[Callable[..., Any]] = Registry("pipeline")

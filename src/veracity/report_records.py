@@ -180,3 +180,10 @@ class ModelInfo(Record):
     version: str
     detector: str = Field(description="registered detector name, e.g. veracity.LinearNgram.v1")
     sha256: str
+    pipeline: str = Field(
+        default="fast",
+        description="fast: hashed n-grams and rules; deep: one int8 transformer pass per sentence",
+    )
+    signals_version: str = Field(
+        default="", description="when the pipeline's sentence model was built (deep), else empty"
+    )

@@ -10,9 +10,10 @@ Two ways in:
   with the same output, ``--resume`` and bad-row handling as the local engine.
   Without ``--scheduler`` it starts a local cluster of ``--workers`` processes.
 
-Each worker loads the analyser once per model folder (cached in the worker's
-process, see :func:`veracity.batch.rows.analyzer_for`); the model folder
-must exist on the workers (the bundled model always does).
+Each worker loads the analyser once per model folder and pipeline (cached in
+the worker's process, see :func:`veracity.batch.rows.analyzer_for`), its deep
+encoder on one core per task (:data:`~veracity.batch.engines.WORKER_THREADS`);
+the model folder must exist on the workers (the bundled model always does).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from typing import Any
 import pandas as pd
 
 from ..errors import E, NotFoundError
-from .engines import EngineOptions, ResultFuture, engines
+from ..signals.pipelines import FAST
+from .engines import WORKER_THREADS, EngineOptions, ResultFuture, engines
 from .formats import Columns, clean_id
-from .rows import Job, Row, check_fields, score_rows
+from .rows import Job, Row, check_fields, check_pipeline, score_rows
 
 
 def _import(module: str) -> ModuleType:
@@ -56,7 +58,7 @@ def score_frame(frame: pd.DataFrame, columns: Columns, job: Job) -> pd.DataFrame
     titles = frame[columns.title].tolist() if columns.title else [None] * len(texts)
     rows = [Row(clean_id(i), t, h) for i, t, h in zip(ids, texts, titles, strict=True)]
     meta = result_meta(job.fields)
-    records = score_rows(rows, job)
+    records = score_rows(rows, job, WORKER_THREADS)
     out = pd.DataFrame(records, columns=list(meta.columns), index=frame.index)
     return out.astype(meta.dtypes.to_dict())
 
@@ -68,6 +70,7 @@ def score_dask_dataframe(
     fields: str = "verdict",
     model_dir: Path | str | None = None,
     title_column: str | None = None,
+    pipeline: str = FAST,
 ) -> Any:
     """Score every row of the Dask DataFrame ``ddf``; return a lazy Dask DataFrame.
 
@@ -75,17 +78,19 @@ def score_dask_dataframe(
     and ``report``, the full report as a JSON string, with ``fields="full"``),
     one row per input row with the input's index.  Without ``id_column`` in
     ``ddf`` the index is the id.  ``title_column`` defaults to ``title`` when
-    ``ddf`` has it (``""``: no title).  Bad rows get their coded message in
-    ``error``.  Nothing runs until you call ``.compute()`` or write the result
+    ``ddf`` has it (``""``: no title).  ``pipeline`` names the sentence signals
+    (``fast`` or ``deep``).  Bad rows get their coded message in ``error``.
+    Nothing runs until you call ``.compute()`` or write the result
     (``.to_parquet(...)``).
     """
     _import("dask.dataframe")
+    check_pipeline(pipeline)
     names = [str(c) for c in ddf.columns]
     wanted = Columns(text_column, id_column, title_column)
     columns = Columns(text_column, id_column, wanted.check(names, "the Dask DataFrame") or "")
     created = datetime.now(UTC).isoformat(timespec="seconds")
     model = str(Path(model_dir).resolve()) if model_dir is not None else None
-    job = Job(fields, model, created)
+    job = Job(fields, model, created, pipeline)
     return ddf.map_partitions(
         score_frame, columns, job, meta=result_meta(fields), enforce_metadata=False
     )
@@ -129,7 +134,9 @@ class DaskEngine:
         self._client = self._cluster = None
 
     def submit(self, rows: list[Row], job: Job) -> ResultFuture:
-        future: ResultFuture = self._client.submit(score_rows, rows, job, pure=False)
+        future: ResultFuture = self._client.submit(
+            score_rows, rows, job, WORKER_THREADS, pure=False
+        )
         return future
 
 

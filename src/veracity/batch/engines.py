@@ -12,9 +12,10 @@ modules, so they start fast and never inherit the parent's threads.  Each
 worker watches the scoring process (its parent is the fork server, so it is
 given the scoring process's pid) and exits as soon as that process is gone,
 even after ``kill -9``; the fork server and resource tracker then exit too,
-as they live only while a client holds their pipes.  With one worker it
-scores in-process.  ``veracity.engine.dask.v1`` lives in
-:mod:`veracity.batch.dask_engine`.
+as they live only while a client holds their pipes.  The workers share the
+machine's cores, so each one's deep encoder runs on :data:`WORKER_THREADS`
+core; with one worker it scores in-process, its encoder on every core.
+``veracity.engine.dask.v1`` lives in :mod:`veracity.batch.dask_engine`.
 """
 
 from __future__ import annotations
@@ -32,10 +33,14 @@ from typing import Any, Protocol
 
 from ..processes import pid_alive, tune_for_analysis
 from ..registry import Registry
+from ..signals.pipelines import FAST
 from .rows import Job, Record, Row, analyzer_for, score_rows
 
 #: Chunks kept in flight per worker: enough to keep every worker busy.
 IN_FLIGHT_PER_WORKER = 2
+#: Cores of the deep encoder in each of several worker processes on one machine, so that
+#: the workers do not fight over the cores (scoring in-process uses them all: 0).
+WORKER_THREADS = 1
 
 
 class ResultFuture(Protocol):
@@ -46,6 +51,7 @@ class ResultFuture(Protocol):
 class EngineOptions:
     workers: int
     model_dir: str | None
+    pipeline: str
     scheduler: str | None = None
 
 
@@ -93,11 +99,12 @@ def _exit_when_gone(pid: int) -> None:
     os._exit(1)
 
 
-def _start_worker(model_dir: str | None, parent: int) -> None:
-    """Pool initializer: exit with the scoring process ``parent``; load the analyser once, then
-    tune the collector for analysis (:mod:`veracity.processes`)."""
+def _start_worker(model_dir: str | None, parent: int, pipeline: str = FAST) -> None:
+    """Pool initializer: exit with the scoring process ``parent``; load the analyser once (its
+    deep encoder on :data:`WORKER_THREADS`), then tune the collector for analysis
+    (:mod:`veracity.processes`)."""
     threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
-    analyzer_for(model_dir)
+    analyzer_for(model_dir, pipeline, WORKER_THREADS)
     tune_for_analysis()
 
 
@@ -117,7 +124,7 @@ class LocalEngine:
                 max_workers=self.options.workers,
                 mp_context=context,
                 initializer=_start_worker,
-                initargs=(self.options.model_dir, os.getpid()),
+                initargs=(self.options.model_dir, os.getpid(), self.options.pipeline),
             )
         return self
 
@@ -133,7 +140,7 @@ class LocalEngine:
 
     def submit(self, rows: list[Row], job: Job) -> ResultFuture:
         if self._pool is not None:
-            return self._pool.submit(score_rows, rows, job)
+            return self._pool.submit(score_rows, rows, job, WORKER_THREADS)
         done: Future[Any] = Future()
         done.set_result(score_rows(rows, job))
         return done

@@ -14,9 +14,9 @@ report's ``title``), and the verdict path calls
 one place to pass titles once the analyser scores them.
 
 The :class:`~veracity.analyze.Analyzer` is loaded once per process and cached
-by model folder, so pool workers and Dask workers pay the load only once.  Its
-module is imported on first use, so a process that only reads, ships and
-writes rows (the parent of a worker pool) need not import it.
+by model folder and pipeline, so pool workers and Dask workers pay the load
+only once.  Its module is imported on first use, so a process that only reads,
+ships and writes rows (the parent of a worker pool) need not import it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..config import MAX_INPUT_BYTES, MAX_TITLE_CHARS
-from ..errors import E, InputError, VeracityError
+from ..errors import E, InputError, NotFoundError, VeracityError
+from ..signals.pipelines import PIPELINES
 from ..text.inputs import clean_label, document_from_bytes
 
 if TYPE_CHECKING:
@@ -67,25 +68,32 @@ class Job:
 
     ``created`` is the run's start time: every report of a run (and of its
     resumed continuation) carries it, so reruns give identical rows.
+    ``pipeline`` names the sentence signals (:data:`~veracity.signals.pipelines.PIPELINES`).
     """
 
     fields: str
     model_dir: str | None
     created: str
+    pipeline: str
 
 
-_ANALYZERS: dict[str, Analyzer] = {}
+_ANALYZERS: dict[tuple[str, str], Analyzer] = {}
 _LOCK = threading.Lock()
 
 
-def analyzer_for(model_dir: str | None) -> Analyzer:
-    """The process-wide analyser of ``model_dir`` (default: the bundled model)."""
+def analyzer_for(model_dir: str | None, pipeline: str, threads: int = 0) -> Analyzer:
+    """The process-wide analyser of ``model_dir`` (default: the bundled model) and ``pipeline``.
+
+    ``threads``: the deep encoder's cores if this call loads it (0: all; 1 where several
+    worker processes share the machine).
+    """
     from ..analyze import Analyzer
 
-    key = model_dir or ""
+    key = (model_dir or "", pipeline)
     with _LOCK:
         if key not in _ANALYZERS:
-            _ANALYZERS[key] = Analyzer.load(Path(model_dir) if model_dir else None)
+            folder = Path(model_dir) if model_dir else None
+            _ANALYZERS[key] = Analyzer.load(folder, pipeline=pipeline, threads=threads)
         return _ANALYZERS[key]
 
 
@@ -94,6 +102,14 @@ def check_fields(fields: str) -> tuple[str, ...]:
     if fields not in COLUMNS:
         raise InputError(E.E013, field="fields", reason=f"{fields!r} is not one of {list(COLUMNS)}")
     return COLUMNS[fields]
+
+
+def check_pipeline(pipeline: str) -> str:
+    """``pipeline`` if it is one of :data:`~veracity.signals.pipelines.PIPELINES`, else a
+    :class:`NotFoundError`."""
+    if pipeline not in PIPELINES:
+        raise NotFoundError(E.E005, kind="pipeline", name=pipeline, known=", ".join(PIPELINES))
+    return pipeline
 
 
 def document(value: object, name: str) -> Document:
@@ -194,10 +210,11 @@ def _score_valid(
     return out
 
 
-def score_rows(rows: Sequence[Row], job: Job) -> list[Record]:
-    """One output record per row, in row order (see the module docstring)."""
+def score_rows(rows: Sequence[Row], job: Job, threads: int = 0) -> list[Record]:
+    """One output record per row, in row order (see the module docstring); ``threads`` as
+    :func:`analyzer_for`."""
     columns = check_fields(job.fields)
-    analyzer = analyzer_for(job.model_dir)
+    analyzer = analyzer_for(job.model_dir, job.pipeline, threads)
     records: list[Record | None] = [None] * len(rows)
     valid: list[int] = []
     docs: list[Document] = []

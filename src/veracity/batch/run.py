@@ -28,6 +28,7 @@ from ..config import DEFAULT_MODEL_DIR, MAX_INPUT_BYTES
 from ..errors import E, InputError, ModelError, VeracityError
 from ..models.folder import load_model
 from ..persist import read_card
+from ..signals.pipelines import FAST
 from .engines import Engine, EngineOptions, ResultFuture, available_cores, engines
 from .formats import (
     Chunk,
@@ -41,7 +42,7 @@ from .formats import (
     record_line,
 )
 from .resume import Progress, begin, clear, partial_paths, resumable
-from .rows import Job, check_fields
+from .rows import Job, check_fields, check_pipeline
 
 #: Rows per chunk sent to a worker.
 DEFAULT_CHUNK_SIZE = 64
@@ -94,7 +95,7 @@ def _after(chunks: Iterator[Chunk], done: Progress) -> Iterator[Chunk]:
 
 
 def _settings(
-    source: Path, fmt: str, columns: Columns, fields: str, model_dir: Path | None
+    source: Path, fmt: str, columns: Columns, fields: str, model_dir: Path | None, pipeline: str
 ) -> dict[str, Any]:
     stat = source.stat()
     return {
@@ -107,6 +108,7 @@ def _settings(
         "title_column": columns.title,
         "fields": fields,
         "model": model_fingerprint(model_dir),
+        "pipeline": pipeline,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
@@ -156,6 +158,7 @@ def score_file(
     engine: str = "local",
     scheduler: str | None = None,
     model_dir: Path | None = None,
+    pipeline: str = FAST,
     progress: bool = False,
     on_chunk: Callable[[int], None] | None = None,
 ) -> ScoreSummary:
@@ -165,11 +168,13 @@ def score_file(
     ``.html`` files.  ``fields="verdict"`` writes ``id, probability, verdict,
     abstain_reason, error``; ``"full"`` adds ``title`` and ``report`` (the
     Report).  ``title_column`` ``None`` reads ``title`` when the input has it;
-    ``""`` reads no title.  ``on_chunk`` is called with the number of rows
-    written after each chunk.
+    ``""`` reads no title.  ``pipeline`` names the sentence signals (``fast`` or
+    ``deep``); ``--resume`` refuses a partial run of another pipeline.
+    ``on_chunk`` is called with the number of rows written after each chunk.
     """
     source, out = Path(source), Path(out)
     columns = check_fields(fields)
+    pipeline = check_pipeline(pipeline)
     chunk_size = _positive("chunk size", chunk_size)
     workers = _positive("workers", workers if workers is not None else available_cores())
     fmt = input_format(source, input_format_name)
@@ -179,7 +184,7 @@ def score_file(
     if out.resolve() == source.resolve():
         raise InputError(E.E013, field="output", reason="it is the input file")
     settings = _settings(
-        source, fmt, Columns(text_column, id_column, title_column), fields, model_dir
+        source, fmt, Columns(text_column, id_column, title_column), fields, model_dir, pipeline
     )
     # Verified here, so a bad model is one coded line before any file is written, not a
     # worker pool that breaks as each worker fails to load it.
@@ -187,8 +192,8 @@ def score_file(
     resumed = resume and resumable(out)
     state, done = begin(out, settings, resume)
     model = str(Path(model_dir).resolve()) if model_dir is not None else None
-    job = Job(fields, model, state["created"])
-    options = EngineOptions(workers, job.model_dir, scheduler)
+    job = Job(fields, model, state["created"], pipeline)
+    options = EngineOptions(workers, job.model_dir, pipeline, scheduler)
     try:
         written = _run(opened, out, job, done, make_engine(options), chunk_size, progress, on_chunk)
         with atomic_path(out) as tmp:

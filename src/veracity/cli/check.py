@@ -8,6 +8,7 @@ import click
 
 from ..analyze import Analyzer
 from ..atomic import atomic_write_text
+from ..signals.pipelines import DEEP, PIPELINES
 from ..text.inputs import read_input
 from ..views.html import render_html
 from ..views.terminal import render_terminal
@@ -24,14 +25,17 @@ def check(
     color: bool | None = None,
     archive: Path | None = None,
     debug: bool = False,
+    pipeline: str = DEEP,
 ) -> str:
     """Analyse ``source`` (a path or ``-``); return what the CLI prints.
 
     ``color``: ANSI colours on (True), off (False) or when standard output is a terminal (None).
     ``debug``: the report carries each sentence's n-gram features (its ``debug`` key).
+    ``pipeline``: the sentence signals, ``deep`` (a transformer) or ``fast`` (n-grams).
     """
     document = read_input(source)
-    report = Analyzer.load(model, archive_path=archive).analyze(document, debug=debug)
+    analyzer = Analyzer.load(model, archive_path=archive, pipeline=pipeline)
+    report = analyzer.analyze(document, debug=debug)
     if html is not None:
         atomic_write_text(html, render_html(report, document.text))
     if as_json:
@@ -69,6 +73,13 @@ def check(
     is_flag=True,
     help="With --json: add each sentence's n-gram features (the model's inputs) under 'debug'.",
 )
+@click.option(
+    "--pipeline",
+    default=DEEP,
+    show_default=True,
+    type=click.Choice(list(PIPELINES)),
+    help="Sentence signals: deep (a transformer, the best map of one article) or fast (n-grams).",
+)
 def command(
     source: str,
     as_json: bool,
@@ -77,11 +88,19 @@ def command(
     color: str,
     archive: Path | None,
     debug: bool,
+    pipeline: str,
 ) -> None:
     """Analyse an article (text, HTML or the one-sentence-per-line corpus form)."""
     use = COLOR_CHOICES[color]
     out = check(
-        source, as_json=as_json, html=html, model=model, color=use, archive=archive, debug=debug
+        source,
+        as_json=as_json,
+        html=html,
+        model=model,
+        color=use,
+        archive=archive,
+        debug=debug,
+        pipeline=pipeline,
     )
     # click.echo strips ANSI codes from piped output unless told the colours are wanted.
     click.echo(out, color=use)

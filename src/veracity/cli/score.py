@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..signals.pipelines import FAST, PIPELINES
 from ..wording import counted
 
 
@@ -72,6 +73,13 @@ from ..wording import counted
     default=None,
     help="Model folder (default: bundled).",
 )
+@click.option(
+    "--pipeline",
+    default=FAST,
+    show_default=True,
+    type=click.Choice(list(PIPELINES)),
+    help="Sentence signals: fast (hashed n-grams, for many articles) or deep (a transformer).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def command(
     source: Path,
@@ -87,6 +95,7 @@ def command(
     engine: str,
     scheduler: str | None,
     model: Path | None,
+    pipeline: str,
     quiet: bool,
 ) -> None:
     """Score every article of IN and write one row per article to the -o file.
@@ -111,6 +120,7 @@ def command(
         engine=engine,
         scheduler=scheduler,
         model_dir=model,
+        pipeline=pipeline,
         progress=not quiet and sys.stderr.isatty(),
     )
     errors = "1 with an error" if summary.errors == 1 else f"{summary.errors} with errors"

@@ -31,7 +31,8 @@ def serve(
     else: one taken is one coded line (E029), not a started server that dies.
     ``limits`` sets :class:`Settings` fields (``request_timeout``,
     ``max_connections``, ``idle_timeout``, ``body_timeout``); uvicorn gets the
-    connection limits of :func:`~veracity.service.server.uvicorn_options`.
+    connection limits of :func:`~veracity.service.server.uvicorn_options`.  Each of several
+    processes runs the deep encoder on one core, so they do not fight over the cores.
     """
     import uvicorn
 
@@ -46,6 +47,7 @@ def serve(
         archive_path=archive,
         allow_url=allow_url,
         workers=workers,
+        deep_threads=1 if processes > 1 else 0,
         **(limits or {}),
     )
     check_port(host, port)

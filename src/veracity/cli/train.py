@@ -1,14 +1,18 @@
-"""``veracity train``: train a detector from a validated config and save it with its card."""
+"""``veracity train``: train a detector from a validated config (or, with ``--pipeline deep``,
+the deep sentence model) and save it with its card."""
 
 from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..config import data_root
+from ..errors import E, InputError
 from ..models.folder import LoadedModel
+from ..signals.pipelines import DEEP, FAST, PIPELINES
 from ..training.detector_fit import DEFAULT_CONFIG, TrainConfig, train
 
 
@@ -43,6 +47,21 @@ def run_train(config_path: Path | None, out: Path, with_lodo: bool = False) -> L
     return train(config, root, out, command=shlex.join(parts), extra_metrics=extra)
 
 
+def run_train_deep(out: Path) -> dict[str, Any]:
+    """Fine-tune the deep pipeline's encoder and heads into ``out``; return its card."""
+    try:
+        from ..training.deep_train import train_deep
+    except ImportError as err:
+        raise InputError(
+            E.E013,
+            field="--pipeline deep",
+            reason=f"needs the 'train' extra ({err.name} is missing): "
+            "pip install -c constraints.txt -e '.[train]'",
+        ) from None
+    command = shlex.join(["veracity", "train", "--pipeline", DEEP, "--out", str(out)])
+    return train_deep(data_root(), out, command=command, progress=lambda m: click.echo(m, err=True))
+
+
 @click.command("train")
 @click.option(
     "--config",
@@ -59,8 +78,30 @@ def run_train(config_path: Path | None, out: Path, with_lodo: bool = False) -> L
 @click.option(
     "--with-lodo", is_flag=True, help="Also run leave-one-corpus-out and record it in the card."
 )
-def command(config_path: Path | None, out: Path, with_lodo: bool) -> None:
-    """Train a detector on the shared corpora and save it with its model card."""
+@click.option(
+    "--pipeline",
+    type=click.Choice(list(PIPELINES)),
+    default=FAST,
+    show_default=True,
+    help="fast: the article detector; deep: the sentence encoder and its heads "
+    "(needs the 'train' extra: torch).",
+)
+def command(config_path: Path | None, out: Path, with_lodo: bool, pipeline: str) -> None:
+    """Train a detector (or the deep sentence model) on the shared data and save it with its
+    model card."""
+    if pipeline == DEEP:
+        if config_path is not None or with_lodo:
+            raise InputError(
+                E.E013, field="--pipeline deep", reason="takes neither --config nor --with-lodo"
+            )
+        card = run_train_deep(out)
+        m = card["metrics"]
+        click.echo(
+            f"saved {out} (subjectivity {m['subjectivity']['macro_f1']:.3f}, "
+            f"BABE {m['babe']['macro_f1']:.3f}, ClaimBuster {m['claimbuster']['binary_f1']:.3f}, "
+            f"PTC SI {m['ptc_si']['f1']:.3f}, TC {m['ptc_tc']['micro_f1']:.3f})"
+        )
+        return
     model = run_train(config_path, out, with_lodo=with_lodo)
     m = model.card["metrics"]["in_domain_source_disjoint"]
     click.echo(

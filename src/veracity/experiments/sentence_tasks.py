@@ -15,6 +15,7 @@ from typing import Any
 
 from ..registry import tasks
 from ..signals.analyzer import TRAINED_DIR, SignalAnalyzer
+from ..signals.pipelines import DEEP, FAST, SentenceSignalModel
 from ..text.sentences import Sentence
 from ..training import sentence_corpora as corpora
 from ..training.propaganda_fit import line_sentences
@@ -29,16 +30,27 @@ PUBLISHED = {
 }
 
 
-def _analyzer(folder: Path | None) -> SignalAnalyzer:
+def _analyzer(folder: Path | None, pipeline: str = FAST) -> SentenceSignalModel:
+    """The sentence signals of ``pipeline``, from ``folder`` (default: the bundled ones)."""
+    if pipeline == DEEP:
+        from ..signals.deep.deep_signals import DeepSignalAnalyzer
+        from ..signals.deep.model import DEEP_DIR
+
+        return DeepSignalAnalyzer.load(folder or DEEP_DIR)
     return SignalAnalyzer.load(folder or TRAINED_DIR)
 
 
 def _binary_task(
-    name: str, signal: str, data: corpora.Labelled, folder: Path | None, average: str
+    name: str,
+    signal: str,
+    data: corpora.Labelled,
+    folder: Path | None,
+    average: str,
+    pipeline: str = FAST,
 ) -> dict[str, Any]:
     from sklearn.metrics import f1_score  # evaluation only: scoring never imports scikit-learn
 
-    analyzer = _analyzer(folder)
+    analyzer = _analyzer(folder, pipeline)
     texts, labels = data
     started = time.perf_counter()
     probs = analyzer.sentence_scores(texts)[signal]
@@ -46,6 +58,7 @@ def _binary_task(
     pred = (probs >= 0.5).astype(int)
     return {
         "task": name,
+        "pipeline": pipeline,
         "n": len(texts),
         "positives": int(sum(labels)),
         f"{average}_f1": round(float(f1_score(labels, pred, average=average)), 4),
@@ -54,23 +67,26 @@ def _binary_task(
     }
 
 
-def babe_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
+def babe_task(root: Path, folder: Path | None = None, pipeline: str = FAST) -> dict[str, Any]:
     """BABE macro-F1 on the fixed 20% content-hash held-out split."""
     _, test = corpora.split_held_out(corpora.babe(root))
-    return _binary_task("babe", "bias", test, folder, "macro")
+    return _binary_task("babe", "bias", test, folder, "macro", pipeline)
 
 
-def subjectivity_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
+def subjectivity_task(
+    root: Path, folder: Path | None = None, pipeline: str = FAST
+) -> dict[str, Any]:
     """Macro-F1 on the CheckThat! 2025 Task 1 English test (labelled) file."""
-    return _binary_task(
-        "subjectivity", "subjectivity", corpora.subjectivity_test(root), folder, "macro"
-    )
+    test = corpora.subjectivity_test(root)
+    return _binary_task("subjectivity", "subjectivity", test, folder, "macro", pipeline)
 
 
-def claimbuster_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
+def claimbuster_task(
+    root: Path, folder: Path | None = None, pipeline: str = FAST
+) -> dict[str, Any]:
     """Check-worthy (positive class) F1 on ClaimBuster two_class/test.json (balanced)."""
     _, test = corpora.claimbuster(root)
-    return _binary_task("claimbuster", "checkworthy", test, folder, "binary")
+    return _binary_task("claimbuster", "checkworthy", test, folder, "binary", pipeline)
 
 
 def _ptc_dev(root: Path) -> list[tuple[corpora.PtcArticle, list[Sentence]]]:
@@ -83,11 +99,11 @@ def _ptc_dev(root: Path) -> list[tuple[corpora.PtcArticle, list[Sentence]]]:
     return out
 
 
-def ptc_si_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
+def ptc_si_task(root: Path, folder: Path | None = None, pipeline: str = FAST) -> dict[str, Any]:
     """SemEval-2020 Task 11 SI scores on PTC dev gold (full analyzer, all signals)."""
     from ..doc import make_doc
 
-    analyzer = _analyzer(folder)
+    analyzer = _analyzer(folder, pipeline)
     dev = _ptc_dev(root)
     started = time.perf_counter()
     results = analyzer.analyze_many([make_doc(art.text, sents) for art, sents in dev])
@@ -100,6 +116,7 @@ def ptc_si_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
     n_sent = sum(len(s) for _, s in dev)
     return {
         "task": "ptc_si",
+        "pipeline": pipeline,
         "articles": len(dev),
         "sentences": n_sent,
         **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()},
@@ -109,9 +126,9 @@ def ptc_si_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
     }
 
 
-def ptc_tc_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
+def ptc_tc_task(root: Path, folder: Path | None = None, pipeline: str = FAST) -> dict[str, Any]:
     """Technique micro-F1 on the PTC dev gold spans."""
-    analyzer = _analyzer(folder)
+    analyzer = _analyzer(folder, pipeline)
     ranked: dict[tuple[str, int, int], list[str]] = {}
     gold: list[tuple[str, int, int, str]] = []
     n_spans = 0
@@ -127,6 +144,7 @@ def ptc_tc_task(root: Path, folder: Path | None = None) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     return {
         "task": "ptc_tc",
+        "pipeline": pipeline,
         "spans": len(gold),
         "micro_f1": round(tc_micro_f1(ranked, gold), 4),
         "spans_per_second": round(n_spans / max(seconds, 1e-9)),
@@ -143,9 +161,9 @@ TASKS: dict[str, Callable[..., dict[str, Any]]] = {
 }
 
 
-def _registered(func: Callable[..., dict[str, Any]]) -> Callable[[Path], dict[str, Any]]:
-    def task(root: Path) -> dict[str, Any]:
-        return func(Path(root))
+def _registered(func: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    def task(root: Path, pipeline: str = FAST) -> dict[str, Any]:
+        return func(Path(root), pipeline=pipeline)
 
     task.__doc__ = func.__doc__
     return task
@@ -155,6 +173,6 @@ for _name, _func in TASKS.items():
     tasks.register(f"veracity.task.{_name}.v1")(_registered(_func))
 
 
-def evaluate_all(root: Path, folder: Path | None = None) -> dict[str, Any]:
-    """Every task on the models in ``folder``."""
-    return {name: func(Path(root), folder) for name, func in TASKS.items()}
+def evaluate_all(root: Path, folder: Path | None = None, pipeline: str = FAST) -> dict[str, Any]:
+    """Every task on the models in ``folder`` (``pipeline``: which kind they are)."""
+    return {name: func(Path(root), folder, pipeline) for name, func in TASKS.items()}

@@ -31,6 +31,7 @@ from ..data.pipeline import load_articles
 from ..data.schema import RELIABLE
 from ..registry import tasks
 from ..report import VERDICTS, Report, SentenceBase
+from ..signals.pipelines import DEEP, FAST
 from ..signals.roles import ATTRIBUTED, QUOTE
 from ..text.inputs import document_from_text
 from ..text.normalize import tokens
@@ -187,10 +188,7 @@ def _met(ok: bool) -> str:
 
 
 def markdown(result: dict[str, Any]) -> str:
-    """The "task-wrapped" section of BENCHMARKS.md."""
-    share, push = result["verdict_share"], result["push_auc"]
-    pooled = push["pooled"] or 0.0
-    first = result["first_reason_commentary_share"]
+    """The "task-wrapped" section of BENCHMARKS.md (of one pipeline)."""
     lines = [
         "## Wrapped copy: commentary around reliable wire copy",
         "",
@@ -203,6 +201,18 @@ def markdown(result: dict[str, Any]) -> str:
         f"sentences are not new to it). {result['sentences']['commentary']} commentary and "
         f"{result['sentences']['copy']} copied sentences; targets from issue 18.",
         "",
+        _table(result),
+    ]
+    if "seed" in result:
+        lines += _seed_markdown(result["seed"])
+    return "\n".join(lines)
+
+
+def _table(result: dict[str, Any]) -> str:
+    share, push = result["verdict_share"], result["push_auc"]
+    pooled = push["pooled"] or 0.0
+    first = result["first_reason_commentary_share"]
+    lines = [
         "| measure | value | at issue 18 | target | met |",
         "|---|---:|---:|---:|---|",
         f"| judged reliable | {share['reliable']:.1%} | {BEFORE_RELIABLE:.0%} | "
@@ -217,8 +227,6 @@ def markdown(result: dict[str, Any]) -> str:
         + (first if isinstance(first, str) else f"{first:.1%}")
         + " | | | |",
     ]
-    if "seed" in result:
-        lines += _seed_markdown(result["seed"])
     return "\n".join(lines)
 
 
@@ -256,4 +264,12 @@ def wrapped_task(root: Path) -> dict[str, Any]:
     reliable = frame.loc[frame["label"] == RELIABLE, "text"].tolist()
     seed_path = root / SEED_FILE
     seed_text = seed_path.read_text(encoding="utf-8") if seed_path.is_file() else None
-    return evaluate_texts(Analyzer.load(), reliable, seed_text)
+    per = {p: evaluate_texts(Analyzer.load(pipeline=p), reliable, seed_text) for p in (FAST, DEEP)}
+    sections = [per[FAST]["markdown"]]
+    sections += [
+        f"### The same articles through the `{DEEP}` pipeline\n\n"
+        + _table(per[DEEP])
+        + "\n\nBoth pipelines use the bundled verdict model; only the sentence signals, and "
+        "with them the reasons, differ."
+    ]
+    return {**per[FAST], DEEP: per[DEEP], "markdown": "\n\n".join(sections)}

@@ -1,16 +1,18 @@
 """What the service does per request: inputs to documents, cache, analysis, history.
 
-:class:`Analyses` holds the app's one :class:`~veracity.analyze.Analyzer` and
+:class:`Analyses` holds the app's :class:`~veracity.service.pipeline_lanes.Pipelines`
+(an :class:`~veracity.analyze.Analyzer` per pipeline, ``fast`` and ``deep``) and
 its :class:`~veracity.service.history.History`.  Its methods block (fetching,
 analysing, SQLite), so the app calls them through its thread pool, with the
 request's :class:`~veracity.service.batcher.Budget`.  Inputs are turned into
 documents (and URLs fetched) in the calling thread, the budget checked before
-each; documents already in the history are answered from it; the rest are
-analysed through a :class:`~veracity.service.batcher.Batcher`, so concurrent
-requests are analysed together, and stored by the calling thread only while
-its budget lasts, so nothing of a timed-out request is stored.
+each; documents already in the history from the same pipeline are answered
+from it; the rest are analysed through a :class:`~veracity.service.batcher.Batcher`
+of their pipeline, so concurrent requests are analysed together (never two
+pipelines in one step), and stored by the calling thread only while its budget
+lasts, so nothing of a timed-out request is stored.
 
-There are two batchers, two lanes: requests carrying more than
+Each pipeline has two batchers, two lanes: requests carrying more than
 ``Settings.bulk_chars`` of text to analyse (a huge article, a full batch)
 take the bulk lane, everything else the interactive lane, so a large
 analysis never holds up the small ones queued behind it.  Within a lane,
@@ -21,9 +23,10 @@ whole of another.
 A report's ``id`` is the start of its history key
 (:func:`~veracity.text.inputs.content_hash`: the text's sha256, and its
 title's when there is one), so the same text under two titles has two
-permalinks, and ``veracity check`` gives the same id.  Every report sent is
-bounded: ``Settings.max_response_bytes`` of report JSON per request (E031 for
-a report, or a batch item, that would pass it).
+permalinks, and ``veracity check`` gives the same id (the fast and the deep
+analysis of one text share it; a permalink names its pipeline).  Every report
+sent is bounded: ``Settings.max_response_bytes`` of report JSON per request
+(E031 for a report, or a batch item, that would pass it).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from typing import Any
 from ..analyze import Analyzer
 from ..errors import E, InputError, TooLargeError, VeracityError
 from ..report import Report
+from ..signals.pipelines import FAST
 from ..text.html_extract import html_to_text
 from ..text.inputs import (
     Document,
@@ -43,10 +47,11 @@ from ..text.inputs import (
     document_from_bytes,
     document_from_text,
 )
-from .batcher import Batcher, Budget, check_step
+from .batcher import Budget
 from .fetch import FetchLimits, UrlRefusedError, fetch_url
 from .history import History, Stored
-from .schemas import DocumentIn
+from .pipeline_lanes import Pipelines
+from .schemas import API_PIPELINE, DocumentIn, PipelineName
 from .settings import Settings
 
 #: Characters of the opening words that name an analysis given no name or title.
@@ -60,6 +65,7 @@ class Upload:
     data: bytes
     name: str
     title: str | None = None
+    pipeline: PipelineName = API_PIPELINE
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,8 @@ class Outcome:
 
 
 Result = Outcome | VeracityError
+#: A document's history key within a request: its pipeline and its content hash.
+Key = tuple[str, str]
 
 
 def opening(text: str) -> str:
@@ -87,10 +95,6 @@ def opening(text: str) -> str:
     return cut.rstrip() + "\u2026"
 
 
-def _doc_size(doc: Document) -> float:
-    return float(len(doc.text))
-
-
 def _named(item: DocumentIn | Upload | VeracityError) -> bool:
     """Whether the caller named the item (an uploaded file is named by its file name)."""
     return isinstance(item, Upload) or (isinstance(item, DocumentIn) and item.name is not None)
@@ -99,8 +103,17 @@ def _named(item: DocumentIn | Upload | VeracityError) -> bool:
 class Analyses:
     """Turn request items into stored reports."""
 
-    def __init__(self, analyzer: Analyzer, history: History, settings: Settings) -> None:
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        history: History,
+        settings: Settings,
+        preloaded: Sequence[Analyzer] = (),
+    ) -> None:
+        """``analyzer`` serves its pipeline from the start, as does each of ``preloaded``;
+        any other pipeline is loaded on its first request."""
         self.analyzer = analyzer
+        self.pipelines = Pipelines(analyzer, settings, preloaded)
         self.history = history
         self.settings = settings
         self.limits = FetchLimits(
@@ -109,26 +122,10 @@ class Analyses:
             timeout=settings.url_timeout,
             allow_private=settings.allow_private_urls,
         )
-        self.interactive = self._lane("veracity-interactive")
-        self.bulk = self._lane("veracity-bulk")
-
-    def _lane(self, name: str) -> Batcher[Document, Report]:
-        """A lane whose steps hold at most ``bulk_chars`` characters (or one document)."""
-        return Batcher(
-            self._analyze_many,
-            max_items=self.settings.max_batch,
-            name=name,
-            max_size=self.settings.bulk_chars,
-            size=_doc_size,
-        )
 
     @property
     def model_sha256(self) -> str:
         return self.analyzer.info.sha256
-
-    def _analyze_many(self, docs: list[Document]) -> list[Report]:
-        """A lane's step: stops between stages once every request of the step is out of time."""
-        return self.analyzer.analyze_many(docs, stop=check_step)
 
     def document(self, item: DocumentIn | Upload, budget: Budget | None = None) -> Document:
         """The cleaned document an item describes (fetching a URL if allowed).
@@ -172,7 +169,8 @@ class Analyses:
     def run(
         self, items: Sequence[DocumentIn | Upload | VeracityError], budget: Budget | None = None
     ) -> list[Result]:
-        """Analyse every item that is not an error, within ``budget``; identical content once.
+        """Analyse every item that is not an error, within ``budget``, each by its pipeline;
+        identical content once per pipeline.
 
         Raises :class:`~veracity.service.batcher.WorkStopped` once the budget runs out.
         """
@@ -186,48 +184,56 @@ class Analyses:
                 )
             except VeracityError as err:
                 docs.append(err)
-        return self.analyze(docs, budget, [_named(item) for item in items])
+        pipelines = [FAST if isinstance(item, VeracityError) else item.pipeline for item in items]
+        return self.analyze(docs, budget, [_named(item) for item in items], pipelines)
 
     def analyze(
         self,
         docs: Sequence[Document | VeracityError],
         budget: Budget | None = None,
         named: Sequence[bool] = (),
+        pipelines: Sequence[str] = (),
     ) -> list[Result]:
-        """Stored or fresh reports for ``docs`` (errors pass through).
+        """Stored or fresh reports for ``docs`` (errors pass through), each by its pipeline
+        (default ``fast``).
 
         A document whose name was given (``named``) renames a stored analysis found
         under another name.
         """
         budget = budget if budget is not None else Budget()
-        sha = self.model_sha256
+        chosen = list(pipelines) or [FAST] * len(docs)
         keys = {
-            i: content_hash(doc.text, doc.title)
+            i: (chosen[i], content_hash(doc.text, doc.title))
             for i, doc in enumerate(docs)
             if not isinstance(doc, VeracityError)
         }
-        found: dict[str, Stored | VeracityError] = {}
-        todo: dict[str, Document] = {}
+        found: dict[Key, Stored | VeracityError] = {}
+        todo: dict[str, dict[Key, Document]] = {}
         for i, doc in enumerate(docs):
-            if isinstance(doc, VeracityError):
+            if isinstance(doc, VeracityError) or keys[i] in found:
                 continue
-            key = keys[i]
-            if key in found or key in todo:
+            pipeline, digest = key = keys[i]
+            waiting = todo.setdefault(pipeline, {})
+            if key in waiting:
                 continue
-            hit = self.history.find(key, sha)
+            hit = self.history.find(digest, self.pipelines.get(pipeline).maker)
             if hit is not None:
                 found[key] = hit
             else:
-                todo[key] = doc
-        size = sum(len(doc.text) for doc in todo.values())
-        lane = self.bulk if size > self.settings.bulk_chars else self.interactive
-        reports = lane.submit(list(todo.values()), budget)
-        for (key, doc), report in zip(todo.items(), reports, strict=True):
-            budget.check()
-            found[key] = self._store(report, doc)
-        return self._results(docs, keys, found, set(todo), list(named) or [False] * len(docs))
+                waiting[key] = doc
+        for pipeline, waiting in todo.items():
+            engine = self.pipelines.get(pipeline)
+            size = sum(len(doc.text) for doc in waiting.values())
+            reports = engine.lane(size, self.settings.bulk_chars).submit(
+                list(waiting.values()), budget
+            )
+            for (key, doc), report in zip(waiting.items(), reports, strict=True):
+                budget.check()
+                found[key] = self._store(report, doc, engine.maker.signals_sha256)
+        fresh = {key for waiting in todo.values() for key in waiting}
+        return self._results(docs, keys, found, fresh, list(named) or [False] * len(docs))
 
-    def _store(self, report: Report, doc: Document) -> Stored | VeracityError:
+    def _store(self, report: Report, doc: Document, signals_sha256: str) -> Stored | VeracityError:
         report_json = report.to_json()
         size = len(report_json.encode("utf-8"))
         limit = self.settings.max_response_bytes
@@ -235,14 +241,14 @@ class Analyses:
             return TooLargeError(
                 E.E031, what=doc.name, size=size, limit=limit, hint="send less text"
             )
-        return self.history.add(report, doc.text, report_json)
+        return self.history.add(report, doc.text, report_json, signals_sha256)
 
     def _results(
         self,
         docs: Sequence[Document | VeracityError],
-        keys: dict[int, str],
-        found: dict[str, Stored | VeracityError],
-        fresh: set[str],
+        keys: dict[int, Key],
+        found: dict[Key, Stored | VeracityError],
+        fresh: set[Key],
         named: list[bool],
     ) -> list[Result]:
         """Outcomes in input order, renamed where asked, within the response size limit."""
@@ -256,7 +262,8 @@ class Analyses:
             key = keys[i]
             stored = found[key]
             if isinstance(stored, Stored) and given and stored.report["input_name"] != doc.name:
-                stored = found[key] = self.history.rename(key, self.model_sha256, doc.name)
+                maker = self.pipelines.get(key[0]).maker
+                stored = found[key] = self.history.rename(key[1], maker, doc.name)
             if isinstance(stored, VeracityError):
                 results.append(stored)
                 continue
@@ -271,16 +278,16 @@ class Analyses:
             results.append(Outcome(stored, cached=key not in fresh))
         return results
 
-    def get(self, analysis_id: str) -> Stored:
-        return self.history.get(analysis_id, self.model_sha256)
+    def get(self, analysis_id: str, pipeline: str | None = None) -> Stored:
+        """The stored analysis ``analysis_id`` of ``pipeline`` (any, preferring fast, if None)."""
+        return self.history.get(analysis_id, self.model_sha256, pipeline)
 
     def recent(self, limit: int) -> list[dict[str, Any]]:
         return self.history.recent(limit)
 
     def queued(self) -> dict[str, int]:
         """Documents waiting in each lane (requests whose time ran out are not counted)."""
-        return {"interactive": self.interactive.pending(), "bulk": self.bulk.pending()}
+        return self.pipelines.queued()
 
     def close(self) -> None:
-        self.interactive.close()
-        self.bulk.close()
+        self.pipelines.close()

@@ -1,7 +1,9 @@
 """``create_app(settings)``: the FastAPI app behind ``veracity serve``.
 
-The app holds one :class:`~veracity.analyze.Analyzer` (loaded here, once),
-one :class:`~veracity.service.history.History` and one thread pool.  Routes:
+The app holds one :class:`~veracity.analyze.Analyzer` per pipeline (the
+``fast`` one loaded here, once; ``deep`` on its first request, see
+:mod:`.pipelines`), one :class:`~veracity.service.history.History` and one
+thread pool.  Routes:
 the JSON API under ``/v1`` (:mod:`.json_api`), the page at ``/`` and ``/a/{id}``
 (:mod:`.page`), ``/docs`` and ``/openapi.json``, and ``/static``.  While it
 runs, failed accepts on its event loop are logged once, not one traceback each
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
@@ -39,12 +41,16 @@ def _version() -> str:
 
 
 def create_app(
-    settings: Settings, analyzer: Analyzer | None = None, rebalance: bool = False
+    settings: Settings,
+    analyzer: Analyzer | None = None,
+    rebalance: bool = False,
+    preloaded: Sequence[Analyzer] = (),
 ) -> FastAPI:
     """The service app; ``analyzer`` defaults to ``Analyzer.load(settings.model_dir)``.
 
     ``rebalance``: the app is one of several processes on one socket, which keep their
-    connections spread evenly (:mod:`~veracity.service.balance`).
+    connections spread evenly (:mod:`~veracity.service.balance`).  ``preloaded``:
+    analysers of other pipelines, ready from the start instead of loaded on first use.
     """
     analyzer = (
         analyzer
@@ -52,7 +58,7 @@ def create_app(
         else Analyzer.load(settings.model_dir, archive_path=settings.archive_path)
     )
     history = History(settings.db_path)
-    engine = Analyses(analyzer, history, settings)
+    engine = Analyses(analyzer, history, settings, preloaded)
     runner = Runner(settings.workers, settings.request_timeout)
     board = open_board() if rebalance else None
 

@@ -1,12 +1,18 @@
 """Analysis history in SQLite (stdlib ``sqlite3``, WAL mode).
 
-One row per (content hash, model fingerprint): the report JSON (compact, no
-indentation), the article text and the columns the recent list needs.  The
-content hash covers the cleaned text and the title, when there is one.
-Identical content analysed by the same model is found again instead of
-recomputed; a repeated submission under a new name renames the stored
-analysis (:meth:`History.rename`).  One connection is shared behind a lock,
-so any thread of the service may call any method.
+One row per content hash and :class:`Maker` (the model fingerprint, the
+pipeline and the fingerprint of the pipeline's sentence models): the report
+JSON (compact, no indentation), the article text and the columns the recent
+list needs.  The content hash covers the cleaned text and the title, when
+there is one.  Identical content analysed by the same model and pipeline is
+found again instead of recomputed, never that of the other pipeline; a
+repeated submission under a new name renames the stored analysis
+(:meth:`History.rename`).  A report's id is its content hash's start, so the
+fast and the deep analysis of one text share it: a permalink names the
+pipeline too.  A database written before pipelines existed is migrated when
+opened (its rows become ``fast`` rows of no known sentence models, so they are
+still shown but never answer a new request).  One connection is shared behind
+a lock, so any thread of the service may call any method.
 """
 
 from __future__ import annotations
@@ -23,12 +29,14 @@ from ..errors import E, NotFoundError, VeracityError
 from ..report import Report
 from ..text.inputs import content_hash
 
-_SCHEMA = """
+_TABLE = """
 CREATE TABLE IF NOT EXISTS analyses (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     model_sha256 TEXT NOT NULL,
+    pipeline TEXT NOT NULL DEFAULT 'fast',
+    signals_sha256 TEXT NOT NULL DEFAULT '',
     created TEXT NOT NULL,
     verdict TEXT NOT NULL,
     probability REAL NOT NULL,
@@ -37,9 +45,16 @@ CREATE TABLE IF NOT EXISTS analyses (
     input_kind TEXT NOT NULL,
     report_json TEXT NOT NULL,
     text TEXT NOT NULL,
-    UNIQUE (content_hash, model_sha256)
-);
-CREATE INDEX IF NOT EXISTS analyses_id ON analyses (id);
+    UNIQUE (content_hash, model_sha256, pipeline, signals_sha256)
+)
+"""
+_INDEX = "CREATE INDEX IF NOT EXISTS analyses_id ON analyses (id)"
+#: A table written before pipelines existed, its rows copied as they are into the new one.
+_COPY_V1 = """
+INSERT INTO analyses (seq, id, content_hash, model_sha256, created, verdict, probability, words,
+    input_name, input_kind, report_json, text)
+SELECT seq, id, content_hash, model_sha256, created, verdict, probability, words,
+    input_name, input_kind, report_json, text FROM analyses_v1
 """
 
 
@@ -52,6 +67,18 @@ class HistoryError(VeracityError):
 def compact_json(data: dict[str, Any]) -> str:
     """JSON without indentation or spaces after separators (what the service stores and sends)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Maker:
+    """What made an analysis: the detector model, the pipeline and its sentence models."""
+
+    model_sha256: str
+    pipeline: str = "fast"
+    signals_sha256: str = ""
+
+    def row(self) -> tuple[str, str, str]:
+        return (self.model_sha256, self.pipeline, self.signals_sha256)
 
 
 @dataclass(frozen=True)
@@ -82,10 +109,28 @@ class History:
             self._conn.row_factory = sqlite3.Row
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.executescript(_SCHEMA)
+            self._create()
         except (OSError, sqlite3.Error) as err:
             raise HistoryError(E.E019, path=self.path, reason=str(err)) from None
         self._lock = threading.Lock()
+
+    def _create(self) -> None:
+        """Create the table, or rebuild one written before pipelines existed (its rows kept)."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(analyses)")}
+            if columns and "pipeline" not in columns:
+                conn.execute("ALTER TABLE analyses RENAME TO analyses_v1")
+                conn.execute(_TABLE)
+                conn.execute(_COPY_V1)
+                conn.execute("DROP TABLE analyses_v1")
+            conn.execute(_TABLE)
+            conn.execute(_INDEX)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
 
     def _query(self, sql: str, args: tuple[Any, ...]) -> list[sqlite3.Row]:
         with self._lock:
@@ -94,35 +139,43 @@ class History:
             except sqlite3.Error as err:
                 raise HistoryError(E.E019, path=self.path, reason=str(err)) from None
 
-    def find(self, digest: str, model_sha256: str) -> Stored | None:
-        """The stored analysis of this content by this model, if any."""
+    def find(self, digest: str, maker: Maker) -> Stored | None:
+        """The stored analysis of this content by this maker, if any."""
         rows = self._query(
-            "SELECT id, report_json, text FROM analyses"
-            " WHERE content_hash = ? AND model_sha256 = ?",
-            (digest, model_sha256),
+            "SELECT id, report_json, text FROM analyses WHERE content_hash = ?"
+            " AND model_sha256 = ? AND pipeline = ? AND signals_sha256 = ?",
+            (digest, *maker.row()),
         )
         return _stored(rows[0]) if rows else None
 
-    def add(self, report: Report, text: str, report_json: str | None = None) -> Stored:
+    def add(
+        self,
+        report: Report,
+        text: str,
+        report_json: str | None = None,
+        signals_sha256: str = "",
+    ) -> Stored:
         """Store ``report`` of ``text``; return what is stored (the first writer wins).
 
-        ``report_json`` is the report already serialised by :meth:`Report.to_json`, if at hand.
-        A new row is returned as written, without reading it back.
+        ``report_json`` is the report already serialised by :meth:`Report.to_json`, if at hand;
+        ``signals_sha256`` fingerprints the sentence models of the report's pipeline.  A new
+        row is returned as written, without reading it back.
         """
         digest = content_hash(text, report.title or "")
-        sha = report.model.sha256
+        maker = Maker(report.model.sha256, report.model.pipeline, signals_sha256)
         report_json = report_json or report.to_json()
         with self._lock:
             try:
                 with self._conn:
                     inserted = self._conn.execute(
-                        "INSERT OR IGNORE INTO analyses (id, content_hash, model_sha256, created,"
-                        " verdict, probability, words, input_name, input_kind, report_json, text)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        "INSERT OR IGNORE INTO analyses (id, content_hash, model_sha256, pipeline,"
+                        " signals_sha256, created, verdict, probability, words, input_name,"
+                        " input_kind, report_json, text)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                         (
                             report.id,
                             digest,
-                            sha,
+                            *maker.row(),
                             report.created,
                             report.verdict,
                             report.probability,
@@ -137,14 +190,14 @@ class History:
                 raise HistoryError(E.E019, path=self.path, reason=str(err)) from None
         if inserted:
             return Stored(id=str(inserted[0][0]), report_json=report_json, text=text)
-        found = self.find(digest, sha)
+        found = self.find(digest, maker)
         if found is None:
             raise HistoryError(E.E019, path=self.path, reason="row vanished after insert")
         return found
 
-    def rename(self, digest: str, model_sha256: str, name: str) -> Stored:
-        """Give the stored analysis of this content by this model the name ``name``."""
-        found = self.find(digest, model_sha256)
+    def rename(self, digest: str, maker: Maker, name: str) -> Stored:
+        """Give the stored analysis of this content by this maker the name ``name``."""
+        found = self.find(digest, maker)
         if found is None:
             raise HistoryError(E.E019, path=self.path, reason="row vanished before rename")
         report_json = compact_json({**found.report, "input_name": name})
@@ -152,20 +205,22 @@ class History:
             try:
                 with self._conn:
                     self._conn.execute(
-                        "UPDATE analyses SET input_name = ?, report_json = ?"
-                        " WHERE content_hash = ? AND model_sha256 = ?",
-                        (name, report_json, digest, model_sha256),
+                        "UPDATE analyses SET input_name = ?, report_json = ? WHERE content_hash = ?"
+                        " AND model_sha256 = ? AND pipeline = ? AND signals_sha256 = ?",
+                        (name, report_json, digest, *maker.row()),
                     )
             except sqlite3.Error as err:
                 raise HistoryError(E.E019, path=self.path, reason=str(err)) from None
         return Stored(id=found.id, report_json=report_json, text=found.text)
 
-    def get(self, analysis_id: str, model_sha256: str = "") -> Stored:
-        """The analysis with this id, preferring ``model_sha256``'s, else the newest."""
+    def get(self, analysis_id: str, model_sha256: str = "", pipeline: str | None = None) -> Stored:
+        """The analysis with this id: of ``pipeline`` only when one is named, else preferring
+        ``fast`` (permalinks made before pipelines existed); then preferring ``model_sha256``'s,
+        then the newest."""
         rows = self._query(
-            "SELECT id, report_json, text FROM analyses WHERE id = ?"
-            " ORDER BY model_sha256 = ? DESC, seq DESC LIMIT 1",
-            (analysis_id, model_sha256),
+            "SELECT id, report_json, text FROM analyses WHERE id = ? AND (? IS NULL OR pipeline = ?)"
+            " ORDER BY pipeline = ? DESC, model_sha256 = ? DESC, seq DESC LIMIT 1",
+            (analysis_id, pipeline, pipeline, pipeline or "fast", model_sha256),
         )
         if not rows:
             raise NotFoundError(E.E017, id=analysis_id)
@@ -175,7 +230,7 @@ class History:
         """Summaries of the ``limit`` newest analyses, newest first."""
         rows = self._query(
             "SELECT id, created, verdict, probability, words, input_name, input_kind,"
-            " model_sha256 FROM analyses ORDER BY seq DESC LIMIT ?",
+            " model_sha256, pipeline FROM analyses ORDER BY seq DESC LIMIT ?",
             (limit,),
         )
         return [dict(r) for r in rows]

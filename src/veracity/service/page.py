@@ -1,8 +1,11 @@
 """The web page: a form at ``/``, a permalink page per analysis, API docs at ``/docs``.
 
 No script runs anywhere (the CSP says ``default-src 'none'``): the form posts
-multipart to ``/a`` and is redirected to the permalink.  Article text reaches
-the page only through Jinja2 autoescaping and
+multipart to ``/a`` and is redirected to the permalink, ``/a/{id}?pipeline=...``
+(the fast and the deep analysis of one text share an id; without the
+parameter the fast one is shown if stored, else the other).  The form's
+pipeline is ``deep`` unless ``fast`` is chosen; the report page says which
+pipeline made it.  Article text reaches the page only through Jinja2 autoescaping and
 :func:`veracity.views.html.render_fragment`.  Names and titles are checked and
 cleaned like those of the API (:class:`~veracity.service.schemas.Labels`, an
 uploaded file's name included), and every user string on a page is set in
@@ -12,7 +15,8 @@ uploaded file's name included), and every user string on a page is set in
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,14 +26,17 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from ..errors import E, InputError, VeracityError
+from ..signals.pipelines import DEEP, PIPELINES
 from ..views.html import render_fragment
 from .analyses import Analyses, Upload
 from .limits import Runner
-from .schemas import NAME_MAX_CHARS, TITLE_MAX_CHARS, DocumentIn, Labels
+from .schemas import NAME_MAX_CHARS, TITLE_MAX_CHARS, DocumentIn, Labels, PipelineName
 from .settings import Settings
 
 RECENT_ON_PAGE = 15
-_FORM_FIELDS = ("text", "url", "name", "title")
+_FORM_FIELDS = ("text", "url", "name", "title", "pipeline")
+#: The pipeline of the page's form unless another is chosen.
+PAGE_PIPELINE = DEEP
 
 
 @cache
@@ -59,20 +66,35 @@ async def _form_item(request: Request, settings: Settings) -> DocumentIn | Uploa
     }
     upload = form.get("file")
     labels = {"name": values["name"] or None, "title": values["title"] or None}
+    pipeline = _pipeline(values["pipeline"] or PAGE_PIPELINE, "pipeline")
     given: list[DocumentIn | Upload] = []
     if isinstance(upload, UploadFile) and upload.filename:
         checked = Labels.model_validate({**labels, "name": labels["name"] or upload.filename})
         data = await upload.read(settings.max_input_bytes + 1)
-        given.append(Upload(data=data, name=checked.name or "upload", title=checked.title))
+        name = checked.name or "upload"
+        given.append(Upload(data=data, name=name, title=checked.title, pipeline=pipeline))
     if values["url"]:
-        given.append(DocumentIn(url=values["url"], **labels))
+        given.append(DocumentIn(url=values["url"], pipeline=pipeline, **labels))
     if values["text"]:
-        given.append(DocumentIn(text=values["text"], **labels))
+        given.append(DocumentIn(text=values["text"], pipeline=pipeline, **labels))
     if len(given) != 1:
         raise InputError(
             E.E013, field="form", reason="paste text, choose a file or give a URL (exactly one)"
         )
     return given[0]
+
+
+def _pipeline(value: str, field: str) -> PipelineName:
+    """``value`` if it names a pipeline, else a coded input error naming ``field``."""
+    if value not in PIPELINES:
+        reason = f"{value!r} is not one of {', '.join(PIPELINES)}"
+        raise InputError(E.E013, field=field, reason=reason)
+    return cast(PipelineName, value)
+
+
+def permalink_url(analysis_id: str, pipeline: str) -> str:
+    """The page of the analysis ``analysis_id`` made by ``pipeline``."""
+    return f"/a/{analysis_id}?{urlencode({'pipeline': pipeline})}"
 
 
 async def _checked_form_item(request: Request, settings: Settings) -> DocumentIn | Upload:
@@ -95,6 +117,9 @@ def common(engine: Analyses, settings: Settings) -> dict[str, Any]:
         "max_input_bytes": settings.max_input_bytes,
         "name_max": NAME_MAX_CHARS,
         "title_max": TITLE_MAX_CHARS,
+        "pipelines": list(PIPELINES),
+        "page_pipeline": PAGE_PIPELINE,
+        "permalink_url": permalink_url,
     }
 
 
@@ -128,12 +153,19 @@ def page_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRout
             form = await request.form()
             kept = {k: v for k in _FORM_FIELDS for v in [form.get(k)] if isinstance(v, str)}
             return await runner.run(home, kept, err)
-        return RedirectResponse(f"/a/{result.id}", status_code=303)
+        pipeline = str(result.stored.report["model"]["pipeline"])
+        return RedirectResponse(permalink_url(result.id, pipeline), status_code=303)
 
     @router.api_route("/a/{analysis_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def permalink(request: Request, analysis_id: str) -> HTMLResponse:
+        """The analysis of the ``pipeline`` query parameter (without it: fast's, else any)."""
+        asked = request.query_params.get("pipeline")
         try:
-            stored = engine.get(analysis_id)
+            pipeline = None if asked is None else _pipeline(asked, "query.pipeline")
+        except VeracityError as err:
+            return message_page(request, "Unknown pipeline", err)
+        try:
+            stored = engine.get(analysis_id, pipeline)
         except VeracityError as err:
             return message_page(request, "Analysis not found", err)
         report = stored.as_report()

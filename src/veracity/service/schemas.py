@@ -6,12 +6,16 @@ name) passes :class:`Labels`: at most :data:`NAME_MAX_CHARS` /
 cleaned (:func:`veracity.text.inputs.clean_label`: mojibake repaired, control,
 zero-width and bidi characters removed, whitespace runs made one space).  A label left empty by
 cleaning counts as not given.
+
+``pipeline`` names the analysis of a request: ``fast`` (the default) or ``deep``
+(:mod:`veracity.signals.pipelines`); any other value is refused like any invalid
+field (422, E013).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -31,6 +35,14 @@ SOURCES = ("text", "html", "url")
 NAME_MAX_CHARS = 300
 #: Longest ``title`` (characters as sent): the limit ``veracity score`` applies too.
 TITLE_MAX_CHARS = MAX_TITLE_CHARS
+#: The pipelines a request may name (the keys of :data:`veracity.signals.pipelines.PIPELINES`).
+PipelineName = Literal["fast", "deep"]
+#: The API's pipeline when a request names none.
+API_PIPELINE: PipelineName = "fast"
+_PIPELINE_HELP = (
+    "fast: hashed n-grams and rules (the API's default); deep: one int8 transformer pass per "
+    "sentence, loaded on its first request. The report's model.pipeline says which ran."
+)
 
 
 def _encodable(value: str | None) -> str | None:
@@ -76,6 +88,7 @@ class DocumentIn(Labels):
     url: str | None = Field(
         default=None, description="An http(s) URL to fetch (only when the server allows it)."
     )
+    pipeline: PipelineName = Field(default=API_PIPELINE, description=_PIPELINE_HELP)
 
     @field_validator("text", "html", "url")
     @classmethod
@@ -101,6 +114,10 @@ class BatchIn(BaseModel):
 
     documents: list[Any] = Field(
         description="Up to 100 objects shaped like the body of POST /v1/analyze."
+    )
+    pipeline: PipelineName = Field(
+        default=API_PIPELINE,
+        description="The pipeline of every document that names none. " + _PIPELINE_HELP,
     )
 
 
@@ -132,8 +149,13 @@ def validation_error(
     return RequestInvalidError(details)
 
 
-def parse_item(item: Any, index: int) -> DocumentIn | RequestInvalidError:
-    """Validate batch item ``index``; an error instead of raising."""
+def parse_item(
+    item: Any, index: int, pipeline: str = API_PIPELINE
+) -> DocumentIn | RequestInvalidError:
+    """Validate batch item ``index`` (``pipeline`` unless it names one); an error instead of
+    raising."""
+    if isinstance(item, dict):
+        item = {"pipeline": pipeline, **item}
     try:
         return DocumentIn.model_validate(item)
     except ValidationError as exc:

@@ -61,6 +61,8 @@ class Settings:
     idle_timeout: int = 5
     #: Seconds for a request body to arrive in full, counted from its head (408, E028).
     body_timeout: float = 60.0
+    #: Cores of the deep pipeline's encoder (0: all), loaded on the first deep request.
+    deep_threads: int = 0
 
     def __post_init__(self) -> None:
         positive = {
@@ -80,8 +82,9 @@ class Settings:
         for name, value in positive.items():
             if not value > 0:
                 raise InputError(E.E013, field=f"Settings.{name}", reason=f"{value} is not > 0")
-        if self.url_max_redirects < 0:
-            raise InputError(E.E013, field="Settings.url_max_redirects", reason="must be >= 0")
+        for name in ("url_max_redirects", "deep_threads"):
+            if getattr(self, name) < 0:
+                raise InputError(E.E013, field=f"Settings.{name}", reason="must be >= 0")
         if self.max_batch > MAX_BATCH:
             raise InputError(E.E013, field="Settings.max_batch", reason=f"at most {MAX_BATCH}")
 

@@ -15,6 +15,7 @@ kept only at or above their technique's calibrated level, and carry ``strong`` o
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,10 +55,13 @@ from .tokens import LOCATED_TOKENS
 
 if TYPE_CHECKING:
     from ..doc import Doc
+    from .roles import RoleResult
 
 #: Sentences between two stop checks in the per-sentence loop.
 STOP_EVERY = 1024
 TRAINED_DIR = Path(__file__).resolve().parent / "trained"
+#: Reliable ranges (p10, p50, p90) of the article signals under the fast models.
+RANGES = "ranges.json"
 #: Sentence models in the order of the stacked score columns.
 SENTENCE_SIGNALS = ("bias", "subjectivity", "checkworthy", "propaganda_sentence")
 PROPAGANDA = "propaganda"
@@ -101,6 +105,8 @@ class SentenceSignals:
 class SignalAnalyzer:
     """The shipped sentence models, rules and propaganda tagger, ready to score."""
 
+    pipeline = "fast"
+
     def __init__(
         self,
         sentence: dict[str, SentenceLinear],
@@ -108,7 +114,10 @@ class SignalAnalyzer:
         techniques: TechniqueClassifier,
         cards: dict[str, dict[str, Any]],
         thresholds: TechniqueThresholds,
+        ranges: dict[str, list[float]] | None = None,
     ) -> None:
+        """``ranges``: the article signals' reliable ranges under these models (none: empty)."""
+        self.ranges = ranges or {}
         self.sentence = sentence
         self.tagger = tagger
         self.techniques = techniques
@@ -136,7 +145,8 @@ class SignalAnalyzer:
             name: m.card for name, m in ((n, load_folder(folder / n)) for n in SENTENCE_SIGNALS)
         }
         cards[PROPAGANDA] = bundle.card
-        return cls(sentence, tagger, techniques, cards, load_thresholds(folder / THRESHOLDS))
+        thresholds = load_thresholds(folder / THRESHOLDS)
+        return cls(sentence, tagger, techniques, cards, thresholds, load_ranges(folder / RANGES))
 
     def sentence_logits(self, canon: Sequence[str]) -> np.ndarray:
         """Decision scores, one column per name in :data:`SENTENCE_SIGNALS`."""
@@ -186,22 +196,9 @@ class SignalAnalyzer:
                 if row % STOP_EVERY == 0:
                     stop()
                 stoks = flat[row]
-                result.append(
-                    SentenceSignals(
-                        index=sent.index,
-                        start=sent.start,
-                        end=sent.end,
-                        role=role.role,
-                        role_cues=[(sent.start + a, sent.start + b, c) for a, b, c in role.cues],
-                        techniques=merge_drawn(by_sentence[k], doc.text),
-                        bias=bias[row],
-                        subjectivity=subj[row],
-                        checkworthy=check[row],
-                        sentiment=moods[row],
-                        hedges=role.hedges,
-                        words=word_count(stoks),
-                    )
-                )
+                scores = (bias[row], subj[row], check[row])
+                techniques = merge_drawn(by_sentence[k], doc.text)
+                result.append(sentence_row(sent, role, techniques, scores, moods[row], stoks))
                 row += 1
             out.append(result)
         return out
@@ -262,6 +259,40 @@ def _context(
     k = int(prep.sentence_ids[min(a, len(prep.sentence_ids) - 1)]) if len(prep.starts) else 0
     sentence = canon[k] if canon else ""
     return span_context(" ".join(prep.tokens[a:b]), sentence, canon_text)
+
+
+def sentence_row(
+    sent: SentenceLike,
+    role: RoleResult,
+    techniques: list[Technique],
+    scores: tuple[float, float, float],
+    mood: float,
+    tokens: tuple[str, ...] | list[str],
+) -> SentenceSignals:
+    """One sentence's signals: its role and cues from the Doc (offsets made the article's),
+    its drawn spans, its (bias, subjectivity, check-worthiness) scores, sentiment, hedges and
+    word count; shared by both pipelines."""
+    return SentenceSignals(
+        index=sent.index,
+        start=sent.start,
+        end=sent.end,
+        role=role.role,
+        role_cues=[(sent.start + a, sent.start + b, c) for a, b, c in role.cues],
+        techniques=techniques,
+        bias=scores[0],
+        subjectivity=scores[1],
+        checkworthy=scores[2],
+        sentiment=mood,
+        hedges=role.hedges,
+        words=word_count(tokens),
+    )
+
+
+def load_ranges(path: Path) -> dict[str, list[float]]:
+    """The ``ranges`` of a reliable-ranges file (empty when there is none)."""
+    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    ranges: dict[str, list[float]] = data.get("ranges", {})
+    return ranges
 
 
 def _group_spans(spans: list[Technique], sents: Sequence[SentenceLike]) -> list[list[Technique]]:

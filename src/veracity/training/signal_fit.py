@@ -73,7 +73,7 @@ def _sentence_training_sets(root: Path) -> dict[str, corpora.Labelled]:
     }
 
 
-def _training_frame(root: Path) -> Any:
+def training_frame(root: Path) -> Any:
     """The training side of the article corpora (``veracity.data``), None if not installed."""
     try:
         pipeline = importlib.import_module("veracity.data.pipeline")
@@ -87,7 +87,7 @@ def _training_frame(root: Path) -> Any:
 
 def write_ranges(root: Path, out: Path = TRAINED_DIR, frame: Any = None) -> dict[str, Any]:
     """Write ``ranges.json``: reliable ranges of the article signals on training articles."""
-    frame = frame if frame is not None else _training_frame(root)
+    frame = frame if frame is not None else training_frame(root)
     if frame is None:
         return {"skipped": "veracity.data.pipeline is not available"}
     ranges = reliable_ranges(frame, SignalAnalyzer.load(out))

@@ -203,7 +203,7 @@ def render_terminal(report: Report, color: bool | None = None, width: int | None
         + (f"  ({report.abstain_reason})" if report.abstain_reason else ""),
         f"input: {terminal_safe(report.input_name)} ({report.input_kind}, "
         f"{counted(report.words, 'word')})"
-        f"   model: {terminal_safe(report.model.name)}",
+        f"   model: {terminal_safe(report.model.name)} ({report.model.pipeline} pipeline)",
     ]
     near = near_the_line(report)
     if near:

@@ -1,0 +1,174 @@
+"""Sentence signals from one encoder pass per sentence (the ``deep`` pipeline).
+
+:class:`DeepSignalAnalyzer` gives the same :class:`~veracity.signals.SentenceSignals`
+as the fast :class:`~veracity.signals.SignalAnalyzer`, from the Doc's sentences: the
+sentences of a whole chunk of articles are encoded together (sorted by length, dynamic
+padding, :meth:`Encoder.batches`), and each batch's token states feed every head before
+the next batch runs: bias, subjectivity and check-worthiness from the sentence heads;
+propaganda spans from the token head (runs of whole words whose mean tag probability
+reaches the ``weak`` level, drawn ``strong`` from the ``strong`` level; a run of
+function words alone is dropped), each span's technique from the technique head.
+Roles, hedges, sentiment and word counts come from the Doc and the rules, as in the
+fast pipeline.  A sentence longer than the encoder's token limit is read up to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...registry import pipelines
+from ...stopping import Stop, go_on
+from .. import sentiment
+from ..analyzer import SentenceLike, SentenceSignals, sentence_row
+from ..pipelines import DEEP, PIPELINES
+from ..technique_thresholds import STRONG, WEAK, has_content, merge_drawn
+from .encoder import Batch
+from .heads import SENTENCE_HEADS, masked_mean
+from .model import DEEP_DIR, DeepModel
+
+if TYPE_CHECKING:
+    from ...doc import Doc
+
+
+@dataclass
+class _Read:
+    """What the heads say of one sentence (offsets relative to the sentence)."""
+
+    probs: np.ndarray
+    spans: list[tuple[int, int, str, float, str]]
+
+
+class DeepSignalAnalyzer:
+    """The deep model, ready to give every sentence signal."""
+
+    pipeline = "deep"
+
+    def __init__(self, model: DeepModel) -> None:
+        self.model = model
+        self.cards = {"deep": model.card}
+        self.ranges = model.ranges
+
+    @classmethod
+    def load(cls, folder: Path = DEEP_DIR, threads: int = 0) -> DeepSignalAnalyzer:
+        return cls(DeepModel.load(folder, threads))
+
+    def sentence_scores(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """P(positive) of each sentence head for raw sentence texts."""
+        probs = np.zeros((len(texts), len(SENTENCE_HEADS)))
+        for rows, batch, states in self.model.encoder.batches(texts):
+            probs[rows] = self.model.heads.sentence_probabilities(states, batch.mask)
+        return {name: probs[:, j] for j, name in enumerate(SENTENCE_HEADS)}
+
+    def analyze(self, doc: Doc) -> list[SentenceSignals]:
+        return self.analyze_many([doc])[0]
+
+    def analyze_many(self, docs: Sequence[Doc], stop: Stop = go_on) -> list[list[SentenceSignals]]:
+        """Signals for many articles, their sentences encoded together."""
+        texts = [s.text for doc in docs for s in doc.sentences]
+        reads: dict[int, _Read] = {}
+        for rows, batch, states in self.model.encoder.batches(texts):
+            stop()
+            read_rows = self._read(batch, states, [texts[r] for r in rows])
+            for read, row in zip(read_rows, rows, strict=True):
+                reads[row] = read
+        moods = sentiment.compound_many([t for doc in docs for t in doc.tokens]).tolist()
+        out: list[list[SentenceSignals]] = []
+        row = 0
+        for doc in docs:
+            result = []
+            for sent, role, toks in zip(doc.sentences, doc.roles, doc.tokens, strict=True):
+                read = reads[row]
+                spans = [
+                    (sent.start + a, sent.start + b, label, score, strength)
+                    for a, b, label, score, strength in read.spans
+                ]
+                scores = (float(read.probs[0]), float(read.probs[1]), float(read.probs[2]))
+                techniques = merge_drawn(spans, doc.text)
+                result.append(sentence_row(sent, role, techniques, scores, moods[row], toks))
+                row += 1
+            out.append(result)
+        return out
+
+    def _read(self, batch: Batch, states: np.ndarray, texts: Sequence[str]) -> list[_Read]:
+        heads, levels = self.model.heads, self.model.levels
+        probs = heads.sentence_probabilities(states, batch.mask)
+        tags = heads.tag_probabilities(states)
+        means = masked_mean(states, batch.mask)
+        found: list[tuple[int, int, int, float]] = []
+        pooled: list[np.ndarray] = []
+        for i in range(len(batch.ids)):
+            for first, end, score in _runs(batch, i, tags[i], levels.weak):
+                a, b = batch.offsets[i][first][0], batch.offsets[i][end - 1][1]
+                if not has_content(texts[i][a:b].split()):
+                    continue
+                found.append((i, first, end, score))
+                pooled.append(states[i, first:end].mean(0))
+        reads = [_Read(probs[i], []) for i in range(len(batch.ids))]
+        if found:
+            tech = heads.technique_probabilities(np.stack(pooled), means[[f[0] for f in found]])
+            for (i, first, end, score), row in zip(found, tech, strict=True):
+                a, b = batch.offsets[i][first][0], batch.offsets[i][end - 1][1]
+                strength = STRONG if score >= levels.strong else WEAK
+                label = self.model.techniques[int(row.argmax())]
+                reads[i].spans.append((a, b, label, round(score, 4), strength))
+        return reads
+
+    def rank_techniques(
+        self, text: str, spans: Sequence[tuple[int, int]], sentences: Sequence[SentenceLike]
+    ) -> list[list[str]]:
+        """Techniques for given spans of ``text``, most likely first (the PTC TC task)."""
+        starts = [s.start for s in sentences]
+        owner = [max(0, int(np.searchsorted(starts, a, side="right")) - 1) for a, _ in spans]
+        texts = [text[sentences[k].start : sentences[k].end] for k in owner]
+        span_means: list[np.ndarray] = [np.empty(0)] * len(spans)
+        sent_means: list[np.ndarray] = [np.empty(0)] * len(spans)
+        for rows, batch, states in self.model.encoder.batches(texts):
+            means = masked_mean(states, batch.mask)
+            for j, row in enumerate(rows):
+                base = sentences[owner[row]].start
+                a, b = spans[row][0] - base, spans[row][1] - base
+                inside = [
+                    t
+                    for t, (s, e) in enumerate(batch.offsets[j])
+                    if not batch.special[j][t] and s < b and e > a
+                ]
+                span_means[row] = states[j, inside].mean(0) if inside else means[j]
+                sent_means[row] = means[j]
+        if not spans:
+            return []
+        probs = self.model.heads.technique_probabilities(np.stack(span_means), np.stack(sent_means))
+        return [[self.model.techniques[j] for j in np.argsort(-row)] for row in probs]
+
+
+def _runs(batch: Batch, i: int, tags: np.ndarray, level: float) -> list[tuple[int, int, float]]:
+    """Runs of whole words (token ranges) of row ``i`` whose mean tag probability reaches
+    ``level``, with their mean."""
+    words: list[tuple[int, int]] = []
+    for t, special in enumerate(batch.special[i]):
+        if special or not batch.mask[i, t]:
+            continue
+        if batch.continues[i][t] and words:
+            words[-1] = (words[-1][0], t + 1)
+        else:
+            words.append((t, t + 1))
+    out: list[tuple[int, int, float]] = []
+    run: list[tuple[int, int, float]] = []
+    for a, b in [*words, (-1, -1)]:
+        score = float(tags[a:b].mean()) if a >= 0 else 0.0
+        if a >= 0 and score >= level:
+            run.append((a, b, score))
+            continue
+        if run:
+            out.append((run[0][0], run[-1][1], float(np.mean([s for *_, s in run]))))
+            run = []
+    return out
+
+
+@pipelines.register(PIPELINES[DEEP])
+def _deep(threads: int = 0) -> DeepSignalAnalyzer:
+    return DeepSignalAnalyzer.load(threads=threads)
