@@ -25,8 +25,6 @@ from ..text.normalize import canonical
 from . import sentence_corpora as corpora
 from .propaganda_fit import line_sentences
 
-#: The binary sentence heads and the signal each one feeds.
-SENTENCE_HEADS = ("bias", "subjectivity", "checkworthy")
 #: Share of every training pool kept apart (by content hash) to set the thresholds.
 TUNING_SHARE = 0.1
 #: PTC lines with no propaganda span kept, per line with one.

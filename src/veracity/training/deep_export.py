@@ -21,8 +21,7 @@ import numpy as np
 import torch
 
 from ..signals.deep.encoder import Encoder
-from ..signals.deep.heads import Heads
-from .deep_data import SENTENCE_HEADS
+from ..signals.deep.heads import SENTENCE_HEADS, Heads
 from .deep_model import EncoderOnly, MultiTask
 
 #: ONNX opset of the exported encoder.

