@@ -40,7 +40,7 @@ def test_cli_check_json_is_a_report() -> None:
     code, out, _ = run("check", str(EXAMPLES / "wire_report.txt"), "--json")
     assert code == 0
     report = json.loads(out)
-    assert report["schema_version"] == "1.4"
+    assert report["schema_version"] == "1.5"
     assert 0.0 <= report["probability"] <= 1.0
     assert report["sentences"]
 

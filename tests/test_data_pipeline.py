@@ -219,3 +219,16 @@ def test_pipeline_real_bundled_model_card_lists_the_held_out_seed(data_root: Pat
     files = sorted((data_root / held["folder"]).glob("*.txt"))
     assert files
     assert held["sha256"] == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def test_pipeline_real_deep_verdict_card_lists_the_held_out_seed(data_root: Path) -> None:
+    """The deep pipeline's verdict is fitted on the same rows, with seed/ held out too."""
+    from veracity.signals.deep.model import DeepModel
+
+    verdict = DeepModel.load().card.get("verdict", {})
+    if not verdict.get("shipped"):
+        pytest.skip("the bundled deep model ships no verdict of its own")
+    held = verdict["held_out"]
+    files = sorted((data_root / held["folder"]).glob("*.txt"))
+    assert files
+    assert held["sha256"] == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}

@@ -15,7 +15,8 @@ import pytest
 from veracity.doc import make_doc
 from veracity.errors import ModelError
 from veracity.registry import pipelines
-from veracity.signals.deep.deep_signals import DeepSignalAnalyzer
+from veracity.signals.deep.deep_signals import DeepSignalAnalyzer, runs
+from veracity.signals.deep.encoder import Batch
 from veracity.signals.deep.heads import SENTENCE_HEADS
 from veracity.signals.deep.model import DEEP_DIR, ENCODER_FILE, DeepModel
 from veracity.signals.pipelines import DEEP, FAST, PIPELINES, load_signals
@@ -117,7 +118,12 @@ def test_deep_empty_and_long_input(deep: DeepSignalAnalyzer) -> None:
 def test_deep_model_card_records_every_file() -> None:
     model = DeepModel.load()
     files = model.card["files"]
-    assert set(files) == {"deep.json", "heads.npz", "ranges.json", "tokenizer.json", ENCODER_FILE}
+    verdict = {"verdict.npz", "verdict.json"} if model.card["verdict"]["shipped"] else set()
+    assert (
+        set(files)
+        == {"deep.json", "heads.npz", "ranges.json", "tokenizer.json", ENCODER_FILE} | verdict
+    )
+    assert (model.verdict is not None) == bool(verdict)
     assert (DEEP_DIR / ENCODER_FILE).stat().st_size <= 32 * 1024 * 1024
 
 
@@ -159,3 +165,39 @@ def test_deep_sentence_table_puts_fast_beside_deep_with_targets() -> None:
     assert "7000 sentences/s | 150 sentences/s |" in row
     low = sentence_tasks_markdown({FAST: fast, DEEP: short})
     assert "**no**" in low
+
+
+def _batch(words: int) -> Batch:
+    """One row of ``words`` one-token words between [CLS] and [SEP]."""
+    n = words + 2
+    return Batch(
+        ids=np.ones((1, n), dtype=np.int64),
+        mask=np.ones((1, n), dtype=np.int64),
+        offsets=[[(0, 0)] + [(2 * k, 2 * k + 1) for k in range(words)] + [(0, 0)]],
+        special=[[1] + [0] * words + [1]],
+        continues=[[False] * n],
+    )
+
+
+@pytest.mark.parametrize(
+    ("gap", "expected"),
+    [(0, [(1, 2), (3, 4), (6, 7)]), (1, [(1, 4), (6, 7)]), (2, [(1, 7)])],
+)
+def test_deep_span_runs_bridge_up_to_gap_words(gap: int, expected: list[tuple[int, int]]) -> None:
+    tags = np.array([0.0, 0.9, 0.2, 0.9, 0.1, 0.1, 0.9, 0.0])
+    found = runs(_batch(6), 0, tags, 0.5, gap)
+    assert [(a, b) for a, b, _ in found] == expected
+    assert all(score == pytest.approx(0.9) for *_, score in found)
+
+
+def test_deep_span_settings_are_the_tuned_ones() -> None:
+    model = DeepModel.load()
+    tuned = model.card.get("tuning", {}).get("spans_si")
+    if tuned is None:
+        pytest.skip("the bundled deep model predates span tuning")
+    assert (model.levels.weak, model.levels.strong, model.levels.gap) == (
+        tuned["weak"],
+        tuned["strong"],
+        tuned["gap"],
+    )
+    assert model.levels.strong > model.levels.weak

@@ -32,7 +32,7 @@ EPS = 1e-6
 def bundled() -> Analyzer:
     """The bundled model; the verdict probes need no sentence-signal models (a stand-in with
     only what :class:`Analyzer` reads of them when it is built)."""
-    signals: Any = SimpleNamespace(pipeline="fast", cards={}, ranges={})
+    signals: Any = SimpleNamespace(pipeline="fast", cards={}, ranges={}, verdict=None)
     return Analyzer(load_model(), signals=signals)
 
 

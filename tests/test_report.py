@@ -34,6 +34,7 @@ def test_report_schema_is_versioned() -> None:
         "1.1",
         "1.2",
         "1.3",
+        "1.4",
         SCHEMA_VERSION,
     ]
     jsonschema.Draft202012Validator.check_schema(schema)

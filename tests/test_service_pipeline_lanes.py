@@ -222,7 +222,16 @@ def test_service_pipelines_model_lists_pipelines_and_deep_card(client: Any, deep
     info = body["pipelines"]
     assert info["available"] == ["fast", "deep"] and info["loaded"] == ["fast", "deep"]
     card = deep.signals.cards["deep"]
-    assert info["deep"] == {k: card.get(k) for k in ("name", "created", "architecture")}
+    assert {k: info["deep"][k] for k in ("name", "created", "architecture")} == {
+        k: card.get(k) for k in ("name", "created", "architecture")
+    }
+    verdict = deep.verdict_model
+    if verdict is None:
+        assert info["deep"]["decision"] is None
+    else:
+        decision = info["deep"]["decision"]
+        assert decision["uncertain_band"] == list(verdict.band)
+        assert decision["threshold"] == verdict.threshold
     assert info["deep"]["name"] == "veracity-deep"
 
 

@@ -25,7 +25,7 @@ from .models.folder import LoadedModel, load_model, verdict_band
 from .report import Report, SentenceReport, report_model
 from .report_records import ModelInfo, Provenance, SentenceDebug, Signal, Word
 from .signals import SentenceSignals, article_signals
-from .signals.pipelines import FAST, SentenceSignalModel, load_signals
+from .signals.pipelines import FAST, SentenceSignalModel, VerdictModel, load_signals
 from .signals.table import ARTICLE_SIGNALS, ArticleSignal
 from .stopping import Stop, go_on
 from .text.inputs import Document, content_hash, document_from_text
@@ -46,6 +46,12 @@ class Verdict:
     reason: str | None
 
 
+def own_verdict(verdict: VerdictModel | None, fast_sha256: str) -> VerdictModel | None:
+    """A pipeline's own verdict, if it has one fitted on the loaded fast model's margins;
+    beside any other fast model the fast verdict stands."""
+    return verdict if verdict is not None and verdict.fast_sha256 == fast_sha256 else None
+
+
 class Analyzer:
     """A loaded model plus the sentence-signal models, ready to analyse."""
 
@@ -64,15 +70,20 @@ class Analyzer:
         self.detector: Detector = model.detector
         self.signals = signals if signals is not None else load_signals(FAST)
         self.ranges = self.signals.ranges
-        self.band = verdict_band(model.card)
+        self.verdict_model = own_verdict(self.signals.verdict, model.fingerprint)
+        self.band = (
+            verdict_band(model.card) if self.verdict_model is None else self.verdict_model.band
+        )
         self.min_coverage = float(model.card.get("min_coverage", 0.0))
+        detector = str(model.card.get("detector", ""))
         self.info = ModelInfo(
             name=str(model.card.get("name", "veracity")),
             version=str(model.card.get("created", "")),
-            detector=str(model.card.get("detector", "")),
+            detector=detector,
             sha256=model.fingerprint,
             pipeline=self.signals.pipeline,
             signals_version=str(self.signals.cards.get("deep", {}).get("created", "")),
+            verdict=detector if self.verdict_model is None else self.verdict_model.name,
         )
 
     @classmethod
@@ -111,7 +122,10 @@ class Analyzer:
         """Verdicts, from the n-gram ``counts`` when the full report already has them."""
         counts = self.detector.counts(docs) if counts is None else counts
         margins = self.detector.margins(self.detector.features(docs, counts))
-        proba = self.detector.calibrate(margins)
+        if self.verdict_model is None:
+            proba = self.detector.calibrate(margins)
+        else:
+            proba = self.verdict_model.probabilities(margins, self.signals.vectors(docs))
         coverage = self.detector.coverage(counts)
         verdicts = [
             self._verdict(float(p), float(c), d.words)
@@ -162,13 +176,12 @@ class Analyzer:
         documents = [d if isinstance(d, Document) else document_from_text(d) for d in docs]
         parsed = [make_doc(d.text, stop=stop) for d in documents]
         counts, grams = self.detector.counts_and_grams(parsed)
-        verdicts = self._score(parsed, counts)
-        stop()
-        scale = self.detector.log_odds_scale()
         sentence_signals = self.signals.analyze_many(parsed, stop)
         stop()
+        verdicts = self._score(parsed, counts)
+        stop()
         created = datetime.now(UTC).isoformat(timespec="seconds")
-        credit = sentence_contributions(self.detector, counts, parsed, scale, grams=grams)
+        credit = self._credit(parsed, counts, grams)
         stop()
         reports = []
         for i, (doc, contribs) in enumerate(zip(documents, credit, strict=True)):
@@ -204,6 +217,24 @@ class Analyzer:
                 )
             )
         return reports
+
+    def _credit(self, docs: list[Doc], counts: Any, grams: Any) -> list[list[Contribution]]:
+        """Each sentence's push in reported log-odds: its share of the fast margin, plus its
+        share of the embedding logit when the pipeline has its own verdict."""
+        if self.verdict_model is None:
+            scale = self.detector.log_odds_scale()
+            return sentence_contributions(self.detector, counts, docs, scale, grams=grams)
+        verdict = self.verdict_model
+        credit = sentence_contributions(
+            self.detector, counts, docs, verdict.log_odds_scale, grams=grams
+        )
+        return [
+            [
+                Contribution(c.logit + float(extra), c.terms, c.places)
+                for c, extra in zip(article, verdict.sentence_pushes(vectors), strict=True)
+            ]
+            for article, vectors in zip(credit, self.signals.vectors(docs), strict=True)
+        ]
 
     def _sentence(
         self,

@@ -35,11 +35,12 @@ from .report_records import (
 from .signals import table as tables
 from .signals.table import CATEGORY, PROBABILITY, SPANS, SentenceSignal
 
-SCHEMA_VERSION: Final = "1.4"
+SCHEMA_VERSION: Final = "1.5"
 #: Versions :meth:`Report.from_dict` reads: a 1.1 report has no ``reasons``; the sentences of
 #: 1.1 and 1.2 reports have n-gram ``terms`` where 1.3 has ``words`` (they are read as ``debug``);
-#: reports before 1.4 name no pipeline in ``model`` (they were all ``fast``).
-SCHEMA_VERSIONS = ("1.1", "1.2", "1.3", SCHEMA_VERSION)
+#: reports before 1.4 name no pipeline in ``model`` (they were all ``fast``); reports before 1.5
+#: name no ``model.verdict`` (it was the fast detector's).
+SCHEMA_VERSIONS = ("1.1", "1.2", "1.3", "1.4", SCHEMA_VERSION)
 
 VERDICTS: tuple[str, ...] = ("reliable", "unreliable", "uncertain")
 if TYPE_CHECKING:

@@ -187,3 +187,8 @@ class ModelInfo(Record):
     signals_version: str = Field(
         default="", description="when the pipeline's sentence model was built (deep), else empty"
     )
+    verdict: str = Field(
+        default="",
+        description="the model that gave the verdict and the push: the fast detector, or the "
+        "pipeline's own (veracity.DeepVerdict.v1)",
+    )

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..config import MAX_INPUT_BYTES, MAX_TITLE_CHARS
 from ..errors import E, InputError, NotFoundError, VeracityError
-from ..signals.pipelines import FAST, PIPELINES
+from ..signals.pipelines import PIPELINES
 from ..text.inputs import clean_label, document_from_bytes
 
 if TYPE_CHECKING:
@@ -102,13 +102,6 @@ def check_fields(fields: str) -> tuple[str, ...]:
     if fields not in COLUMNS:
         raise InputError(E.E013, field="fields", reason=f"{fields!r} is not one of {list(COLUMNS)}")
     return COLUMNS[fields]
-
-
-def loaded_pipeline(fields: str, pipeline: str) -> str:
-    """The pipeline whose sentence signals a run loads: verdicts need none (both pipelines
-    share the fast detector's verdict), so ``--fields verdict`` loads the fast one whatever
-    ``pipeline`` says, and its rows are the same."""
-    return FAST if fields == "verdict" else pipeline
 
 
 def check_pipeline(pipeline: str) -> str:
@@ -221,7 +214,7 @@ def score_rows(rows: Sequence[Row], job: Job, threads: int = 0) -> list[Record]:
     """One output record per row, in row order (see the module docstring); ``threads`` as
     :func:`analyzer_for`."""
     columns = check_fields(job.fields)
-    analyzer = analyzer_for(job.model_dir, loaded_pipeline(job.fields, job.pipeline), threads)
+    analyzer = analyzer_for(job.model_dir, job.pipeline, threads)
     records: list[Record | None] = [None] * len(rows)
     valid: list[int] = []
     docs: list[Document] = []

@@ -42,7 +42,7 @@ from .formats import (
     record_line,
 )
 from .resume import Progress, begin, clear, partial_paths, resumable
-from .rows import Job, check_fields, check_pipeline, loaded_pipeline
+from .rows import Job, check_fields, check_pipeline
 
 #: Rows per chunk sent to a worker.
 DEFAULT_CHUNK_SIZE = 64
@@ -193,7 +193,7 @@ def score_file(
     state, done = begin(out, settings, resume)
     model = str(Path(model_dir).resolve()) if model_dir is not None else None
     job = Job(fields, model, state["created"], pipeline)
-    options = EngineOptions(workers, job.model_dir, loaded_pipeline(fields, pipeline), scheduler)
+    options = EngineOptions(workers, job.model_dir, pipeline, scheduler)
     try:
         written = _run(opened, out, job, done, make_engine(options), chunk_size, progress, on_chunk)
         with atomic_path(out) as tmp:

@@ -188,8 +188,8 @@ def sentence_tasks_markdown(results: dict[str, dict[str, dict[str, object]]]) ->
 @click.option(
     "--task",
     "task",
-    help="ptc_si, ptc_tc, subjectivity, claimbuster, babe, provenance, wrapped, pointing; "
-    "'sentence' runs the first five.",
+    help="ptc_si, ptc_tc, subjectivity, claimbuster, babe, provenance, wrapped, pointing, "
+    "deep_verdict; 'sentence' runs the first five.",
 )
 @click.option(
     "--config",

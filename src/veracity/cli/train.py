@@ -47,8 +47,19 @@ def run_train(config_path: Path | None, out: Path, with_lodo: bool = False) -> L
     return train(config, root, out, command=shlex.join(parts), extra_metrics=extra)
 
 
-def run_train_deep(out: Path) -> dict[str, Any]:
-    """Fine-tune the deep pipeline's encoder and heads into ``out``; return its card."""
+def run_train_deep(out: Path, stage: str = "all") -> dict[str, Any]:
+    """Fine-tune the deep pipeline's encoder and heads into ``out``, tune its spans, then fit
+    its verdict; with ``stage="spans"`` or ``"verdict"``, only that step, on the encoder
+    already in ``out``.  Return the card."""
+    if stage in ("spans", "verdict"):
+        from ..training.deep_train import fit_deep_spans, fit_deep_verdict
+
+        if not (out / "card.json").is_file():
+            raise InputError(
+                E.E013, field=f"--stage {stage}", reason=f"{out} holds no deep model to tune"
+            )
+        step = fit_deep_spans if stage == "spans" else fit_deep_verdict
+        return step(data_root(), out, progress=lambda m: click.echo(m, err=True))
     try:
         from ..training.deep_train import train_deep
     except ImportError as err:
@@ -86,20 +97,37 @@ def run_train_deep(out: Path) -> dict[str, Any]:
     help="fast: the article detector; deep: the sentence encoder and its heads "
     "(needs the 'train' extra: torch).",
 )
-def command(config_path: Path | None, out: Path, with_lodo: bool, pipeline: str) -> None:
+@click.option(
+    "--stage",
+    type=click.Choice(["all", "spans", "verdict"]),
+    default="all",
+    show_default=True,
+    help="With --pipeline deep: 'spans' only re-tunes how spans are drawn, 'verdict' only "
+    "fits the article verdict, each on the encoder already in --out.",
+)
+def command(
+    config_path: Path | None, out: Path, with_lodo: bool, pipeline: str, stage: str
+) -> None:
     """Train a detector (or the deep sentence model) on the shared data and save it with its
     model card."""
+    if pipeline != DEEP and stage != "all":
+        raise InputError(E.E013, field="--stage", reason="needs --pipeline deep")
     if pipeline == DEEP:
         if config_path is not None or with_lodo:
             raise InputError(
                 E.E013, field="--pipeline deep", reason="takes neither --config nor --with-lodo"
             )
-        card = run_train_deep(out)
+        card = run_train_deep(out, stage)
         m = card["metrics"]
+        v = card["verdict"]["summary"]
         click.echo(
             f"saved {out} (subjectivity {m['subjectivity']['macro_f1']:.3f}, "
             f"BABE {m['babe']['macro_f1']:.3f}, ClaimBuster {m['claimbuster']['binary_f1']:.3f}, "
-            f"PTC SI {m['ptc_si']['f1']:.3f}, TC {m['ptc_tc']['micro_f1']:.3f})"
+            f"PTC SI {m['ptc_si']['f1']:.3f}, TC {m['ptc_tc']['micro_f1']:.3f}; verdict "
+            f"{'shipped' if card['verdict']['shipped'] else 'not shipped'}: mean LODO macro-F1 "
+            f"{v['fast']['mean_lodo_macro_f1']:.3f} -> {v['deep']['mean_lodo_macro_f1']:.3f}, "
+            f"in-domain {v['fast']['in_domain_macro_f1']:.3f} -> "
+            f"{v['deep']['in_domain_macro_f1']:.3f})"
         )
         return
     model = run_train(config_path, out, with_lodo=with_lodo)

@@ -111,6 +111,7 @@ def evaluate_pipeline(analyzer: Analyzer, articles: Sequence[PtcArticle]) -> dic
         per_article.append((overlap_labels([(s.start, s.end) for s in sentences], gold), sentences))
     labels = [y for ys, _ in per_article for y in ys]
     return {
+        "verdict_model": analyzer.info.verdict,
         "articles": len(articles),
         "sentences": len(labels),
         "with_span": sum(labels),
@@ -179,9 +180,10 @@ def markdown(rows: Mapping[str, Mapping[str, Any]]) -> str:
         )
     lines += [
         "",
-        "Both pipelines use the bundled verdict model, so the push is the same in both; "
-        "`deep` takes its sentence signals from the int8 transformer. `technique` is the highest "
-        "technique score in the sentence (0 without one).",
+        "The push is the verdict model's: "
+        + ", ".join(f"`{r.get('verdict_model', '')}` in {p}" for p, r in rows.items())
+        + "; `deep` takes its sentence signals from the int8 transformer. `technique` is the "
+        "highest technique score in the sentence (0 without one).",
     ]
     return "\n".join(lines)
 

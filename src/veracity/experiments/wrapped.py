@@ -177,6 +177,7 @@ def evaluate_texts(
         _labelled(r, w, d.text) for r, w, d in zip(reports, wrapped, documents, strict=True)
     ]
     result = summarise(reports, labelled)
+    result["verdict_model"] = analyzer.info.verdict
     if seed_text is not None:
         result["seed"] = seed_row(analyzer.analyze(document_from_text(seed_text, name="seed")))
     result["markdown"] = markdown(result)
@@ -269,7 +270,9 @@ def wrapped_task(root: Path) -> dict[str, Any]:
     sections += [
         f"### The same articles through the `{DEEP}` pipeline\n\n"
         + _table(per[DEEP])
-        + "\n\nBoth pipelines use the bundled verdict model; only the sentence signals, and "
-        "with them the reasons, differ."
+        + ("\n" + "\n".join(_seed_markdown(per[DEEP]["seed"])) if "seed" in per[DEEP] else "")
+        + f"\n\nThe verdict and the push come from `{per[FAST]['verdict_model']}` in the fast "
+        f"pipeline and from `{per[DEEP]['verdict_model']}` in the deep one; the sentence "
+        "signals, and with them the reasons, are each pipeline's own."
     ]
     return {**per[FAST], DEEP: per[DEEP], "markdown": "\n\n".join(sections)}

@@ -16,6 +16,10 @@ so the verdict does not depend on that choice.
 
 With ``stacked`` the n-gram model is fitted alone and a second, small model
 weighs its out-of-fold margin against the style columns (see :meth:`_fit_stacked`).
+
+A fit keeps the out-of-fold margins of its training rows in ``oof_margins_`` (``nan``
+for rows never held out; not saved): a model stacked on this one (the deep
+pipeline's verdict) is fitted on them.
 """
 
 from __future__ import annotations
@@ -150,6 +154,7 @@ class LinearModel(Estimator):
             return self
         feats = self._join(ngrams, style)
         margins = self._oof_margins(feats, target, groups, weight, pinned)
+        self.oof_margins_ = margins
         self._fit_calibration(margins, target, weight)
         coef, self.intercept_ = self._solve(feats, target, weight)
         self.coef_ = coef.astype(np.float32)
@@ -187,6 +192,7 @@ class LinearModel(Estimator):
             sample_weight=None if weight is None else weight[held],
         )
         w0 = float(meta.coef_[0, 0])
+        self.oof_margins_ = w0 * oof + style @ meta.coef_[0, 1:] + meta.intercept_[0]
         self.coef_ = np.concatenate([base_coef * w0, meta.coef_[0, 1:]]).astype(np.float32)
         self.intercept_ = float(w0 * base_intercept + meta.intercept_[0])
         self.balanced_calibration_ = np.array([1.0, 0.0])

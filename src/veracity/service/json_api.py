@@ -164,7 +164,8 @@ def api_router(engine: Analyses, runner: Runner, settings: Settings) -> APIRoute
         balanced-scale band is ``config.uncertain_band_balanced``; a metric that training left
         undefined (NaN) is ``null``.  ``pipelines``: those a request may name, the default
         one, and the deep model's name, creation time and architecture (``null`` when
-        its card cannot be read)."""
+        its card cannot be read), with ``decision``: the band and threshold of the deep
+        pipeline's own verdict (``null`` when it uses the fast one)."""
         deep = engine.pipelines.deep_card()
         pipelines = {
             "available": [name for name in PIPELINES if name != DEEP or deep is not None],

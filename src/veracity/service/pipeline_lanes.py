@@ -137,13 +137,31 @@ class Pipelines:
         }
 
     def deep_card(self) -> dict[str, Any] | None:
-        """Name, created and architecture of the deep model (None when its card is unreadable)."""
+        """Name, created and architecture of the deep model, and ``decision``: its own verdict's
+        band and threshold (None when it uses the fast verdict: it ships none, or it was fitted
+        beside another fast model than the one loaded; the whole view is None when the card is
+        unreadable)."""
         engine = self._engines.get(DEEP)
         try:
             card = engine.analyzer.signals.cards[DEEP] if engine else read_card(DEEP_DIR)
         except (VeracityError, KeyError):
             return None
-        return {key: card.get(key) for key in DEEP_CARD_FIELDS}
+        view: dict[str, Any] = {key: card.get(key) for key in DEEP_CARD_FIELDS}
+        found = card.get("verdict")
+        verdict: dict[str, Any] = found if isinstance(found, dict) else {}
+        holds = bool(verdict.get("shipped")) and verdict.get("fast_sha256") == self.base.info.sha256
+        view["decision"] = (
+            {
+                "verdict": verdict.get("name"),
+                "scale": "P(unreliable)",
+                "uncertain_band": verdict.get("band"),
+                "threshold": verdict.get("threshold"),
+                "fast_sha256": verdict.get("fast_sha256"),
+            }
+            if holds
+            else None
+        )
+        return view
 
     def close(self) -> None:
         for engine in self.engines():

@@ -106,6 +106,8 @@ class SignalAnalyzer:
     """The shipped sentence models, rules and propaganda tagger, ready to score."""
 
     pipeline = "fast"
+    #: The fast pipeline's verdict is the fast detector's own.
+    verdict = None
 
     def __init__(
         self,
@@ -162,6 +164,10 @@ class SignalAnalyzer:
 
     def analyze(self, doc: Doc) -> list[SentenceSignals]:
         return self.analyze_many([doc])[0]
+
+    def vectors(self, docs: Sequence[Doc]) -> list[np.ndarray]:
+        """No sentence states: the fast pipeline has no encoder (an empty row per sentence)."""
+        return [np.zeros((len(d.sentences), 0), dtype=np.float32) for d in docs]
 
     def analyze_many(self, docs: Sequence[Doc], stop: Stop = go_on) -> list[list[SentenceSignals]]:
         """Signals for many articles at once (one transform, one product per batch).

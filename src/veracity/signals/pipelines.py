@@ -6,8 +6,10 @@
   every sentence head (:class:`~veracity.signals.deep.deep_signals.DeepSignalAnalyzer`), for
   the best map of one article.
 
-Both read the same Doc and give the same :class:`~veracity.signals.SentenceSignals`;
-the article verdict is the fast detector's in both (the deep model card says why).
+Both read the same Doc and give the same :class:`~veracity.signals.SentenceSignals`.
+The article verdict is the fast detector's, unless the pipeline brings a
+:class:`VerdictModel` of its own (the deep one does: ``veracity.DeepVerdict.v1`` weighs the
+fast margin with the sentence states, and ships only because it measured better).
 The deep one is registered lazily, so onnxruntime is imported only when it is asked for.
 """
 
@@ -31,6 +33,30 @@ DEEP = "deep"
 PIPELINES = {FAST: "veracity.pipeline.fast.v1", DEEP: "veracity.pipeline.deep.v1"}
 
 
+class VerdictModel(Protocol):
+    """A pipeline's own article verdict, stacked on the fast detector's margin."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def band(self) -> tuple[float, float]: ...
+
+    @property
+    def threshold(self) -> float: ...
+
+    @property
+    def fast_sha256(self) -> str:
+        """The fast model whose margins it was fitted on: beside another one it does not hold."""
+
+    def probabilities(self, margins: np.ndarray, vectors: Sequence[np.ndarray]) -> np.ndarray: ...
+
+    @property
+    def log_odds_scale(self) -> float: ...
+
+    def sentence_pushes(self, vectors: np.ndarray) -> np.ndarray: ...
+
+
 class SentenceSignalModel(Protocol):
     """What an analysis needs of a pipeline's sentence-signal component."""
 
@@ -38,6 +64,12 @@ class SentenceSignalModel(Protocol):
     cards: dict[str, dict[str, object]]
     #: (p10, p50, p90) of each article signal over reliable articles, under these models.
     ranges: dict[str, list[float]]
+
+    @property
+    def verdict(self) -> VerdictModel | None:
+        """The pipeline's own verdict, or None for the fast detector's."""
+
+    def vectors(self, docs: Sequence[Doc]) -> list[np.ndarray]: ...
 
     def analyze_many(
         self, docs: Sequence[Doc], stop: Stop = go_on

@@ -149,6 +149,13 @@ def balanced_weights(frame: pd.DataFrame) -> np.ndarray:
     return weights / weights.mean()
 
 
+def publisher_groups(frame: pd.DataFrame) -> list[str]:
+    """Each row's publisher, within its corpus (the row itself when the source is unknown):
+    the groups that calibration folds keep on one side."""
+    source = frame["source"].where(frame["source"] != "", frame["id"])
+    return (frame["corpus"] + "/" + source).tolist()
+
+
 def frame_docs(frame: pd.DataFrame) -> list[Any]:
     """The frame's articles as Docs: its ``doc`` column when a loop parsed them already
     (:class:`veracity.doc.DocCache`), else each text parsed now."""
@@ -174,9 +181,7 @@ def fit_frame(config: TrainConfig, frame: pd.DataFrame) -> ComposedDetector:
     if config.calibration_groups == "corpus":
         groups = frame["corpus"].tolist()
     else:
-        groups = (
-            frame["corpus"] + "/" + frame["source"].where(frame["source"] != "", frame["id"])
-        ).tolist()
+        groups = publisher_groups(frame)
         pinned = pinned_rows(frame)
     weight = balanced_weights(frame) if config.balance else None
     return config.build().fit(

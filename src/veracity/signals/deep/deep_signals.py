@@ -6,10 +6,12 @@ sentences of a whole chunk of articles are encoded together (sorted by length, d
 padding, :meth:`Encoder.batches`), and each batch's token states feed every head before
 the next batch runs: bias, subjectivity and check-worthiness from the sentence heads;
 propaganda spans from the token head (runs of whole words whose mean tag probability
-reaches the ``weak`` level, drawn ``strong`` from the ``strong`` level; a run of
-function words alone is dropped), each span's technique from the technique head.
-Roles, hedges, sentiment and word counts come from the Doc and the rules, as in the
-fast pipeline.  A sentence longer than the encoder's token limit is read up to it.
+reaches the ``weak`` level, bridging up to ``gap`` words below it, drawn ``strong`` from
+the ``strong`` level; a run of function words alone is dropped), each span's technique
+from the technique head.  Each sentence's mean token state stays on its Doc
+(``doc.annotations[VECTORS]``), where the deep verdict reads it.  Roles, hedges,
+sentiment and word counts come from the Doc and the rules, as in the fast pipeline.  A
+sentence longer than the encoder's token limit is read up to it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from .model import DEEP_DIR, DeepModel
 if TYPE_CHECKING:
     from ...doc import Doc
 
+#: The Doc annotation holding each sentence's mean token state.
+VECTORS = "deep.vectors"
+
 
 @dataclass
 class _Read:
@@ -41,6 +46,8 @@ class _Read:
 
     probs: np.ndarray
     spans: list[tuple[int, int, str, float, str]]
+    #: The sentence's mean token state (what the sentence heads and the verdict read).
+    vector: np.ndarray
 
 
 class DeepSignalAnalyzer:
@@ -52,6 +59,7 @@ class DeepSignalAnalyzer:
         self.model = model
         self.cards = {"deep": model.card}
         self.ranges = model.ranges
+        self.verdict = model.verdict
 
     @classmethod
     def load(cls, folder: Path = DEEP_DIR, threads: int = 0) -> DeepSignalAnalyzer:
@@ -63,6 +71,20 @@ class DeepSignalAnalyzer:
         for rows, batch, states in self.model.encoder.batches(texts):
             probs[rows] = self.model.heads.sentence_probabilities(states, batch.mask)
         return {name: probs[:, j] for j, name in enumerate(SENTENCE_HEADS)}
+
+    def vectors(self, docs: Sequence[Doc]) -> list[np.ndarray]:
+        """Each Doc's sentence states (a row per sentence): kept in its annotations by
+        :meth:`analyze_many`, else read now in one encoder pass over the Docs that lack them."""
+        todo = [d for d in docs if VECTORS not in d.annotations]
+        texts = [s.text for d in todo for s in d.sentences]
+        found = np.zeros((len(texts), self.model.heads.size), dtype=np.float32)
+        for rows, batch, states in self.model.encoder.batches(texts):
+            found[rows] = masked_mean(states, batch.mask)
+        start = 0
+        for doc in todo:
+            doc.annotations[VECTORS] = found[start : start + len(doc.sentences)]
+            start += len(doc.sentences)
+        return [d.annotations[VECTORS] for d in docs]
 
     def analyze(self, doc: Doc) -> list[SentenceSignals]:
         return self.analyze_many([doc])[0]
@@ -80,6 +102,8 @@ class DeepSignalAnalyzer:
         out: list[list[SentenceSignals]] = []
         row = 0
         for doc in docs:
+            n = len(doc.sentences)
+            doc.annotations[VECTORS] = _stack([reads[r].vector for r in range(row, row + n)])
             result = []
             for sent, role, toks in zip(doc.sentences, doc.roles, doc.tokens, strict=True):
                 read = reads[row]
@@ -102,13 +126,13 @@ class DeepSignalAnalyzer:
         found: list[tuple[int, int, int, float]] = []
         pooled: list[np.ndarray] = []
         for i in range(len(batch.ids)):
-            for first, end, score in _runs(batch, i, tags[i], levels.weak):
+            for first, end, score in runs(batch, i, tags[i], levels.weak, levels.gap):
                 a, b = batch.offsets[i][first][0], batch.offsets[i][end - 1][1]
                 if not has_content(texts[i][a:b].split()):
                     continue
                 found.append((i, first, end, score))
                 pooled.append(states[i, first:end].mean(0))
-        reads = [_Read(probs[i], []) for i in range(len(batch.ids))]
+        reads = [_Read(probs[i], [], means[i]) for i in range(len(batch.ids))]
         if found:
             tech = heads.technique_probabilities(np.stack(pooled), means[[f[0] for f in found]])
             for (i, first, end, score), row in zip(found, tech, strict=True):
@@ -145,9 +169,16 @@ class DeepSignalAnalyzer:
         return [[self.model.techniques[j] for j in np.argsort(-row)] for row in probs]
 
 
-def _runs(batch: Batch, i: int, tags: np.ndarray, level: float) -> list[tuple[int, int, float]]:
+def _stack(rows: Sequence[np.ndarray]) -> np.ndarray:
+    return np.stack(rows).astype(np.float32) if rows else np.zeros((0, 0), dtype=np.float32)
+
+
+def runs(
+    batch: Batch, i: int, tags: np.ndarray, level: float, gap: int = 0
+) -> list[tuple[int, int, float]]:
     """Runs of whole words (token ranges) of row ``i`` whose mean tag probability reaches
-    ``level``, with their mean."""
+    ``level``, with the mean of those words; up to ``gap`` words below it between two that
+    reach it are bridged (they join the span, not the mean)."""
     words: list[tuple[int, int]] = []
     for t, special in enumerate(batch.special[i]):
         if special or not batch.mask[i, t]:
@@ -158,14 +189,19 @@ def _runs(batch: Batch, i: int, tags: np.ndarray, level: float) -> list[tuple[in
             words.append((t, t + 1))
     out: list[tuple[int, int, float]] = []
     run: list[tuple[int, int, float]] = []
+    bridged = 0
     for a, b in [*words, (-1, -1)]:
         score = float(tags[a:b].mean()) if a >= 0 else 0.0
         if a >= 0 and score >= level:
             run.append((a, b, score))
+            bridged = 0
+            continue
+        if run and a >= 0 and bridged < gap:
+            bridged += 1
             continue
         if run:
             out.append((run[0][0], run[-1][1], float(np.mean([s for *_, s in run]))))
-            run = []
+            run, bridged = [], 0
     return out
 
 
