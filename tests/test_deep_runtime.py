@@ -15,7 +15,8 @@ import pytest
 from veracity.doc import make_doc
 from veracity.errors import ModelError
 from veracity.registry import pipelines
-from veracity.signals.deep.deep_signals import DeepSignalAnalyzer, runs
+from veracity.signals.analyzer import technique_probabilities
+from veracity.signals.deep.deep_signals import FAST_TECHNIQUE_WEIGHT, DeepSignalAnalyzer, runs
 from veracity.signals.deep.encoder import Batch
 from veracity.signals.deep.heads import SENTENCE_HEADS
 from veracity.signals.deep.model import DEEP_DIR, ENCODER_FILE, DeepModel
@@ -201,3 +202,26 @@ def test_deep_span_settings_are_the_tuned_ones() -> None:
         tuned["gap"],
     )
     assert model.levels.strong > model.levels.weak
+
+
+def test_deep_techniques_average_the_head_and_the_fast_classifier(
+    deep: DeepSignalAnalyzer,
+) -> None:
+    """A span's technique probabilities are the deep head's and the fast classifier's,
+    averaged; without the fast one, the head's alone."""
+    doc = make_doc(ARTICLE)
+    spans = [(doc.sentences[1].start + 6, doc.sentences[1].start + 23)]
+    n = len(deep.model.techniques)
+    head = np.eye(n)[[n - 1]]
+    assert deep.fast is not None
+    fast = technique_probabilities(
+        deep.fast.classifier, deep.fast.bits, ARTICLE, spans, doc.sentences
+    )
+    names = [str(c) for c in deep.fast.classifier.classes_]
+    fast = fast[:, [names.index(t) for t in deep.model.techniques]]
+    blended = deep._blend(ARTICLE, spans, doc.sentences, head)
+    assert np.allclose(blended, (1 - FAST_TECHNIQUE_WEIGHT) * head + FAST_TECHNIQUE_WEIGHT * fast)
+    alone = DeepSignalAnalyzer(deep.model)
+    assert alone._blend(ARTICLE, spans, doc.sentences, head) is head
+    ranked = deep.rank_techniques(ARTICLE, spans, doc.sentences)[0]
+    assert sorted(ranked) == sorted(deep.model.techniques)

@@ -134,19 +134,11 @@ class SignalAnalyzer:
         """Load and sha256-verify every model under ``folder``."""
         folder = Path(folder)
         sentence = {name: load_model(folder / name) for name in SENTENCE_SIGNALS}
-        bundle = load_folder(folder / PROPAGANDA)
-        try:
-            meta = bundle.data["propaganda"]
-            tagger = SpanTagger.from_arrays(meta["tagger"], bundle.arrays["tagger"])
-            techniques = TechniqueClassifier.from_arrays(
-                meta["techniques"], meta["classes"], bundle.arrays["techniques"]
-            )
-        except (KeyError, TypeError, ValueError) as err:
-            raise ModelError(E.E010, path=folder / PROPAGANDA, reason=str(err)) from None
+        tagger, techniques, propaganda_card = load_propaganda(folder)
         cards = {
             name: m.card for name, m in ((n, load_folder(folder / n)) for n in SENTENCE_SIGNALS)
         }
-        cards[PROPAGANDA] = bundle.card
+        cards[PROPAGANDA] = propaganda_card
         thresholds = load_thresholds(folder / THRESHOLDS)
         return cls(sentence, tagger, techniques, cards, thresholds, load_ranges(folder / RANGES))
 
@@ -248,14 +240,42 @@ class SignalAnalyzer:
         self, text: str, spans: Sequence[tuple[int, int]], sentences: Sequence[SentenceLike]
     ) -> list[list[str]]:
         """Techniques for given spans, most likely first (the PTC TC task)."""
-        prep = prepare(text, "", [(s.start, s.end) for s in sentences], self.tagger.bits)
-        canon = [
-            " ".join(prep.tokens[slice(*token_range(prep, s.start, s.end))]) for s in sentences
-        ]
-        canon_text = " ".join(prep.tokens)
-        contexts = [_context(prep, canon, canon_text, a, b) for a, b in spans]
-        probs = self.techniques.predict_proba(contexts)
+        probs = technique_probabilities(self.techniques, self.tagger.bits, text, spans, sentences)
         return [[str(self.techniques.classes_[j]) for j in np.argsort(-row)] for row in probs]
+
+
+def load_propaganda(
+    folder: Path = TRAINED_DIR,
+) -> tuple[SpanTagger, TechniqueClassifier, dict[str, Any]]:
+    """The span tagger, the technique classifier and their card, sha256-verified."""
+    bundle = load_folder(Path(folder) / PROPAGANDA)
+    try:
+        meta = bundle.data["propaganda"]
+        tagger = SpanTagger.from_arrays(meta["tagger"], bundle.arrays["tagger"])
+        techniques = TechniqueClassifier.from_arrays(
+            meta["techniques"], meta["classes"], bundle.arrays["techniques"]
+        )
+    except (KeyError, TypeError, ValueError) as err:
+        raise ModelError(E.E010, path=Path(folder) / PROPAGANDA, reason=str(err)) from None
+    return tagger, techniques, bundle.card
+
+
+def technique_probabilities(
+    classifier: TechniqueClassifier,
+    bits: int,
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    sentences: Sequence[SentenceLike],
+) -> np.ndarray:
+    """The technique classifier's probabilities (columns: ``classifier.classes_``) for spans
+    of ``text`` (offsets into it), each read with its sentence and the article."""
+    if not spans:
+        return np.zeros((0, len(classifier.classes_)))
+    prep = prepare(text, "", [(s.start, s.end) for s in sentences], bits)
+    canon = [" ".join(prep.tokens[slice(*token_range(prep, s.start, s.end))]) for s in sentences]
+    canon_text = " ".join(prep.tokens)
+    contexts = [_context(prep, canon, canon_text, a, b) for a, b in spans]
+    return np.asarray(classifier.predict_proba(contexts))
 
 
 def _context(

@@ -156,7 +156,7 @@ def finish_deep(
     card["metrics"] = evaluate_all(root, out, pipeline="deep")
     bundle = load_folder(out)
     progress("reliable ranges of the article signals under the deep model")
-    bundle.data["ranges"] = deep_ranges(root, DeepSignalAnalyzer(runtime))
+    bundle.data["ranges"] = deep_ranges(root, DeepSignalAnalyzer.load(out))
     card["train_minutes"] = round((time.monotonic() - started) / 60, 1)
     bundle.card = card
     save_folder(out, bundle)
@@ -174,17 +174,17 @@ def set_spans(out: Path, spans: dict[str, Any]) -> None:
 def fit_deep_spans(
     root: Path, out: Path, progress: Callable[[str], None] = print
 ) -> dict[str, Any]:
-    """Tune how the model in ``out`` draws spans, then re-measure what depends on it (the
-    PTC SI task and the article signals' reliable ranges); return the card."""
-    from ..experiments.sentence_tasks import ptc_si_task
+    """Tune how the model in ``out`` draws spans, then re-measure what depends on it (every
+    sentence task, the article signals' reliable ranges); return the card."""
+    from ..experiments.sentence_tasks import evaluate_all
     from ..signals.deep.deep_signals import DeepSignalAnalyzer
     from ..signals.deep.model import DeepModel
 
     set_spans(out, tune_spans(root, DeepModel.load(out), progress))
     bundle = load_folder(out)
-    bundle.card["metrics"]["ptc_si"] = ptc_si_task(root, out, pipeline="deep")
+    bundle.card["metrics"] = evaluate_all(root, out, pipeline="deep")
     progress("reliable ranges of the article signals under the deep model")
-    bundle.data["ranges"] = deep_ranges(root, DeepSignalAnalyzer(DeepModel.load(out)))
+    bundle.data["ranges"] = deep_ranges(root, DeepSignalAnalyzer.load(out))
     bundle.card["spans_command"] = f"veracity train --pipeline deep --stage spans --out {out}"
     save_folder(out, bundle)
     atomic_write_bytes(out / "MODEL_CARD.md", render_card(bundle.card).encode("utf-8"))

@@ -8,7 +8,8 @@ the next batch runs: bias, subjectivity and check-worthiness from the sentence h
 propaganda spans from the token head (runs of whole words whose mean tag probability
 reaches the ``weak`` level, bridging up to ``gap`` words below it, drawn ``strong`` from
 the ``strong`` level; a run of function words alone is dropped), each span's technique
-from the technique head.  Each sentence's mean token state stays on its Doc
+from the technique head averaged with the fast pipeline's technique classifier (which
+reads the span's n-grams and context; alone, the head is the weaker of the two).  Each sentence's mean token state stays on its Doc
 (``doc.annotations[VECTORS]``), where the deep verdict reads it.  Roles, hedges,
 sentiment and word counts come from the Doc and the rules, as in the fast pipeline.  A
 sentence longer than the encoder's token limit is read up to it.
@@ -19,15 +20,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from ...registry import pipelines
 from ...stopping import Stop, go_on
 from .. import sentiment
-from ..analyzer import SentenceLike, SentenceSignals, sentence_row
+from ..analyzer import (
+    SentenceLike,
+    SentenceSignals,
+    load_propaganda,
+    sentence_row,
+    technique_probabilities,
+)
 from ..pipelines import DEEP, PIPELINES
+from ..propaganda import TechniqueClassifier
 from ..technique_thresholds import STRONG, WEAK, has_content, merge_drawn
 from .encoder import Batch
 from .heads import SENTENCE_HEADS, masked_mean
@@ -38,6 +46,16 @@ if TYPE_CHECKING:
 
 #: The Doc annotation holding each sentence's mean token state.
 VECTORS = "deep.vectors"
+#: The fast technique classifier's share of a span's technique probabilities: fixed, not
+#: tuned (PTC dev is the evaluation split, and the fast classifier saw all of PTC train).
+FAST_TECHNIQUE_WEIGHT = 0.5
+
+
+class FastTechniques(NamedTuple):
+    """The fast pipeline's technique classifier and the hash width its contexts are read with."""
+
+    classifier: TechniqueClassifier
+    bits: int
 
 
 @dataclass
@@ -45,7 +63,8 @@ class _Read:
     """What the heads say of one sentence (offsets relative to the sentence)."""
 
     probs: np.ndarray
-    spans: list[tuple[int, int, str, float, str]]
+    #: ``(start, end, technique probabilities, score, strength)``.
+    spans: list[tuple[int, int, np.ndarray, float, str]]
     #: The sentence's mean token state (what the sentence heads and the verdict read).
     vector: np.ndarray
 
@@ -55,15 +74,19 @@ class DeepSignalAnalyzer:
 
     pipeline = "deep"
 
-    def __init__(self, model: DeepModel) -> None:
+    def __init__(self, model: DeepModel, fast: FastTechniques | None = None) -> None:
+        """``fast``: the fast pipeline's technique classifier, averaged with the deep head's
+        (weight :data:`FAST_TECHNIQUE_WEIGHT`); None: the deep head alone."""
         self.model = model
+        self.fast = fast
         self.cards = {"deep": model.card}
         self.ranges = model.ranges
         self.verdict = model.verdict
 
     @classmethod
     def load(cls, folder: Path = DEEP_DIR, threads: int = 0) -> DeepSignalAnalyzer:
-        return cls(DeepModel.load(folder, threads))
+        tagger, techniques, _ = load_propaganda()
+        return cls(DeepModel.load(folder, threads), FastTechniques(techniques, tagger.bits))
 
     def sentence_scores(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """P(positive) of each sentence head for raw sentence texts."""
@@ -104,12 +127,18 @@ class DeepSignalAnalyzer:
         for doc in docs:
             n = len(doc.sentences)
             doc.annotations[VECTORS] = _stack([reads[r].vector for r in range(row, row + n)])
+            found = [
+                (sent.start + a, sent.start + b, probs, score, strength)
+                for k, sent in enumerate(doc.sentences)
+                for a, b, probs, score, strength in reads[row + k].spans
+            ]
+            labels = iter(self._labels(doc.text, found, doc.sentences))
             result = []
             for sent, role, toks in zip(doc.sentences, doc.roles, doc.tokens, strict=True):
                 read = reads[row]
                 spans = [
-                    (sent.start + a, sent.start + b, label, score, strength)
-                    for a, b, label, score, strength in read.spans
+                    (sent.start + a, sent.start + b, next(labels), score, strength)
+                    for a, b, _, score, strength in read.spans
                 ]
                 scores = (float(read.probs[0]), float(read.probs[1]), float(read.probs[2]))
                 techniques = merge_drawn(spans, doc.text)
@@ -138,9 +167,36 @@ class DeepSignalAnalyzer:
             for (i, first, end, score), row in zip(found, tech, strict=True):
                 a, b = batch.offsets[i][first][0], batch.offsets[i][end - 1][1]
                 strength = STRONG if score >= levels.strong else WEAK
-                label = self.model.techniques[int(row.argmax())]
-                reads[i].spans.append((a, b, label, round(score, 4), strength))
+                reads[i].spans.append((a, b, row, round(score, 4), strength))
         return reads
+
+    def _blend(
+        self,
+        text: str,
+        spans: Sequence[tuple[int, int]],
+        sentences: Sequence[SentenceLike],
+        deep: np.ndarray,
+    ) -> np.ndarray:
+        """The deep head's technique probabilities averaged with the fast classifier's."""
+        if self.fast is None or not len(spans):
+            return deep
+        fast = technique_probabilities(self.fast.classifier, self.fast.bits, text, spans, sentences)
+        names = [str(c) for c in self.fast.classifier.classes_]
+        fast = fast[:, [names.index(t) for t in self.model.techniques]]
+        return np.asarray((1 - FAST_TECHNIQUE_WEIGHT) * deep + FAST_TECHNIQUE_WEIGHT * fast)
+
+    def _labels(
+        self,
+        text: str,
+        found: Sequence[tuple[int, int, np.ndarray, float, str]],
+        sentences: Sequence[SentenceLike],
+    ) -> list[str]:
+        """The technique of each span of an article (offsets into ``text``)."""
+        if not found:
+            return []
+        deep = np.stack([f[2] for f in found])
+        probs = self._blend(text, [(f[0], f[1]) for f in found], sentences, deep)
+        return [self.model.techniques[int(j)] for j in probs.argmax(1)]
 
     def rank_techniques(
         self, text: str, spans: Sequence[tuple[int, int]], sentences: Sequence[SentenceLike]
@@ -166,6 +222,7 @@ class DeepSignalAnalyzer:
         if not spans:
             return []
         probs = self.model.heads.technique_probabilities(np.stack(span_means), np.stack(sent_means))
+        probs = self._blend(text, spans, sentences, probs)
         return [[self.model.techniques[j] for j in np.argsort(-row)] for row in probs]
 
 
