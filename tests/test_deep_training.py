@@ -146,3 +146,17 @@ def test_deep_onnx_int8_agrees_with_torch_on_200_sentences(data_root: Path, tmp_
     for name in ("bias", "subjectivity", "checkworthy"):
         assert found[name]["mean_abs_diff"] <= 0.05, found
         assert found[name]["agree"] >= 0.95, found
+
+
+def test_deep_training_set_spans_writes_the_levels_the_run_time_reads(tmp_path: Path) -> None:
+    import shutil
+
+    from veracity.training.deep_train import set_spans
+
+    folder = tmp_path / "deep"
+    shutil.copytree(DEEP_DIR, folder)
+    spans = {"weak": 0.7, "strong": 0.9, "gap": 3, "tuning_si_f1": 0.5}
+    assert set_spans(folder, spans) is spans
+    model = DeepModel.load(folder)
+    assert (model.levels.weak, model.levels.strong, model.levels.gap) == (0.7, 0.9, 3)
+    assert model.card["tuning"]["spans_si"] == spans

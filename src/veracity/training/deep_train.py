@@ -147,7 +147,8 @@ def finish_deep(
         "limits": LIMITS,
     }
     save_deep(out, model, export_int8(model), tuned, techniques, config, card, base)
-    set_spans(out, tune_spans(root, DeepModel.load(out), progress))
+    # The folder's card gets the tuned spans too, but the card saved below is this one.
+    tuned["spans_si"] = set_spans(out, tune_spans(root, DeepModel.load(out), progress))
     runtime = DeepModel.load(out)
     rows = [e for task in ("subjectivity", "bias") for e in data[task].tuning]
     sentences = [runtime.encoder.tokenizer.decode(e.ids) for e in rows[:AGREEMENT_SENTENCES]]
@@ -163,12 +164,13 @@ def finish_deep(
     return fit_deep_verdict(root, out, progress)
 
 
-def set_spans(out: Path, spans: dict[str, Any]) -> None:
-    """Write tuned span settings (:func:`.deep_spans.tune_spans`) into ``out``."""
+def set_spans(out: Path, spans: dict[str, Any]) -> dict[str, Any]:
+    """Write tuned span settings (:func:`.deep_spans.tune_spans`) into ``out``; return them."""
     bundle = load_folder(out)
     bundle.data["deep"]["spans"] = {k: spans[k] for k in ("weak", "strong", "gap")}
     bundle.card.setdefault("tuning", {})["spans_si"] = spans
     save_folder(out, bundle)
+    return spans
 
 
 def fit_deep_spans(
