@@ -25,7 +25,7 @@ from typing import Any
 
 from ..analyze import Analyzer
 from ..errors import VeracityError
-from ..models.folder import canonical_json
+from ..models.folder import canonical_json, decision_block
 from ..persist import read_card
 from ..report import Report
 from ..signals.deep.model import DEEP_DIR
@@ -150,17 +150,10 @@ class Pipelines:
         found = card.get("verdict")
         verdict: dict[str, Any] = found if isinstance(found, dict) else {}
         holds = bool(verdict.get("shipped")) and verdict.get("fast_sha256") == self.base.info.sha256
-        view["decision"] = (
-            {
-                "verdict": verdict.get("name"),
-                "scale": "P(unreliable)",
-                "uncertain_band": verdict.get("band"),
-                "threshold": verdict.get("threshold"),
-                "fast_sha256": verdict.get("fast_sha256"),
-            }
-            if holds
-            else None
-        )
+        view["decision"] = None
+        if holds:
+            band = {"uncertain_band": verdict["band"], "threshold": verdict["threshold"]}
+            view["decision"] = {"verdict": verdict.get("name"), **decision_block(band)}
         return view
 
     def close(self) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..text.normalize import canonical
 from . import sentence_corpora as corpora
@@ -54,17 +53,6 @@ class TaskData:
 
 def _tuning(text: str) -> bool:
     return corpora.bucket("tuning:" + canonical(text)) < TUNING_SHARE
-
-
-def sentence_pools(root: Path) -> dict[str, corpora.Labelled]:
-    """The training pool of each binary sentence head (test splits removed)."""
-    babe_train, _ = corpora.split_held_out(corpora.babe(root))
-    claim_train, _ = corpora.claimbuster(root)
-    return {
-        "bias": babe_train,
-        "subjectivity": corpora.subjectivity_train(root),
-        "checkworthy": claim_train,
-    }
 
 
 def _encode(tokenizer: object, texts: Sequence[str], max_length: int) -> list[list[int]]:

@@ -21,7 +21,7 @@ from typing import Any
 from ..atomic import atomic_write_bytes
 from ..persist import Bundle, load_folder, save_folder
 from . import sentence_corpora as corpora
-from .deep_data import TaskData, ptc_examples, sentence_examples, sentence_pools, technique_names
+from .deep_data import TaskData, ptc_examples, sentence_examples, technique_names
 from .deep_fit import DeepConfig, fit, tune
 from .deep_model import BASE_SHA256, MultiTask, base_model_dir, build
 from .deep_spans import tune_spans
@@ -52,7 +52,7 @@ def task_data(root: Path, config: DeepConfig, base: Path) -> tuple[dict[str, Tas
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
-    pools = sentence_pools(root)
+    pools = corpora.training_pools(root)
     texts, labels = pools["checkworthy"]
     if len(texts) > config.claimbuster_rows:
         rng = random.Random(config.seed)  # noqa: S311 - a reproducible sample, not security

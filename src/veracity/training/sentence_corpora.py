@@ -125,6 +125,18 @@ class PtcArticle:
     techniques: list[tuple[int, int, str]] = field(default_factory=list)
 
 
+def training_pools(root: Path) -> dict[str, Labelled]:
+    """The training pool of each binary sentence model (its held-out test split removed):
+    bias (BABE), subjectivity, check-worthiness (ClaimBuster); both pipelines train on these."""
+    babe_train, _ = split_held_out(babe(root))
+    claim_train, _ = claimbuster(root)
+    return {
+        "bias": babe_train,
+        "subjectivity": subjectivity_train(root),
+        "checkworthy": claim_train,
+    }
+
+
 def _read_labels(path: Path) -> list[list[str]]:
     with _need(path).open(encoding="utf-8") as fh:
         return [line.rstrip("\n").split("\t") for line in fh if line.strip()]

@@ -63,16 +63,6 @@ def _card(name: str, params: dict[str, Any], n_train: int, extra: dict[str, Any]
     }
 
 
-def _sentence_training_sets(root: Path) -> dict[str, corpora.Labelled]:
-    bias_train, _ = corpora.split_held_out(corpora.babe(root))
-    cb_train, _ = corpora.claimbuster(root)
-    return {
-        "bias": bias_train,
-        "subjectivity": corpora.subjectivity_train(root),
-        "checkworthy": cb_train,
-    }
-
-
 def training_frame(root: Path) -> Any:
     """The training side of the article corpora (``veracity.data``), None if not installed."""
     try:
@@ -122,7 +112,7 @@ def train_all(root: Path, out: Path = TRAINED_DIR, frame: Any = None) -> dict[st
 
     out = Path(out)
     summary: dict[str, Any] = {}
-    for name, data in _sentence_training_sets(root).items():
+    for name, data in corpora.training_pools(root).items():
         params = {**VECTOR, **SENTENCE_PARAMS[name]}
         model = SentenceLinear(**params).fit(*data)
         save_model(out / name, model, _card(name, params, len(data[0]), {}))
