@@ -85,12 +85,13 @@ CUE_ROWS = np.array(
     [[float(bits >> k & 1) for k in range(len(_CUE_WORDS))] for bits in range(1 << len(_CUE_WORDS))]
 )
 CUE_ROWS.flags.writeable = False
+_CUE_SET = frozenset(_CUE_BITS)
 
 
 def cue_bits(toks: Sequence[str]) -> int:
     """Which of :data:`LEXICAL_CUES` one sentence's tokens show, as bits (cue ``k`` is bit ``k``)."""
     bits = 0
-    for word in _CUE_BITS.keys() & set(toks):
+    for word in _CUE_SET.intersection(toks):
         bits |= _CUE_BITS[word]
     return bits
 
