@@ -95,6 +95,24 @@ def test_deep_training_a_fixed_seed_reproduces() -> None:
 
 
 @pytest.mark.slow
+def test_deep_training_the_base_encoder_reproduces_from_its_seed() -> None:
+    """The real network, built and fitted twice on two threads as the training command does:
+    the heads' initial weights come from the seed too, so both runs end identical."""
+    config = DeepConfig(epochs=1, batch_size=4, threads=2)
+    runs = [
+        _state(
+            fit(build(len(TECHNIQUES), base_model_dir(), seed=3), _data(), config, lambda _: None)
+        )
+        for _ in range(2)
+    ]
+    assert all(np.array_equal(runs[0][k], runs[1][k]) for k in runs[0])
+    heads = [
+        _state(build(len(TECHNIQUES), base_model_dir(), seed=s))["sentence.weight"] for s in (3, 4)
+    ]
+    assert not np.array_equal(heads[0], heads[1])
+
+
+@pytest.mark.slow
 def test_deep_training_saved_folder_loads_and_scores_as_trained(tmp_path: Path) -> None:
     data = _data()
     model = fit(_tiny(), data, CONFIG, progress=lambda _: None)
@@ -160,3 +178,48 @@ def test_deep_training_set_spans_writes_the_levels_the_run_time_reads(tmp_path: 
     model = DeepModel.load(folder)
     assert (model.levels.weak, model.levels.strong, model.levels.gap) == (0.7, 0.9, 3)
     assert model.card["tuning"]["spans_si"] == spans
+
+
+def test_deep_training_held_tuning_sentences_replace_the_hash_tenth() -> None:
+    from veracity.text.normalize import canonical
+    from veracity.training.deep_data import sentence_examples
+
+    words = [
+        "alpha",
+        "bravo",
+        "charlie",
+        "delta",
+        "echo",
+        "foxtrot",
+        "golf",
+        "hotel",
+        "india",
+        "juliet",
+    ]
+    texts = [f"The {a} council met the {b} delegation." for a in words for b in words[:4]]
+    labels = [i % 2 for i in range(40)]
+    held = {"subjectivity": frozenset(canonical(t) for t in texts[:3])}
+    pools = {"subjectivity": (texts, labels), "bias": (texts, labels)}
+    data = sentence_examples(_tokenizer(), pools, 64, held)
+    tok = _tokenizer()
+    wanted = sorted(tok.encode(t).ids for t in texts[:3])  # type: ignore[attr-defined]
+    assert sorted(e.ids for e in data["subjectivity"].tuning) == wanted
+    assert len(data["subjectivity"].train) == 37
+    plain = sentence_examples(_tokenizer(), {"bias": (texts, labels)}, 64)
+    assert [e.ids for e in data["bias"].tuning] == [e.ids for e in plain["bias"].tuning]
+
+
+@pytest.mark.data
+def test_deep_training_subjectivity_tunes_on_the_checkthat_dev_test(data_root: Path) -> None:
+    from veracity.text.normalize import canonical
+    from veracity.training import sentence_corpora as corpora
+    from veracity.training.deep_train import held_tuning
+
+    held = held_tuning(data_root, DeepConfig())["subjectivity"]
+    dev_test = {canonical(t) for t in corpora.subjectivity_dev_test(data_root)[0]}
+    test = {canonical(t) for t in corpora.subjectivity_test(data_root)[0]}
+    assert held == dev_test and len(held) > 400
+    assert not held & test
+    assert held_tuning(data_root, DeepConfig(subjectivity_tuning="tenth")) == {}
+    with pytest.raises(ValueError, match="subjectivity_tuning"):
+        held_tuning(data_root, DeepConfig(subjectivity_tuning="dev"))

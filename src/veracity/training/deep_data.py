@@ -5,7 +5,8 @@ Every sentence task reads the same training pools as the fast pipeline's models
 BABE minus its content-hash held-out fifth, subjectivity minus the CheckThat! 2025
 test, ClaimBuster ``train.json``, PTC ``train`` articles (dev is the test).  A
 fixed tenth of each pool (by content hash, :data:`TUNING_SHARE`) is kept apart to
-choose each head's threshold after training.
+choose each head's threshold after training, unless the task names its own tuning
+sentences (``held``): those, and only those, are kept apart.
 
 PTC gives two heads on one pass: each non-empty line is a sentence whose tokens are
 tagged "inside a propaganda span" (span identification), and each gold technique
@@ -62,14 +63,21 @@ def _encode(tokenizer: object, texts: Sequence[str], max_length: int) -> list[li
 
 
 def sentence_examples(
-    tokenizer: object, pools: dict[str, corpora.Labelled], max_length: int
+    tokenizer: object,
+    pools: dict[str, corpora.Labelled],
+    max_length: int,
+    held: dict[str, frozenset[str]] | None = None,
 ) -> dict[str, TaskData]:
+    """Each task's examples, split into training and tuning: a task of ``held`` (canonical
+    texts) tunes on those sentences of its pool, any other task on its hash tenth."""
     out: dict[str, TaskData] = {}
     for task, (texts, labels) in pools.items():
         ids = _encode(tokenizer, texts, max_length)
+        chosen = (held or {}).get(task)
         data = TaskData([], [])
         for text, row, label in zip(texts, ids, labels, strict=True):
-            (data.tuning if _tuning(text) else data.train).append(Example(task, row, label))
+            tuning = _tuning(text) if chosen is None else canonical(text) in chosen
+            (data.tuning if tuning else data.train).append(Example(task, row, label))
         out[task] = data
     return out
 

@@ -89,11 +89,15 @@ class MultiTask(nn.Module):
         return out
 
 
-def build(techniques: int, base: Path | None = None, dropout: float = 0.1) -> MultiTask:
-    """The network on the checked base encoder (``base``: another folder, e.g. in tests)."""
+def build(
+    techniques: int, base: Path | None = None, dropout: float = 0.1, seed: int = 0
+) -> MultiTask:
+    """The network on the checked base encoder (``base``: another folder, e.g. in tests), its
+    heads initialised from ``seed`` (torch's global generator, seeded here)."""
     from transformers import AutoModel
 
     folder = base if base is not None else base_model_dir()
+    torch.manual_seed(seed)
     encoder: Any = AutoModel.from_pretrained(str(folder), attn_implementation="eager")
     return MultiTask(encoder, techniques, dropout)
 

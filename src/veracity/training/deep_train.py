@@ -20,6 +20,7 @@ from typing import Any
 
 from ..atomic import atomic_write_bytes
 from ..persist import Bundle, load_folder, save_folder
+from ..text.normalize import canonical
 from . import sentence_corpora as corpora
 from .deep_data import TaskData, ptc_examples, sentence_examples, technique_names
 from .deep_fit import DeepConfig, fit, tune
@@ -58,11 +59,22 @@ def task_data(root: Path, config: DeepConfig, base: Path) -> tuple[dict[str, Tas
         rng = random.Random(config.seed)  # noqa: S311 - a reproducible sample, not security
         keep = sorted(rng.sample(range(len(texts)), config.claimbuster_rows))
         pools["checkworthy"] = ([texts[i] for i in keep], [labels[i] for i in keep])
-    data = sentence_examples(tokenizer, pools, config.max_length)
+    data = sentence_examples(tokenizer, pools, config.max_length, held_tuning(root, config))
     articles = corpora.ptc(root, "train")
     techniques = technique_names(articles)
     data["ptc"] = ptc_examples(tokenizer, articles, techniques, config.ptc_max_length, config.seed)
     return data, techniques
+
+
+def held_tuning(root: Path, config: DeepConfig) -> dict[str, frozenset[str]]:
+    """The tasks that tune on sentences of their own choosing (:func:`.deep_data.sentence_examples`),
+    as canonical texts."""
+    if config.subjectivity_tuning == "tenth":
+        return {}
+    if config.subjectivity_tuning != "checkthat2025_dev_test":
+        raise ValueError(f"unknown subjectivity_tuning: {config.subjectivity_tuning!r}")
+    texts, _ = corpora.subjectivity_dev_test(root)
+    return {"subjectivity": frozenset(map(canonical, texts))}
 
 
 def save_deep(
@@ -104,7 +116,7 @@ def train_deep(
     base = base_model_dir()
     data, techniques = task_data(root, config, base)
     progress(f"examples: {_sizes(data)}")
-    model = fit(build(len(techniques), base), data, config, progress)
+    model = fit(build(len(techniques), base, seed=config.seed), data, config, progress)
     return finish_deep(root, out, model, data, techniques, config, command, started, progress)
 
 

@@ -83,6 +83,13 @@ def subjectivity_test(root: Path) -> Labelled:
     return [r["sentence"] for r in rows], [int(r["label"] == "SUBJ") for r in rows]
 
 
+def subjectivity_dev_test(root: Path) -> Labelled:
+    """CheckThat! 2025 Task 1 English dev-test: the split its organisers kept for choosing a
+    system before the test (its label mix is close to the test's; 1 = SUBJ)."""
+    rows = _tsv(root / SENTENCES / "checkthat2025_task1_subjectivity_en" / "dev_test_en.tsv")
+    return [r["sentence"] for r in rows], [int(r["label"] == "SUBJ") for r in rows]
+
+
 def subjectivity_train(root: Path) -> Labelled:
     """NewsSD-ENG (all splits) + CheckThat! 2025 train/dev/dev-test, minus the 2025 test."""
     texts: list[str] = []
