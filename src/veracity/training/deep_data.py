@@ -56,6 +56,11 @@ def _tuning(text: str) -> bool:
     return corpora.bucket("tuning:" + canonical(text)) < TUNING_SHARE
 
 
+def tuning_article(article: corpora.PtcArticle) -> bool:
+    """Whether a PTC train article is in the tenth kept out of fine-tuning."""
+    return corpora.bucket("tuning:" + article.id) < TUNING_SHARE
+
+
 def _encode(tokenizer: object, texts: Sequence[str], max_length: int) -> list[list[int]]:
     tokenizer.no_padding()  # type: ignore[attr-defined]
     tokenizer.enable_truncation(max_length)  # type: ignore[attr-defined]
@@ -98,7 +103,7 @@ def ptc_examples(
     negative: list[Example] = []
     data = TaskData([], [])
     for art in articles:
-        tuning = corpora.bucket("tuning:" + art.id) < TUNING_SHARE
+        tuning = tuning_article(art)
         for a, b in line_sentences(art.text):
             enc = tokenizer.encode(art.text[a:b])  # type: ignore[attr-defined]
             offsets = [(s + a, e + a) for s, e in enc.offsets]

@@ -219,6 +219,7 @@ def tune(model: MultiTask, data: dict[str, TaskData]) -> dict[str, Any]:
         probs = np.asarray([o[0][j] for o in _outputs(model, examples)])
         labels = np.asarray([e.label for e in examples])
         average = "binary" if task == "checkworthy" else "macro"
+        scored = "balanced_binary" if average == "binary" else average
         scores = [_f1(labels, (probs >= t).astype(int), average) for t in LEVELS]
         best = float(LEVELS[int(np.argmax(scores))])
         best = min(max(best, 0.2), 0.8)
@@ -226,9 +227,7 @@ def tune(model: MultiTask, data: dict[str, TaskData]) -> dict[str, Any]:
             model.sentence.bias[j] -= math.log(best / (1 - best))
         report[task] = {
             "threshold": best,
-            f"tuning_{'balanced_binary' if average == 'binary' else average}_f1": round(
-                max(scores), 4
-            ),
+            f"tuning_{scored}_f1": round(max(scores), 4),
             "tuning_rows": len(examples),
         }
     ptc = data["ptc"].tuning

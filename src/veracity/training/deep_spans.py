@@ -24,7 +24,7 @@ from ..signals.deep.deep_signals import runs
 from ..signals.deep.model import DeepModel
 from ..signals.technique_thresholds import has_content
 from . import sentence_corpora as corpora
-from .deep_data import TUNING_SHARE
+from .deep_data import tuning_article
 from .propaganda_fit import line_sentences
 from .span_metrics import si_scores
 
@@ -38,9 +38,7 @@ Word = tuple[int, int, float]
 
 def tuning_articles(root: Path) -> list[corpora.PtcArticle]:
     """The PTC train articles kept out of fine-tuning (:mod:`.deep_data`)."""
-    return [
-        a for a in corpora.ptc(root, "train") if corpora.bucket("tuning:" + a.id) < TUNING_SHARE
-    ]
+    return [a for a in corpora.ptc(root, "train") if tuning_article(a)]
 
 
 def _read(model: DeepModel, article: corpora.PtcArticle) -> list[tuple[Any, int, np.ndarray, int]]:

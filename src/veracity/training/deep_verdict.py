@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..estimator import sigmoid
-from ..signals.deep.verdict import NAME, DeepVerdict
+from ..signals.deep.verdict import NAME, DeepVerdict, article_mean
 from .binary_metrics import binary_metrics
 from .detector_fit import (
     DEFAULT_CONFIG,
@@ -48,10 +48,8 @@ FOLDS = 5
 
 
 def article_means(vectors: Sequence[np.ndarray], size: int) -> np.ndarray:
-    """Each article's mean sentence state (zeros without a sentence)."""
-    return np.stack(
-        [v.mean(0) if len(v) else np.zeros(size, dtype=np.float32) for v in vectors]
-    ).astype(np.float32)
+    """Each article's mean sentence state, one row per article (:func:`article_mean`)."""
+    return np.stack([article_mean(v, size) for v in vectors]).astype(np.float32)
 
 
 def frame_means(

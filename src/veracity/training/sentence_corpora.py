@@ -77,28 +77,31 @@ def _tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+def _checkthat(root: Path, name: str) -> Labelled:
+    """One file of CheckThat! 2025 Task 1 English: 1 = SUBJ."""
+    rows = _tsv(root / SENTENCES / "checkthat2025_task1_subjectivity_en" / name)
+    return [r["sentence"] for r in rows], [int(r["label"] == "SUBJ") for r in rows]
+
+
 def subjectivity_test(root: Path) -> Labelled:
     """CheckThat! 2025 Task 1 English test (labelled): 1 = SUBJ."""
-    rows = _tsv(root / SENTENCES / "checkthat2025_task1_subjectivity_en" / "test_en_labeled.tsv")
-    return [r["sentence"] for r in rows], [int(r["label"] == "SUBJ") for r in rows]
+    return _checkthat(root, "test_en_labeled.tsv")
 
 
 def subjectivity_dev_test(root: Path) -> Labelled:
     """CheckThat! 2025 Task 1 English dev-test: the split its organisers kept for choosing a
     system before the test (its label mix is close to the test's; 1 = SUBJ)."""
-    rows = _tsv(root / SENTENCES / "checkthat2025_task1_subjectivity_en" / "dev_test_en.tsv")
-    return [r["sentence"] for r in rows], [int(r["label"] == "SUBJ") for r in rows]
+    return _checkthat(root, "dev_test_en.tsv")
 
 
 def subjectivity_train(root: Path) -> Labelled:
     """NewsSD-ENG (all splits) + CheckThat! 2025 train/dev/dev-test, minus the 2025 test."""
     texts: list[str] = []
     labels: list[int] = []
-    ct = root / SENTENCES / "checkthat2025_task1_subjectivity_en"
     for name in ("train_en.tsv", "dev_en.tsv", "dev_test_en.tsv"):
-        for r in _tsv(ct / name):
-            texts.append(r["sentence"])
-            labels.append(int(r["label"] == "SUBJ"))
+        more, their = _checkthat(root, name)
+        texts += more
+        labels += their
     newssd = root / SENTENCES / "newssd_eng_subjectivity" / "data" / "english"
     for name in ("train.csv", "val.csv", "test.csv"):
         with _need(newssd / name).open(encoding="utf-8", newline="") as fh:

@@ -77,7 +77,7 @@ class DeepVerdict:
     def embedding_logits(self, vectors: Sequence[np.ndarray]) -> np.ndarray:
         """The embedding model's logit of each article (its sentence states, one row each)."""
         return np.asarray(
-            [float(_mean(v, len(self.weight)) @ self.weight) + self.bias for v in vectors],
+            [float(article_mean(v, len(self.weight)) @ self.weight) + self.bias for v in vectors],
             dtype=np.float64,
         )
 
@@ -104,8 +104,8 @@ class DeepVerdict:
         return np.asarray(scale * (np.asarray(vectors, dtype=np.float32) @ self.weight))
 
 
-def _mean(vectors: np.ndarray, size: int) -> np.ndarray:
-    """The mean row (zeros for an article without sentences)."""
+def article_mean(vectors: np.ndarray, size: int) -> np.ndarray:
+    """An article's mean sentence state (``size`` zeros without a sentence)."""
     if not len(vectors):
         return np.zeros(size, dtype=np.float32)
     return np.asarray(np.asarray(vectors, dtype=np.float32).mean(0))
