@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veracity.models.features import FUNCTION_WORDS, MaskedNgramHasher, NgramHasher
-from veracity.text.grams import WIDE, char_wb_table, gram_table, murmur_spans
+from veracity.text.grams import JIT_MIN_ROWS, WIDE, char_wb_table, gram_table, murmur_spans
+from veracity.text.murmur_jit import murmur_spans_jit
 
 #: Function words, artifact tokens, non-ASCII words and words long enough to take the slow path.
 WORDS = st.sampled_from(
@@ -35,18 +36,26 @@ def test_grams_murmur_spans_equal_mmh3(
     data: bytes, spans: list[tuple[int, int]], prefixes: list[bytes], draw: st.DataObject
 ) -> None:
     spans = [(min(a, len(data)), min(n, len(data) - min(a, len(data)))) for a, n in spans]
-    pid = [draw.draw(st.integers(0, len(prefixes) - 1)) for _ in spans]
-    got = murmur_spans(
-        data,
-        np.array([a for a, _ in spans], np.int64),
-        np.array([n for _, n in spans], np.int64),
-        prefixes,
-        np.array(pid, np.int64),
-    )
+    pid = np.array([draw.draw(st.integers(0, len(prefixes) - 1)) for _ in spans], np.int64)
+    starts = np.array([a for a, _ in spans], np.int64)
+    lengths = np.array([n for _, n in spans], np.int64)
     expected = [
         mmh3.hash(prefixes[p] + data[a : a + n]) for (a, n), p in zip(spans, pid, strict=True)
     ]
-    assert got.tolist() == expected
+    assert murmur_spans(data, starts, lengths, prefixes, pid).tolist() == expected
+    assert murmur_spans_jit(data, starts, lengths, prefixes, pid).tolist() == expected
+
+
+def test_grams_a_batch_sized_table_is_hashed_compiled_and_agrees() -> None:
+    words = [f"w{'x' * (i % 9)}{chr(97 + i % 26)}" for i in range(JIT_MIN_ROWS)] + [
+        "日本語",
+        "y" * 70,
+    ]
+    table = gram_table([words], ["s:m:"], (1, 2), (2, 4), FUNCTION_WORDS)
+    assert len(table.hashes) >= JIT_MIN_ROWS
+    sample = range(0, len(table.hashes), 97)
+    assert [int(table.hashes[i]) for i in sample] == [mmh3.hash(table.gram(i)) for i in sample]
+    assert table.hashes[-3:].tolist() == [mmh3.hash(table.gram(i)) for i in (-3, -2, -1)]
 
 
 @settings(max_examples=200, deadline=None)

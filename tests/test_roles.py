@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from veracity.signals import lexicons as lx
 from veracity.signals.roles import (
     APPEAL,
     ATTRIBUTED,
@@ -19,8 +21,10 @@ from veracity.signals.roles import (
     UNNAMED_SOURCE,
     assign_roles,
     classify_role,
+    lower_same_length,
+    scan_cues,
 )
-from veracity.text.normalize import canonical
+from veracity.text.normalize import canonical, tokens
 
 CASES = [
     ("The mayor said the bridge would reopen in May.", ATTRIBUTED),
@@ -251,12 +255,29 @@ def test_roles_hedges_are_counted() -> None:
     assert classify_role(sentence).hedges >= 2
 
 
-def test_roles_fast_enough_per_sentence() -> None:
-    sentences = [s for s, _ in CASES] * 20
-    started = time.perf_counter()
-    assign_roles(sentences)
-    per_sentence = (time.perf_counter() - started) / len(sentences)
-    assert per_sentence < 1e-3  # generous bound; measured ~10-15 us on a laptop core
+def test_roles_triggers_are_lower_case_words_of_letters() -> None:
+    assert all(re.fullmatch("[a-z]+", word) for word in lx.TRIGGER_WORDS)
+
+
+#: Trigger words and their near misses, glued to digits, underscores, apostrophes and marks.
+_PIECES = st.sampled_from(
+    ["said", "Said", "SAID", "claims", "must", "share", "we", "i", "think", "according", "to"]
+    + ["unsaid", "said_", "_said", "said2", "2said", "it", "reported", "sources", "photo", ":"]
+) | st.text(alphabet=st.characters(max_codepoint=0x2030), max_size=4)
+_SEPARATORS = st.sampled_from(
+    [" ", "  ", "'", "\u2019", ", ", ".", "\t", "\x01", "-", "\u00a0", "\n"]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.tuples(_PIECES, _SEPARATORS), max_size=14))
+def test_roles_cues_found_from_tokens_equal_the_full_scan(pieces: list[tuple[str, str]]) -> None:
+    text = "".join(word + gap for word, gap in pieces)
+    words = tokens(text)
+    low = lower_same_length(text)
+    assert scan_cues(low, words) == scan_cues(low)
+    assert classify_role(text, words) == classify_role(text)
+    assert assign_roles([text, text], [words, words]) == assign_roles([text, text])
 
 
 def _seed_sentences(path: Path) -> list[list[str]]:

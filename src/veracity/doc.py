@@ -62,7 +62,7 @@ def make_doc(text: str, sentences: Sequence[Sentence] | None = None, stop: Stop 
     stop()
     toks = tuple(map(tuple, sentence_tokens(text, [(s.start, s.end) for s in sents])))
     stop()
-    roles = tuple(assign_roles([s.text for s in sents]))
+    roles = tuple(assign_roles([s.text for s in sents], toks))
     return Doc(text=text, sentences=sents, tokens=toks, roles=roles)
 
 

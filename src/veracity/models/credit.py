@@ -103,16 +103,16 @@ def _terms(
     sums = np.bincount(inverse, weights=occ[live])
     owner = uniq >> 32
     order = strongest(owner, np.abs(sums), first, top)
-    gram, ats = table.gram, live[first[order]]
+    ats = live[first[order]]
     places: list[tuple[int, int] | None] = [None] * len(ats)
     if table.token_first is not None and table.token_count is not None:
         places = list(
             zip(table.token_first[ats].tolist(), table.token_count[ats].tolist(), strict=True)
         )
-    for who, at, weight, place in zip(
-        owner[order].tolist(), ats.tolist(), sums[order].tolist(), places, strict=True
+    for who, gram, weight, place in zip(
+        owner[order].tolist(), table.strings(ats), sums[order].tolist(), places, strict=True
     ):
-        out[who][gram(at)] = GramCredit(weight, place)
+        out[who][gram] = GramCredit(weight, place)
     return out
 
 

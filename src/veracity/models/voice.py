@@ -46,6 +46,7 @@ from .style import CUE_ROWS, LEXICAL_CUES, StyleSpec, cue_bits, styled
 #: Roles in which the words are a source's, not the author's.
 SOURCE_ROLES = frozenset({"attributed", "quote"})
 _ROLES = tuple(r for r in ROLES if r != "boilerplate")
+_ROLE_COLUMN = {role: i for i, role in enumerate(_ROLES)}
 VOICE_FEATURES = (
     tuple(f"role_{r}" for r in _ROLES)
     + tuple(f"author_{c}" for c in LEXICAL_CUES)
@@ -57,17 +58,18 @@ def voice_rows(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
     """One :data:`VOICE_FEATURES` row per sentence, and its weight in the profile."""
     n_sentences = len(doc.sentences)
     rows = np.zeros((n_sentences, len(VOICE_FEATURES)), dtype=np.float64)
-    counted = np.zeros(n_sentences)
     k, c = len(_ROLES), len(LEXICAL_CUES)
-    for i, (toks, role) in enumerate(zip(doc.tokens, doc.roles, strict=True)):
-        if role.role == "boilerplate":
-            continue
-        counted[i] = 1.0
-        rows[i, _ROLES.index(role.role)] = 1.0
-        bits = cue_bits(toks)
-        if bits:
-            start = k + c if role.role in SOURCE_ROLES else k
-            rows[i, start : start + c] = CUE_ROWS[bits]
+    roles = [role.role for role in doc.roles]
+    kept = [i for i, role in enumerate(roles) if role != "boilerplate"]
+    counted = np.zeros(n_sentences)
+    counted[kept] = 1.0
+    rows[kept, [_ROLE_COLUMN[roles[i]] for i in kept]] = 1.0
+    bits = [(i, cue_bits(doc.tokens[i])) for i in kept]
+    cued = [(i, b) for i, b in bits if b]
+    if cued:
+        at = np.array([i for i, _ in cued])
+        start = np.array([k + c if roles[i] in SOURCE_ROLES else k for i, _ in cued])
+        rows[at[:, None], start[:, None] + np.arange(c)] = CUE_ROWS[[b for _, b in cued]]
     n = counted.sum()
     return rows, counted / n if n else counted
 
@@ -105,8 +107,9 @@ def voice_grams(hasher: NgramHasher, doc: Doc, shared: bool = False) -> tuple[tu
     runs, prefixes, owner = voice_segments(doc, shared)
     table = hasher.table(runs, prefixes)
     out: list[list[str]] = [[] for _ in doc.sentences]
-    for i, segment in enumerate(table.segment.tolist()):
-        out[owner[segment]].append(table.gram(i))
+    every = table.strings(np.arange(len(table.hashes)))
+    for gram, segment in zip(every, table.segment.tolist(), strict=True):
+        out[owner[segment]].append(gram)
     return tuple(tuple(grams) for grams in out)
 
 

@@ -384,6 +384,8 @@ def _trigger_table() -> dict[str, tuple[Rule, ...]]:
 
 #: Trigger word -> the rules to try where it occurs.
 TRIGGERS = _trigger_table()
+#: Every trigger: each a lower-case word of letters (a test checks it).
+TRIGGER_WORDS = frozenset(TRIGGERS)
 #: One scan for every trigger word (over lower-cased text).
 TRIGGER_SCAN = re.compile(r"\b(?:" + _trie(set(TRIGGERS)) + r")\b")
 #: How far before / after a trigger a rule's match may reach.

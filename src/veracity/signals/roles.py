@@ -30,7 +30,7 @@ the lower-cased tokenised research form give the same roles.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from . import lexicons as lx
@@ -82,13 +82,16 @@ def lower_same_length(text: str) -> str:
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
-def scan_cues(low: str) -> dict[str, list[Cue]]:
-    """Every cue in lower-cased ``low``, by family (see :mod:`veracity.signals.lexicons`)."""
+def scan_cues(low: str, words: Collection[str] | None = None) -> dict[str, list[Cue]]:
+    """Every cue in lower-cased ``low``, by family (see :mod:`veracity.signals.lexicons`).
+
+    ``words``, the sentence's canonical tokens when the caller has them, tell which trigger
+    words to look for (:func:`_triggers`).
+    """
     found: dict[str, list[Cue]] = {}
     size = len(low)
-    for trigger in lx.TRIGGER_SCAN.finditer(low):
-        pos, end = trigger.span()
-        for rule in lx.TRIGGERS[trigger.group()]:
+    for pos, end, word in _triggers(low, words):
+        for rule in lx.TRIGGERS[word]:
             cue: Cue | None = None
             if rule.pattern is None:
                 cue = (pos, end, rule.kind)
@@ -108,6 +111,34 @@ def scan_cues(low: str) -> dict[str, list[Cue]]:
                 if cue not in bucket:
                     bucket.append(cue)
     return found
+
+
+def _triggers(low: str, words: Collection[str] | None) -> list[tuple[int, int, str]]:
+    """``(start, end, word)`` of every trigger word of ``low``, in order.
+
+    In printable ASCII a word that stands alone (between non-word characters) is one of the
+    canonical tokens, so ``words`` name every trigger there is and each is found by ``find``;
+    any other text is scanned with :data:`~veracity.signals.lexicons.TRIGGER_SCAN`.
+    """
+    if words is None or not (low.isascii() and low.isprintable()):
+        return [(m.start(), m.end(), m.group()) for m in lx.TRIGGER_SCAN.finditer(low)]
+    found = []
+    for word in lx.TRIGGER_WORDS.intersection(words):
+        at = low.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or not _is_word(low[at - 1])) and (
+                end == len(low) or not _is_word(low[end])
+            ):
+                found.append((at, end, word))
+            at = low.find(word, at + 1)
+    found.sort()
+    return found
+
+
+def _is_word(ch: str) -> bool:
+    """A character of ``\\w``, as ``\\b`` reads it."""
+    return ch.isalnum() or ch == "_"
 
 
 def _furniture(text: str, low: str) -> list[Cue]:
@@ -130,10 +161,11 @@ def _outside(cues: list[Cue], zones: list[Cue]) -> list[Cue]:
     return [c for c in cues if not any(z[0] <= c[0] and c[1] <= z[1] for z in zones)]
 
 
-def classify_role(text: str) -> RoleResult:
-    """The role of one sentence on its own (see :func:`assign_roles` for context)."""
+def classify_role(text: str, words: Collection[str] | None = None) -> RoleResult:
+    """The role of one sentence on its own (see :func:`assign_roles` for context; ``words``:
+    its canonical tokens, if known, see :func:`scan_cues`)."""
     low = lower_same_length(text)
-    cues = scan_cues(low)
+    cues = scan_cues(low, words)
     hedges = len(cues.get(lx.HEDGE, ()))
     quoted = lx.may_quote(text) and lx.QUOTED_SPAN.search(text) is not None
     boiler = cues.get(lx.BOILERPLATE, []) + _furniture(text, low)
@@ -204,8 +236,11 @@ def _continues_quote(
     )
 
 
-def assign_roles(texts: Sequence[str]) -> list[RoleResult]:
-    """Roles of consecutive sentences of one article, with quote continuation.
+def assign_roles(
+    texts: Sequence[str], tokens: Sequence[Collection[str]] | None = None
+) -> list[RoleResult]:
+    """Roles of consecutive sentences of one article, with quote continuation (``tokens``: each
+    sentence's canonical tokens, if known, see :func:`scan_cues`).
 
     A first-person sentence right after "X said :" (or after such a
     continuation), or right before a sentence that ends ", X told reporters",
@@ -213,7 +248,8 @@ def assign_roles(texts: Sequence[str]) -> list[RoleResult]:
     named source (``attributed``, ``quote``) starts or carries a continuation;
     an ``unnamed_source`` sentence does neither.
     """
-    results = [classify_role(t) for t in texts]
+    words = [None] * len(texts) if tokens is None else tokens
+    results = [classify_role(t, w) for t, w in zip(texts, words, strict=True)]
     n = len(texts)
     for i in range(n):
         res = results[i]

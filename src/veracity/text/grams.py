@@ -29,6 +29,9 @@ _MIX2 = np.uint32(0xC2B2AE35)
 WIDE = 64
 #: Longest prefix the vectorised pass takes (``s:m:``); longer ones go one by one.
 MAX_PREFIX = 4
+#: From this many n-grams on (a chunk of a batch, not one article), the compiled loop of
+#: :mod:`.murmur_jit` hashes them; below it, importing numba would cost more than it saves.
+JIT_MIN_ROWS = 20_000
 
 
 def _rotl(x: np.ndarray, r: int) -> np.ndarray:
@@ -87,6 +90,10 @@ def murmur_spans(
     """``mmh3.hash(prefixes[prefix_id[i]] + data[starts[i] : starts[i] + lengths[i]])`` for every ``i``."""
     n = len(starts)
     pid = np.zeros(n, np.int64) if prefix_id is None else np.asarray(prefix_id, np.int64)
+    if n >= JIT_MIN_ROWS:
+        from .murmur_jit import murmur_spans_jit
+
+        return murmur_spans_jit(data, starts, lengths, list(prefixes), pid)
     plen_of = np.array([len(p) for p in prefixes], np.int64)
     pword_of = np.array([int.from_bytes(p[:MAX_PREFIX], "little") for p in prefixes], np.uint32)
     plen = plen_of[pid]
@@ -110,19 +117,23 @@ def murmur_spans(
 class GramTable:
     """Every n-gram occurrence of some token runs ("segments"): its hash and its segment.
 
-    ``hashes`` are ``mmh3.hash`` of the n-gram strings; :meth:`gram` makes the
-    string of occurrence ``i``.  Within a segment, occurrences are in the order
+    ``hashes`` are ``mmh3.hash`` of the n-gram strings; ``strings`` makes the
+    strings of the occurrences it is given (:meth:`gram`, of one).  Within a segment, occurrences are in the order
     :class:`~veracity.models.features.NgramHasher.ngrams` lists them.
     """
 
     hashes: np.ndarray
     segment: np.ndarray
     n_segments: int
-    gram: Callable[[int], str]
+    strings: Callable[[np.ndarray], list[str]]
     #: Where each occurrence sits in its segment: the index of its first token, and its
     #: number of tokens; None for a table of strings or characters.
     token_first: np.ndarray | None = None
     token_count: np.ndarray | None = None
+
+    def gram(self, i: int) -> str:
+        """The string of occurrence ``i``."""
+        return self.strings(np.array([i]))[0]
 
     def columns(self, n_features: int) -> np.ndarray:
         """Column of each occurrence (``|hash| mod n_features``, as ``HashingVectorizer``)."""
@@ -137,7 +148,7 @@ class GramTable:
             np.fromiter(map(mmh3.hash, flat), np.int32, len(flat)),
             np.repeat(np.arange(len(gram_lists), dtype=np.int64), lengths),
             len(gram_lists),
-            flat.__getitem__,
+            lambda at: [flat[i] for i in at.tolist()],
         )
 
 
@@ -214,13 +225,20 @@ def gram_table(
         data, byte_start, ends - byte_start, [p.encode() for p in all_prefixes], prefix_id
     )
 
-    def gram(i: int) -> str:
-        toks = streams[int(stream[i])][0]
-        g = int(first[i])
-        return all_prefixes[int(prefix_id[i])] + " ".join(toks[g : g + int(size[i])])
+    def strings(at: np.ndarray) -> list[str]:
+        return [
+            all_prefixes[p] + " ".join(streams[s][0][g : g + n])
+            for s, g, n, p in zip(
+                stream[at].tolist(),
+                first[at].tolist(),
+                size[at].tolist(),
+                prefix_id[at].tolist(),
+                strict=True,
+            )
+        ]
 
     token_first = first - (np.cumsum(seg_len) - seg_len)[segment]
-    return GramTable(hashes, segment, len(segments), gram, token_first, size)
+    return GramTable(hashes, segment, len(segments), strings, token_first, size)
 
 
 def char_wb_table(texts: Sequence[str], ngram_range: tuple[int, int]) -> GramTable:
@@ -257,7 +275,9 @@ def char_wb_table(texts: Sequence[str], ngram_range: tuple[int, int]) -> GramTab
     data = padded.encode("utf-8")
     hashes = murmur_spans(data, byte_start, byte_end - byte_start)
 
-    def gram(i: int) -> str:
-        return padded[int(char_start[i]) : int(char_end[i])]
+    def strings(at: np.ndarray) -> list[str]:
+        return [
+            padded[a:b] for a, b in zip(char_start[at].tolist(), char_end[at].tolist(), strict=True)
+        ]
 
-    return GramTable(hashes, text_of[np.concatenate(owner)], len(texts), gram)
+    return GramTable(hashes, text_of[np.concatenate(owner)], len(texts), strings)

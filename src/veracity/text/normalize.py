@@ -126,11 +126,19 @@ def sentence_tokens(text: str, spans: Sequence[tuple[int, int]]) -> list[list[st
     plain = plain_ascii(text)
     if plain is None:
         return [tokens(text[a:b]) for a, b in spans]
-    folded = plain.lower().translate(_ZERO_DIGITS)
-    out = [_ASCII_TOKEN.findall(folded, a, b) for a, b in spans]
+    folded = plain.lower().translate(_ASCII_FOLD)
+    out = [_ascii_tokens(folded[a:b]) for a, b in spans]
     if "00000" in folded:
         out = [[_LONG_ZEROS.sub("0000", t) for t in toks] for toks in out]
     return out
+
+
+def _ascii_tokens(folded: str) -> list[str]:
+    """The tokens of lower-cased ASCII folded by :data:`_ASCII_FOLD`: its words, and then each
+    "!" and "?" on its own."""
+    if "!" in folded or "?" in folded:
+        return _ASCII_TOKEN.findall(folded)
+    return folded.split()
 
 
 def plain_ascii(text: str) -> str | None:
@@ -145,8 +153,12 @@ def plain_ascii(text: str) -> str | None:
 
 #: :data:`_TOKEN` on lower-cased ASCII, where ``[^\W_]`` is ``[a-z0-9]`` (a plain class is faster).
 _ASCII_TOKEN = re.compile(r"[!?]|[a-z0-9]+")
-#: Every ASCII digit as ``0``; a run of five or more that is a whole token is then cut to four.
-_ZERO_DIGITS = str.maketrans("123456789", "000000000")
+#: Every ASCII digit as ``0`` (a run of five or more that is a whole token is then cut to four),
+#: and every character that is neither a letter, a digit, "!" nor "?" as a space.
+_ASCII_FOLD = str.maketrans(
+    {c: "0" if chr(c).isdigit() else " " for c in range(128) if not chr(c).isalpha()}
+    | {ord("!"): "!", ord("?"): "?"}
+)
 _LONG_ZEROS = re.compile(r"^0{5,}$")
 #: The ASCII characters :func:`clean` removes.
 _ASCII_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")

@@ -165,7 +165,9 @@ def _candidates(text: str, corpus: bool) -> tuple[list[int], list[tuple[int, int
         tok = text[start:end]
         nxt = _TOKEN.search(text, end)
         nstart, nend = nxt.span() if nxt else (size, size)
-        glued = _glued(tok) if "." in tok and len(tok) <= PYSBD_MAX_RUN else []
+        # A period in the closing run of terminals and closers is followed by no letter.
+        dotted = "." in tok.rstrip(_CLOSERS + _TERMINALS)
+        glued = _glued(tok) if dotted and len(tok) <= PYSBD_MAX_RUN else []
         cuts.extend(start + g for g in glued)
         if nstart == nend:
             break
@@ -202,7 +204,9 @@ def _candidate_tokens(text: str) -> list[tuple[int, int]]:
     than one plain space."""
     ends = {m.end() for m in _PERIOD_RUN.finditer(text)}
     ends.update(m.end() for m in _ENDING.finditer(text))
-    for m in _WIDE_GAP.finditer(text):
+    # Printable ASCII holds no white space but the plain space: only a double space is wide.
+    narrow = text.isascii() and text.isprintable() and "  " not in text
+    for m in () if narrow else _WIDE_GAP.finditer(text):
         end = m.start()
         while end and text[end - 1] == " ":
             end -= 1
