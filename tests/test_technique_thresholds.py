@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from veracity.doc import make_doc
 from veracity.errors import ModelError
@@ -128,3 +130,22 @@ def test_technique_thresholds_fit_levels_reach_their_precision() -> None:
     assert levels.strength("Slogans", levels.default_weak) == WEAK
     never = fit_levels(["Doubt"] * 100, np.full(100, 0.5), np.zeros(100, dtype=bool))
     assert never.weak["Doubt"] == 1.0 and never.strength("Doubt", 0.99) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from("abcd"), st.floats(0, 1), max_size=4),
+    st.dictionaries(st.sampled_from("abcd"), st.floats(0, 1), max_size=4),
+    st.floats(0, 1),
+    st.floats(0, 1),
+    st.floats(0, 1),
+)
+def test_technique_thresholds_no_span_below_the_lowest_is_drawn(
+    weak: dict[str, float], strong: dict[str, float], dw: float, ds: float, score: float
+) -> None:
+    levels = TechniqueThresholds(weak, strong, dw, ds)
+    techniques = list("abcde")
+    lowest = levels.lowest(techniques)
+    if score < lowest:
+        assert all(levels.strength(t, score) is None for t in techniques)
+    assert any(levels.strength(t, lowest) is not None for t in techniques)

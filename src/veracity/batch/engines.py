@@ -8,7 +8,8 @@ order equals input order and memory stays flat.
 ``veracity.engine.local.v1`` uses every core of this machine: a
 ``ProcessPoolExecutor`` whose initializer loads the analyser once per worker.
 Workers are started by a fork server that has already imported the analyser's
-modules, so they start fast and never inherit the parent's threads.  Each
+modules and compiled the batch hashing loop (:mod:`veracity.text.murmur_jit`), once per
+scoring process, so they start fast and never inherit the parent's threads.  Each
 worker watches the scoring process (its parent is the fork server, so it is
 given the scoring process's pid) and exits as soon as that process is gone,
 even after ``kill -9``; the fork server and resource tracker then exit too,
@@ -119,7 +120,9 @@ class LocalEngine:
     def __enter__(self) -> LocalEngine:
         if self.options.workers > 1:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["veracity.analyze", "veracity.batch.rows"])
+            context.set_forkserver_preload(
+                ["veracity.analyze", "veracity.batch.rows", "veracity.text.murmur_jit"]
+            )
             self._pool = ProcessPoolExecutor(
                 max_workers=self.options.workers,
                 mp_context=context,

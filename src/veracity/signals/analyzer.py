@@ -214,6 +214,8 @@ class SignalAnalyzer:
         )
         candidates: list[tuple[int, int, int, float]] = []
         contexts: list[SpanContext] = []
+        # A span scored below every technique's threshold is never drawn: it is not classified.
+        floor = self.thresholds.lowest(map(str, self.techniques.classes_))
         for art, spans in zip(keep, tagged, strict=True):
             if not spans:
                 continue
@@ -222,7 +224,7 @@ class SignalAnalyzer:
             owner = prep.sentence_ids.tolist()
             ranges = token_ranges(prep, [(start, end) for start, end, _ in spans])
             for (start, end, score), (a, b) in zip(spans, ranges, strict=True):
-                if not has_content(prep.tokens[a:b]):
+                if score < floor or not has_content(prep.tokens[a:b]):
                     continue
                 sentence = sents[owner[min(a, len(owner) - 1)]]
                 contexts.append(span_context(" ".join(prep.tokens[a:b]), sentence, canon_text))

@@ -74,6 +74,13 @@ class TechniqueThresholds:
             return WEAK
         return None
 
+    def lowest(self, techniques: Iterable[str]) -> float:
+        """The lowest score at which a span of any of ``techniques`` is drawn."""
+        return min(
+            min(self.weak.get(t, self.default_weak), self.strong.get(t, self.default_strong))
+            for t in techniques
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "weak": dict(sorted(self.weak.items())),

@@ -112,6 +112,8 @@ _WIDE_GAP = re.compile(r"[^\S ]|  ")
 _SPACE = re.compile(r"\s")
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _NUMERIC = re.compile(r"[$\u20ac\u00a3#]?\d[\d.,]*%?")
+#: The signs a :data:`_NUMERIC` match may start with (else it starts with a decimal digit).
+_NUMBER_SIGNS = "$\u20ac\u00a3#"
 _GLUED = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,}+)\.(?=[^\W\d_])")
 _CHAIN = re.compile(r"(?:\.[^\W_]++)++")
 _URLISH = re.compile(r"://|@|(?:^|\W)www\.", re.IGNORECASE)
@@ -168,7 +170,8 @@ def _candidates(text: str, corpus: bool) -> tuple[list[int], list[tuple[int, int
         # A period in the closing run of terminals and closers is followed by no letter.
         dotted = "." in tok.rstrip(_CLOSERS + _TERMINALS)
         glued = _glued(tok) if dotted and len(tok) <= PYSBD_MAX_RUN else []
-        cuts.extend(start + g for g in glued)
+        if glued:
+            cuts.extend(start + g for g in glued)
         if nstart == nend:
             break
         plain_gap = nstart == end + 1 and text[end] == " "
@@ -212,6 +215,8 @@ def _candidate_tokens(text: str) -> list[tuple[int, int]]:
             end -= 1
         if end and not text[end - 1].isspace():
             ends.add(end)
+    if narrow:
+        return [(text.rfind(" ", 0, end) + 1, end) for end in sorted(ends)]
     spans = []
     for end in sorted(ends):
         start = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1
@@ -246,7 +251,8 @@ def _terminal(tok: str) -> tuple[str, str, int] | None:
 
 def _kind(word: str) -> int:
     low = word.casefold()
-    if _NUMERIC.fullmatch(word):
+    first = word[:1]
+    if (first.isdecimal() or (first and first in _NUMBER_SIGNS)) and _NUMERIC.fullmatch(word):
         return _NUMBER
     if "." in word:
         return _DOTTED
