@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import mmh3
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veracity.models.features import FUNCTION_WORDS, MaskedNgramHasher, NgramHasher
+from veracity.text import grams
 from veracity.text.grams import JIT_MIN_ROWS, WIDE, char_wb_table, gram_table, murmur_spans
 from veracity.text.murmur_jit import murmur_spans_jit
 
@@ -46,7 +48,18 @@ def test_grams_murmur_spans_equal_mmh3(
     assert murmur_spans_jit(data, starts, lengths, prefixes, pid).tolist() == expected
 
 
-def test_grams_a_batch_sized_table_is_hashed_compiled_and_agrees() -> None:
+def test_grams_a_batch_sized_table_is_hashed_compiled_and_agrees(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(grams, "_COMPILED", None)
+    grams.use_compiled_hashing()
+    calls = []
+
+    def compiled(*args: object) -> np.ndarray:
+        calls.append(len(args[1]))  # type: ignore[arg-type]
+        return murmur_spans_jit(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(grams, "_COMPILED", compiled)
     words = [f"w{'x' * (i % 9)}{chr(97 + i % 26)}" for i in range(JIT_MIN_ROWS)] + [
         "日本語",
         "y" * 70,
@@ -56,6 +69,7 @@ def test_grams_a_batch_sized_table_is_hashed_compiled_and_agrees() -> None:
     sample = range(0, len(table.hashes), 97)
     assert [int(table.hashes[i]) for i in sample] == [mmh3.hash(table.gram(i)) for i in sample]
     assert table.hashes[-3:].tolist() == [mmh3.hash(table.gram(i)) for i in (-3, -2, -1)]
+    assert calls == [len(table.hashes)]
 
 
 @settings(max_examples=200, deadline=None)

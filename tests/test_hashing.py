@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from unittest.mock import patch
 
 import numpy as np
@@ -113,3 +114,10 @@ def test_hashing_detector_hashers_match_hashing_vectorizer(texts: list[str]) -> 
 def test_hashing_rejects_unsupported_analyzers() -> None:
     with pytest.raises(ValueError, match="unsupported"):
         NgramVectorizer(16, analyzer="char")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "b", " ", "\n", "\t", "é", "!", "0"]), max_size=40))
+def test_hashing_space_split_words_equal_the_pattern_s(text: str) -> None:
+    vectorizer = NgramVectorizer(2**8, token_pattern=SPACE_SPLIT)
+    assert vectorizer._words(text) == re.findall(SPACE_SPLIT, text)

@@ -44,3 +44,18 @@ def test_layering_the_check_sees_research_code() -> None:
 def test_layering_no_two_modules_share_a_file_name() -> None:
     names = Counter(path.name for path in PACKAGE.rglob("*.py") if path.name != "__init__.py")
     assert [name for name, n in names.items() if n > 1] == []
+
+
+def test_layering_scoring_articles_in_process_never_loads_numba() -> None:
+    script = (
+        "import sys\n"
+        "from veracity.analyze import Analyzer\n"
+        "text = ' '.join(['The council said the vote was delayed until June.'] * 40)\n"
+        "Analyzer.load().analyze_many([text + f' Item {i}.' for i in range(40)])\n"
+        "print('numba' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False"]

@@ -8,8 +8,9 @@ order equals input order and memory stays flat.
 ``veracity.engine.local.v1`` uses every core of this machine: a
 ``ProcessPoolExecutor`` whose initializer loads the analyser once per worker.
 Workers are started by a fork server that has already imported the analyser's
-modules and compiled the batch hashing loop (:mod:`veracity.text.murmur_jit`), once per
-scoring process, so they start fast and never inherit the parent's threads.  Each
+modules (for the fast pipeline, also the compiled hashing loop of
+:mod:`veracity.text.murmur_jit`), once per scoring process, so they start fast and never
+inherit the parent's threads.  Each
 worker watches the scoring process (its parent is the fork server, so it is
 given the scoring process's pid) and exits as soon as that process is gone,
 even after ``kill -9``; the fork server and resource tracker then exit too,
@@ -35,6 +36,7 @@ from typing import Any, Protocol
 from ..processes import pid_alive, tune_for_analysis
 from ..registry import Registry
 from ..signals.pipelines import FAST
+from ..text.grams import use_compiled_hashing
 from .rows import Job, Record, Row, analyzer_for, score_rows
 
 #: Chunks kept in flight per worker: enough to keep every worker busy.
@@ -102,10 +104,13 @@ def _exit_when_gone(pid: int) -> None:
 
 def _start_worker(model_dir: str | None, parent: int, pipeline: str = FAST) -> None:
     """Pool initializer: exit with the scoring process ``parent``; load the analyser once (its
-    deep encoder on :data:`WORKER_THREADS`), then tune the collector for analysis
+    deep encoder on :data:`WORKER_THREADS`; for the fast pipeline, the compiled hashing loop of
+    :func:`~veracity.text.grams.use_compiled_hashing`), then tune the collector for analysis
     (:mod:`veracity.processes`)."""
     threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
     analyzer_for(model_dir, pipeline, WORKER_THREADS)
+    if pipeline == FAST:
+        use_compiled_hashing()
     tune_for_analysis()
 
 
@@ -120,9 +125,10 @@ class LocalEngine:
     def __enter__(self) -> LocalEngine:
         if self.options.workers > 1:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(
-                ["veracity.analyze", "veracity.batch.rows", "veracity.text.murmur_jit"]
-            )
+            preload = ["veracity.analyze", "veracity.batch.rows"]
+            if self.options.pipeline == FAST:
+                preload.append("veracity.text.murmur_jit")
+            context.set_forkserver_preload(preload)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.options.workers,
                 mp_context=context,

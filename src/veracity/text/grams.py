@@ -30,8 +30,25 @@ WIDE = 64
 #: Longest prefix the vectorised pass takes (``s:m:``); longer ones go one by one.
 MAX_PREFIX = 4
 #: From this many n-grams on (a chunk of a batch, not one article), the compiled loop of
-#: :mod:`.murmur_jit` hashes them; below it, importing numba would cost more than it saves.
+#: :mod:`.murmur_jit` hashes them in a process that chose it (:func:`use_compiled_hashing`).
 JIT_MIN_ROWS = 20_000
+#: That loop, once this process has chosen it.
+_COMPILED: Callable[..., np.ndarray] | None = None
+
+
+def use_compiled_hashing() -> None:
+    """Hash tables of :data:`JIT_MIN_ROWS` n-grams or more with the numba loop of
+    :mod:`.murmur_jit` from now on, in this process.
+
+    The choice of a fast pipeline's batch worker, which hashes chunk after chunk: loading the
+    loop costs about half a second and 120 MB once, and it hashes a chunk in half the time.
+    Everything else (one article, the service, the deep pipeline, whose encoder dominates)
+    stays on numpy and never imports numba.  Both give the same hashes.
+    """
+    global _COMPILED
+    from .murmur_jit import murmur_spans_jit
+
+    _COMPILED = murmur_spans_jit
 
 
 def _rotl(x: np.ndarray, r: int) -> np.ndarray:
@@ -90,10 +107,8 @@ def murmur_spans(
     """``mmh3.hash(prefixes[prefix_id[i]] + data[starts[i] : starts[i] + lengths[i]])`` for every ``i``."""
     n = len(starts)
     pid = np.zeros(n, np.int64) if prefix_id is None else np.asarray(prefix_id, np.int64)
-    if n >= JIT_MIN_ROWS:
-        from .murmur_jit import murmur_spans_jit
-
-        return murmur_spans_jit(data, starts, lengths, list(prefixes), pid)
+    if _COMPILED is not None and n >= JIT_MIN_ROWS:
+        return _COMPILED(data, starts, lengths, list(prefixes), pid)
     plen_of = np.array([len(p) for p in prefixes], np.int64)
     pword_of = np.array([int.from_bytes(p[:MAX_PREFIX], "little") for p in prefixes], np.uint32)
     plen = plen_of[pid]

@@ -120,10 +120,16 @@ class NgramVectorizer:
             if sum(map(len, texts)) * orders < SMALL_TABLE:
                 return GramTable.from_strings([char_wb_ngrams(t, self.ngram_range) for t in texts])
             return char_wb_table(texts, self.ngram_range)
-        words = [self.token_pattern.findall(t) for t in texts]
+        words = [self._words(t) for t in texts]
         if sum(map(len, words)) * orders < SMALL_TABLE:
             return GramTable.from_strings([word_ngrams(w, self.ngram_range) for w in words])
         return gram_table(words, [""] * len(words), self.ngram_range)
+
+    def _words(self, text: str) -> list[str]:
+        """The words of ``text`` (on canonical text, its tokens, split without a regex)."""
+        if self.token_pattern.pattern == SPACE_SPLIT:
+            return [w for w in text.split(" ") if w]
+        return list(self.token_pattern.findall(text))
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         items = list(texts)

@@ -8,8 +8,9 @@ and there this loop, run in one pass over the bytes, takes half the time (and sp
 numpy's large temporaries).  Both give exactly ``mmh3.hash`` (the tests compare them).
 
 The loop is compiled for its one signature when the module is imported, from numba's
-cache after the first time (about half a second, import included).  A pool of batch
-workers imports it in its fork server (:mod:`veracity.batch.engines`), so every worker the
+cache after the first time (about half a second, import included).  Only a fast
+pipeline's batch workers use it (:func:`~veracity.text.grams.use_compiled_hashing`); their
+pool imports it in its fork server (:mod:`veracity.batch.engines`), so every worker the
 server forks, for every pool of the process, starts with it compiled.
 """
 
