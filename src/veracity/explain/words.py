@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import chain
 
-import numpy as np
-
 from ..doc import Doc
 from ..models.features import ARTIFACT_TOKENS
 from ..report_records import Word
@@ -32,8 +30,9 @@ def article_words(doc: Doc, contributions: Sequence[Contribution]) -> list[list[
     are not its sentences' tokens, sentence by sentence (a sentence that still does not line
     up gets no words).
     """
-    located, starts, ends = doc_token_offsets(doc)
+    located, starts_at, ends_at = doc_token_offsets(doc)
     aligned = located == list(chain.from_iterable(doc.tokens))
+    starts, ends = starts_at.tolist(), ends_at.tolist()
     out: list[list[Word]] = []
     at = 0
     for sentence, toks, credit in zip(doc.sentences, doc.tokens, contributions, strict=True):
@@ -45,8 +44,9 @@ def article_words(doc: Doc, contributions: Sequence[Contribution]) -> list[list[
         else:
             own, own_starts, own_ends = token_offsets(sentence.text)
             if own == list(toks):
-                own_starts, own_ends = own_starts + sentence.start, own_ends + sentence.start
-                out.append(_words(sentence, toks, credit, own_starts, own_ends))
+                shift = sentence.start
+                own_at = (own_starts + shift).tolist(), (own_ends + shift).tolist()
+                out.append(_words(sentence, toks, credit, *own_at))
             else:
                 out.append([])
         at += n
@@ -57,8 +57,8 @@ def _words(
     sentence: Sentence,
     toks: Sequence[str],
     credit: Contribution,
-    starts: np.ndarray,
-    ends: np.ndarray,
+    starts: Sequence[int],
+    ends: Sequence[int],
 ) -> list[Word]:
     """The spans of ``credit``'s terms; ``starts``/``ends``: each token's offsets into the input."""
     kept: Sequence[int] = range(len(toks))
@@ -68,7 +68,7 @@ def _words(
     for term, place in zip(credit.terms, credit.places, strict=True):
         if place is not None:
             first, size = place
-            spans.append([int(starts[kept[first]]), int(ends[kept[first + size - 1]]), term.weight])
+            spans.append([starts[kept[first]], ends[kept[first + size - 1]], term.weight])
     words = []
     for lo, hi, weight in sorted(_merged(spans), key=lambda s: (-abs(s[2]), s[0])):
         a, b = int(lo), int(hi)
