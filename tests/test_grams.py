@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veracity.models.features import FUNCTION_WORDS, MaskedNgramHasher, NgramHasher
-from veracity.text import grams
+from veracity.text import grams, murmur_jit
 from veracity.text.grams import JIT_MIN_ROWS, WIDE, char_wb_table, gram_table, murmur_spans
 from veracity.text.murmur_jit import murmur_spans_jit
 
@@ -134,3 +134,16 @@ def test_grams_place_points_at_each_ngram_in_its_segment(segments: list[list[str
             assert gram == "m:" + " ".join(masked)
         else:
             assert gram == " ".join(words)
+
+
+def test_grams_the_compiled_loop_compiles_where_numba_has_no_cache_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from numba.core import caching
+
+    monkeypatch.setattr(caching.CacheImpl, "_locator_classes", [])
+
+    def add_one(x: int) -> int:
+        return x + 1
+
+    assert murmur_jit._compiled()(add_one)(1) == 2

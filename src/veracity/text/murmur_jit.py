@@ -16,6 +16,9 @@ server forks, for every pool of the process, starts with it compiled.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from numba import njit, types
 
@@ -24,12 +27,26 @@ from numba import njit, types
 _MASK = 0xFFFFFFFF
 
 
-@njit(cache=True, nogil=True)
+def _compiled(signature: Any = None) -> Callable[[Callable[..., Any]], Any]:
+    """``numba.njit``, cached on disk where numba finds a writable place for its cache (the
+    package's ``__pycache__``, else the user's cache folder); where there is none (a
+    read-only install run without a home), compiled in every process instead."""
+
+    def wrap(function: Callable[..., Any]) -> Any:
+        try:
+            return njit(signature, cache=True, nogil=True)(function)
+        except RuntimeError:
+            return njit(signature, nogil=True)(function)
+
+    return wrap
+
+
+@_compiled()
 def _rotl(x: int, r: int) -> int:  # pragma: no cover - compiled
     return ((x << r) | (x >> (32 - r))) & _MASK
 
 
-@njit(cache=True, nogil=True)
+@_compiled()
 def _mix(k: int) -> int:  # pragma: no cover - compiled
     return (_rotl((k * 0xCC9E2D51) & _MASK, 15) * 0x1B873593) & _MASK
 
@@ -39,7 +56,7 @@ _INTS = types.Array(types.int64, 1, "C")
 _SIGNATURE = types.uint32[::1](_BYTES, _INTS, _INTS, types.Array(types.uint8, 2, "C"), _INTS, _INTS)
 
 
-@njit(_SIGNATURE, cache=True, nogil=True)
+@_compiled(_SIGNATURE)
 def _murmur(
     data: np.ndarray,
     starts: np.ndarray,
