@@ -20,12 +20,16 @@ def research_loaded(first_import: str) -> list[str]:
 
     A fresh one, because this test process has imported far more by now.
     """
-    script = (
+    return fresh_output(
         f"import sys, {first_import}\n"
         f"research = {RESEARCH!r}\n"
         "print(*sorted(m for m in sys.modules\n"
         "              if any(m == p or m.startswith(p + '.') for p in research)))\n"
     )
+
+
+def fresh_output(script: str) -> list[str]:
+    """The words ``script`` prints in a fresh interpreter (it must succeed)."""
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
     )
@@ -54,8 +58,4 @@ def test_layering_scoring_articles_in_process_never_loads_numba() -> None:
         "Analyzer.load().analyze_many([text + f' Item {i}.' for i in range(40)])\n"
         "print('numba' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False"]
+    assert fresh_output(script) == ["False"]

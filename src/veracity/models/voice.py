@@ -64,8 +64,7 @@ def voice_rows(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
     counted = np.zeros(n_sentences)
     counted[kept] = 1.0
     rows[kept, [_ROLE_COLUMN[roles[i]] for i in kept]] = 1.0
-    bits = [(i, cue_bits(doc.tokens[i])) for i in kept]
-    cued = [(i, b) for i, b in bits if b]
+    cued = [(i, bits) for i in kept if (bits := cue_bits(doc.tokens[i]))]
     if cued:
         at = np.array([i for i, _ in cued])
         start = np.array([k + c if roles[i] in SOURCE_ROLES else k for i, _ in cued])

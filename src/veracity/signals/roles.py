@@ -33,6 +33,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
+from ..text.normalize import printable_ascii
 from . import lexicons as lx
 
 ATTRIBUTED = "attributed"
@@ -120,7 +121,7 @@ def _triggers(low: str, words: Collection[str] | None) -> list[tuple[int, int, s
     canonical tokens, so ``words`` name every trigger there is and each is found by ``find``;
     any other text is scanned with :data:`~veracity.signals.lexicons.TRIGGER_SCAN`.
     """
-    if words is None or not (low.isascii() and low.isprintable()):
+    if words is None or not printable_ascii(low):
         return [(m.start(), m.end(), m.group()) for m in lx.TRIGGER_SCAN.finditer(low)]
     found = []
     for word in lx.TRIGGER_WORDS.intersection(words):

@@ -141,6 +141,12 @@ def _ascii_tokens(folded: str) -> list[str]:
     return folded.split()
 
 
+def printable_ascii(text: str) -> bool:
+    """Printable ASCII: no white space but the plain space, and canonical tokens that are its
+    runs of letters and digits (and each "!" and "?"), so a word standing alone is a token."""
+    return text.isascii() and text.isprintable()
+
+
 def plain_ascii(text: str) -> str | None:
     """``text`` with its typographic separators as spaces, when that is ASCII without a character
     :func:`clean` deletes; else None.  One character for one, so offsets hold, and

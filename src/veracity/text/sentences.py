@@ -43,7 +43,7 @@ from itertools import groupby
 
 from pysbd.lang.english import English
 
-from .normalize import is_corpus_form
+from .normalize import is_corpus_form, printable_ascii
 from .pysbd_english import pysbd_sentences
 
 #: Longest stretch of text handed to pysbd.
@@ -207,16 +207,15 @@ def _candidate_tokens(text: str) -> list[tuple[int, int]]:
     than one plain space."""
     ends = {m.end() for m in _PERIOD_RUN.finditer(text)}
     ends.update(m.end() for m in _ENDING.finditer(text))
-    # Printable ASCII holds no white space but the plain space: only a double space is wide.
-    narrow = text.isascii() and text.isprintable() and "  " not in text
-    for m in () if narrow else _WIDE_GAP.finditer(text):
+    if printable_ascii(text) and "  " not in text:
+        # No gap is wide, and a token starts after the last plain space before its end.
+        return [(text.rfind(" ", 0, end) + 1, end) for end in sorted(ends)]
+    for m in _WIDE_GAP.finditer(text):
         end = m.start()
         while end and text[end - 1] == " ":
             end -= 1
         if end and not text[end - 1].isspace():
             ends.add(end)
-    if narrow:
-        return [(text.rfind(" ", 0, end) + 1, end) for end in sorted(ends)]
     spans = []
     for end in sorted(ends):
         start = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1
