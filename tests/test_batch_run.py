@@ -13,7 +13,7 @@ import pytest
 
 from batch_support import article, corpus, make_model
 from veracity.analyze import Analyzer
-from veracity.batch import score_file
+from veracity.batch import engines, score_file
 from veracity.batch.resume import partial_paths
 from veracity.config import MAX_INPUT_BYTES
 from veracity.errors import InputError, NotFoundError
@@ -153,7 +153,13 @@ def test_batch_run_bad_rows_get_coded_errors_and_never_stop_the_run(
     assert summary.errors == 6
 
 
-def test_batch_run_worker_pool_matches_in_process(tmp_path: Path, model_dir: Path) -> None:
+@pytest.mark.parametrize("warm_up", [0, engines.WARM_UP_CHUNKS])
+def test_batch_run_worker_pool_matches_in_process(
+    tmp_path: Path, model_dir: Path, monkeypatch: pytest.MonkeyPatch, warm_up: int
+) -> None:
+    """With the scoring process's warm-up (it scores while the workers start) and without
+    (every chunk scored by the workers)."""
+    monkeypatch.setattr(engines, "WARM_UP_CHUNKS", warm_up)
     source = _write_input(tmp_path, "csv", ROWS)
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     score_file(source, one, model_dir=model_dir, workers=1, chunk_size=5)

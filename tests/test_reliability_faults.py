@@ -314,12 +314,13 @@ def test_reliability_faults_batch_workers_exit_when_the_scoring_process_is_kille
     proc = subprocess.Popen(_score_cmd(source, out, model_dir), start_new_session=True)
     children: list[psutil.Process] = []
     try:
+        # Killed once rows are written and the pool is up: the fork server and two workers
+        # (and the resource tracker); the first chunks may be scored before the workers start.
         with hang_guard(180):
-            while proc.poll() is None and _rows_written(partial) < 40:
+            while proc.poll() is None and (_rows_written(partial) < 40 or len(children) < 3):
                 time.sleep(0.01)
+                children = psutil.Process(proc.pid).children(recursive=True)
         assert proc.poll() is None, "finished before the kill"
-        children = psutil.Process(proc.pid).children(recursive=True)
-        assert len(children) >= 3  # fork server, two workers (and the resource tracker)
         proc.kill()
         proc.wait()
         _, alive = psutil.wait_procs(children, timeout=30)

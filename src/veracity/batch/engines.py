@@ -18,6 +18,12 @@ as they live only while a client holds their pipes.  The workers share the
 machine's cores, so each one's deep encoder runs on :data:`WORKER_THREADS`
 core; with one worker it scores in-process, its encoder on every core.
 ``veracity.engine.dask.v1`` lives in :mod:`veracity.batch.dask_engine`.
+
+The fork server's imports take about a second, on one core, before the first worker
+exists.  A fast pipeline's scoring process uses the core that leaves idle: it starts the
+workers from a thread and scores chunks itself until one of them is ready (at most
+:data:`WARM_UP_CHUNKS`), then hands every chunk to the pool.  A deep one does not, as a
+third encoder would cost its memory.
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ from .rows import Job, Record, Row, analyzer_for, score_rows
 
 #: Chunks kept in flight per worker: enough to keep every worker busy.
 IN_FLIGHT_PER_WORKER = 2
+#: Most chunks the scoring process scores itself while the pool's workers start.
+WARM_UP_CHUNKS = 64
 #: Cores of the deep encoder in each of several worker processes on one machine, so that
 #: the workers do not fight over the cores (scoring in-process uses them all: 0).
 WORKER_THREADS = 1
@@ -48,6 +56,8 @@ WORKER_THREADS = 1
 
 class ResultFuture(Protocol):
     def result(self) -> list[Record]: ...
+
+    def done(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,9 @@ class LocalEngine:
         self.options = options
         self.slots = max(1, options.workers) * IN_FLIGHT_PER_WORKER
         self._pool: ProcessPoolExecutor | None = None
+        self._ready: list[Future[Any]] = []
+        self._started = threading.Event()
+        self._warm_up = WARM_UP_CHUNKS if options.pipeline == FAST else 0
 
     def __enter__(self) -> LocalEngine:
         if self.options.workers > 1:
@@ -135,7 +148,24 @@ class LocalEngine:
                 initializer=_start_worker,
                 initargs=(self.options.model_dir, os.getpid(), self.options.pipeline),
             )
+            threading.Thread(target=self._start_workers, daemon=True).start()
         return self
+
+    def _start_workers(self) -> None:
+        """Start the workers now: the pool starts one per task it is given, and the first
+        start waits for the fork server's imports."""
+        pool = self._pool
+        if pool is not None:
+            self._ready = [pool.submit(os.getpid) for _ in range(self.options.workers)]
+        self._started.set()
+
+    def _warming_up(self) -> bool:
+        """Whether no worker is ready yet and this process may score the next chunk itself
+        (see the module doc)."""
+        if self._warm_up > 0 and self._started.is_set() and any(f.done() for f in self._ready):
+            self._warm_up = 0
+        self._warm_up -= 1
+        return self._warm_up >= 0
 
     def __exit__(
         self,
@@ -148,7 +178,7 @@ class LocalEngine:
             self._pool = None
 
     def submit(self, rows: list[Row], job: Job) -> ResultFuture:
-        if self._pool is not None:
+        if self._pool is not None and not self._warming_up():
             return self._pool.submit(score_rows, rows, job, WORKER_THREADS)
         done: Future[Any] = Future()
         done.set_result(score_rows(rows, job))
