@@ -49,6 +49,12 @@ def cold_start(folder: Path, article: str, model: Path | None, pipeline: str = "
     return median_time(lambda: subprocess.run(cmd, check=True, capture_output=True), 5)
 
 
+def cli_seconds(source: Path, out: Path, model: Path | None, extra: Sequence[str] = ()) -> float:
+    """Seconds of ``veracity score SOURCE`` run as a new process, its start included."""
+    cmd = [veracity_exe(), "score", str(source), "-o", str(out), "--quiet", *model_args(model)]
+    return timed(lambda: subprocess.run([*cmd, *extra], check=True, capture_output=True))
+
+
 def peak_memory(
     big: Path, out: Path, workers: int, model: Path | None, extra: Sequence[str] = ()
 ) -> dict[str, float]:
