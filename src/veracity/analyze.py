@@ -230,7 +230,7 @@ class Analyzer:
         )
         return [
             [
-                Contribution(c.logit + float(extra), c.terms, c.places)
+                Contribution(c.logit + float(extra), c.grams, c.weights, c.places)
                 for c, extra in zip(article, verdict.sentence_pushes(vectors), strict=True)
             ]
             for article, vectors in zip(credit, self.signals.vectors(docs), strict=True)
@@ -254,7 +254,7 @@ class Analyzer:
             contribution=round(c.logit, 4),
             share=round(c.logit / total, 4),
             words=words,
-            debug=SentenceDebug(terms=c.terms) if debug else None,
+            debug=SentenceDebug(terms=c.terms()) if debug else None,
         )
 
     def _signals(self, text: str, per_sentence: list[SentenceSignals]) -> list[Signal]:

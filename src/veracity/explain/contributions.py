@@ -20,9 +20,15 @@ from ..report_records import Term
 @dataclass
 class Contribution:
     logit: float
-    terms: list[Term]
-    #: Where each term first occurs among the sentence's kept tokens (first, count), if known.
+    #: The sentence's strongest n-grams and each one's push in log-odds (rounded, as reported).
+    grams: list[str]
+    weights: list[float]
+    #: Where each n-gram first occurs among the sentence's kept tokens (first, count), if known.
     places: list[tuple[int, int] | None]
+
+    def terms(self) -> list[Term]:
+        """The n-grams as the report's debug terms."""
+        return [Term(term=g, weight=w) for g, w in zip(self.grams, self.weights, strict=True)]
 
 
 def sentence_contributions(
@@ -40,7 +46,8 @@ def sentence_contributions(
         [
             Contribution(
                 margin * scale,
-                [Term(term=g, weight=round(v.weight * scale, 4)) for g, v in grams.items()],
+                list(grams),
+                [round(v.weight * scale, 4) for v in grams.values()],
                 [v.place for v in grams.values()],
             )
             for margin, grams in article

@@ -37,7 +37,7 @@ def article_words(doc: Doc, contributions: Sequence[Contribution]) -> list[list[
     at = 0
     for sentence, toks, credit in zip(doc.sentences, doc.tokens, contributions, strict=True):
         n = len(toks)
-        if not credit.terms:
+        if not credit.grams:
             out.append([])
         elif aligned:
             out.append(_words(sentence, toks, credit, starts[at : at + n], ends[at : at + n]))
@@ -60,15 +60,15 @@ def _words(
     starts: Sequence[int],
     ends: Sequence[int],
 ) -> list[Word]:
-    """The spans of ``credit``'s terms; ``starts``/``ends``: each token's offsets into the input."""
+    """The spans of ``credit``'s n-grams; ``starts``/``ends``: each token's offsets into the input."""
     kept: Sequence[int] = range(len(toks))
     if not ARTIFACT_TOKENS.isdisjoint(toks):
         kept = [i for i, t in enumerate(toks) if t not in ARTIFACT_TOKENS]
     spans: list[list[float]] = []
-    for term, place in zip(credit.terms, credit.places, strict=True):
+    for weight, place in zip(credit.weights, credit.places, strict=True):
         if place is not None:
             first, size = place
-            spans.append([starts[kept[first]], ends[kept[first + size - 1]], term.weight])
+            spans.append([starts[kept[first]], ends[kept[first + size - 1]], weight])
     words = []
     for lo, hi, weight in sorted(_merged(spans), key=lambda s: (-abs(s[2]), s[0])):
         a, b = int(lo), int(hi)

@@ -78,15 +78,46 @@ def ngram_credit(
     sentence are kept if set.
     """
     table, sentence, starts = grams.table, grams.sentence, grams.starts
-    wanted = grams.article * n_features + table.columns(n_features)
-    occ = np.zeros(len(wanted), dtype=np.float64)
-    if len(keys):
-        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-        occ = np.where(keys[at] == wanted, weights[at], 0).astype(np.float64)
+    occ = _looked_up(grams.article, table.columns(n_features), n_features, keys, weights)
     margins = np.bincount(sentence, weights=occ, minlength=int(starts[-1])).tolist()
     terms = _terms(table, sentence, occ, int(starts[-1]), top)
     pairs = list(zip(margins, terms, strict=True))
     return [pairs[starts[a] : starts[a + 1]] for a in range(len(starts) - 1)]
+
+
+def _looked_up(
+    article: np.ndarray,
+    columns: np.ndarray,
+    n_features: int,
+    keys: np.ndarray,
+    weights: np.ndarray,
+) -> np.ndarray:
+    """Each occurrence's weight: that of key ``article * n_features + column`` (0 if absent).
+
+    Article by article, the article's weights are spread over one dense row of columns and
+    its occurrences read from it: a few array operations per article instead of a binary
+    search of the keys per occurrence (a tenth of the time).
+    """
+    occ = np.zeros(len(columns), dtype=np.float64)
+    if not len(keys) or not len(columns):
+        return occ
+    n_articles = int(article.max()) + 1
+    small = np.uint16 if n_articles <= np.iinfo(np.uint16).max else np.int64
+    order = np.argsort(article.astype(small), kind="stable")
+    row_starts = np.arange(n_articles + 1, dtype=np.int64)
+    at = np.searchsorted(article[order], row_starts).tolist()
+    key_at = np.searchsorted(keys, row_starts * n_features).tolist()
+    row = np.zeros(n_features, dtype=weights.dtype)
+    for a in range(n_articles):
+        lo, hi = key_at[a], key_at[a + 1]
+        if lo == hi or at[a] == at[a + 1]:
+            continue
+        held = keys[lo:hi] - a * n_features
+        row[held] = weights[lo:hi]
+        mine = order[at[a] : at[a + 1]]
+        occ[mine] = row[columns[mine]]
+        row[held] = 0
+    return occ
 
 
 def _terms(
