@@ -195,7 +195,8 @@ class SignalAnalyzer:
                     stop()
                 stoks = flat[row]
                 scores = (bias[row], subj[row], check[row])
-                techniques = merge_drawn(by_sentence[k], doc.text)
+                drawn = by_sentence[k]
+                techniques = merge_drawn(drawn, doc.text) if drawn else []
                 result.append(sentence_row(sent, role, techniques, scores, moods[row], stoks))
                 row += 1
             out.append(result)
