@@ -68,10 +68,11 @@ def test_batch_engines_scoring_process_scores_while_the_workers_start(
     model = str(make_model(tmp_path / "model"))
     job = Job("verdict", model, "t", FAST)
     release = threading.Event()
+    start = LocalEngine._start_workers
 
     def start_late(engine: LocalEngine) -> None:
         release.wait(60)
-        LocalEngine._start_workers(engine)
+        start(engine)
 
     monkeypatch.setattr(engines, "WARM_UP_CHUNKS", 2)
     monkeypatch.setattr(LocalEngine, "_start_workers", start_late)
