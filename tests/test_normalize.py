@@ -115,6 +115,13 @@ def test_normalize_ascii_tokens_take_the_short_way_to_the_same_result(text: str)
 
 
 @settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=120))
+def test_normalize_clean_of_ascii_takes_the_short_way_to_the_same_result(text: str) -> None:
+    # "é" sends the text the Unicode way, and nothing there joins it to the ASCII before it.
+    assert clean(text) == clean(text + "é")[:-1]
+
+
+@settings(max_examples=500, deadline=None)
 @given(
     st.text(
         alphabet=st.characters(max_codepoint=127) | st.sampled_from(_TYPOGRAPHIC + "é0123456789"),

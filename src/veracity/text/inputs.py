@@ -47,7 +47,7 @@ from rapidfuzz.distance import Levenshtein
 from ..config import MAX_INPUT_BYTES
 from ..errors import E, InputError, NotFoundError, TooLargeError
 from .html_extract import html_to_text, looks_like_html
-from .normalize import clean, is_corpus_form
+from .normalize import clean, is_corpus_form, unchanged_by_clean
 
 __all__ = [
     "BINARY_SHARE",
@@ -280,10 +280,12 @@ def _cut(text: str, pos: int, end: int) -> int:
 
 def _document(text: str, name: str, sniff_html: bool = True) -> Document:
     text, repaired = repair_mojibake(text)
-    bad = len(_BAD.findall(text))
-    if bad >= 2 and bad > BINARY_SHARE * len(text):
-        raise InputError(E.E003, what=name)
-    text = clean(text).strip()
+    if not unchanged_by_clean(text):  # else it holds no character of _BAD either
+        bad = len(_BAD.findall(text))
+        if bad >= 2 and bad > BINARY_SHARE * len(text):
+            raise InputError(E.E003, what=name)
+        text = clean(text)
+    text = text.strip()
     if not text:
         raise InputError(E.E002, what=name)
     kind: Kind = "text"

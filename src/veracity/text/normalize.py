@@ -86,6 +86,8 @@ def clean(text: str) -> str:
     The result has the same line structure as the input; only characters that
     carry no content are removed and typographic variants are folded.
     """
+    if unchanged_by_clean(text):
+        return text
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     return text.replace("\r\n", "\n").translate(_TRANSLATE)
 
@@ -102,7 +104,7 @@ def tokens(text: str) -> list[str]:
     if plain.isascii():
         # NFC, NFKC and casefold leave ASCII as lower() does, and what clean() translates
         # in ASCII (line breaks, the backtick) is neither a word character nor "!" or "?".
-        folded = _ASCII_INVISIBLE.sub("", plain).lower()
+        folded = (_ASCII_INVISIBLE.sub("", plain) if _ascii_invisible(plain) else plain).lower()
     else:
         folded = unicodedata.normalize("NFKC", clean(text)).casefold()
         folded = unicodedata.normalize("NFKC", folded).translate(_TRANSLATE)
@@ -152,9 +154,21 @@ def plain_ascii(text: str) -> str | None:
     :func:`clean` deletes; else None.  One character for one, so offsets hold, and
     :func:`tokens` reads it by lower-casing alone."""
     plain = text if text.isascii() else _SEPARATORS.sub(" ", text)
-    if not plain.isascii() or _ASCII_INVISIBLE.search(plain):
+    if not plain.isascii() or _ascii_invisible(plain):
         return None
     return plain
+
+
+def _ascii_invisible(plain: str) -> bool:
+    """Whether ASCII ``plain`` holds a character of :data:`_ASCII_INVISIBLE` (found by deleting
+    every other byte: a fifth of the time of the regex)."""
+    return bool(plain.encode("ascii").translate(None, _ASCII_VISIBLE))
+
+
+def unchanged_by_clean(text: str) -> bool:
+    """Whether ``text`` is ASCII without a character :func:`clean` deletes or translates (so
+    ``clean(text) == text``), checked without a regex."""
+    return text.isascii() and not text.encode("ascii").translate(None, _ASCII_UNCHANGED)
 
 
 #: :data:`_TOKEN` on lower-cased ASCII, where ``[^\W_]`` is ``[a-z0-9]`` (a plain class is faster).
@@ -168,6 +182,12 @@ _ASCII_FOLD = str.maketrans(
 _LONG_ZEROS = re.compile(r"^0{5,}$")
 #: The ASCII characters :func:`clean` removes.
 _ASCII_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
+#: The ASCII bytes :data:`_ASCII_INVISIBLE` does not match, and those :func:`clean` leaves as
+#: they are (neither deleted by :data:`_INVISIBLE` nor translated by :data:`_TRANSLATE`).
+_ASCII_VISIBLE = bytes(c for c in range(128) if not _ASCII_INVISIBLE.match(chr(c)))
+_ASCII_UNCHANGED = bytes(
+    c for c in range(128) if not _INVISIBLE.match(chr(c)) and c not in _TRANSLATE
+)
 #: Typographic quotes, dashes, the ellipsis and spaces: every Unicode fold below maps them to
 #: characters that are neither word characters nor "!" or "?", so they only separate tokens.
 _SEPARATORS = re.compile(
