@@ -355,12 +355,13 @@ def table(res: Results) -> str:
         "Regenerate: `python benchmarks/bench_speed.py --write BENCHMARKS.md`. "
         "Reference: `benchmarks/reference.py` (scikit-learn `TfidfVectorizer(ngram_range=(1, 2))` "
         "+ `LogisticRegression`, one process), same training texts, the same 500-word articles "
-        "(all distinct), same run (timed before and after the `veracity score` runs; the mean is shown). Throughputs of `veracity score` are file to file and include starting "
-        "the worker pool: the first two rows call it in the benchmark's process (as a library "
+        "(all distinct), same run (timed before and after the `veracity score` runs; the mean "
+        "is shown). Throughputs of `veracity score` are file to file and include starting the "
+        "worker pool: the first two rows call it in the benchmark's process (as a library "
         "caller does; the full-report run's workers come from the fork server the verdict run "
         "started, which has the analyser's modules imported), the next two run the command as a "
-        "new process, its imports and fork server included. Wall-clock rows depend on what else runs on the machine (see the load "
-        "averages); CPU-cost rows (articles per CPU-second, the reference measured the same way) "
+        "new process, its imports and fork server included. Wall-clock rows depend on what else "
+        "runs on the machine (see the load averages); CPU-cost rows (articles per CPU-second, the reference measured the same way) "
         "much less so.",
         "",
         *[f"- {k}: {v}" for k, v in res.setup.items()],

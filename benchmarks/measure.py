@@ -49,10 +49,26 @@ def cold_start(folder: Path, article: str, model: Path | None, pipeline: str = "
     return median_time(lambda: subprocess.run(cmd, check=True, capture_output=True), 5)
 
 
+def score_command(
+    source: Path, out: Path, model: Path | None, extra: Sequence[str] = ()
+) -> list[str]:
+    """``veracity score SOURCE -o OUT --quiet`` with the model and ``extra`` options."""
+    return [
+        veracity_exe(),
+        "score",
+        str(source),
+        "-o",
+        str(out),
+        "--quiet",
+        *model_args(model),
+        *extra,
+    ]
+
+
 def cli_seconds(source: Path, out: Path, model: Path | None, extra: Sequence[str] = ()) -> float:
     """Seconds of ``veracity score SOURCE`` run as a new process, its start included."""
-    cmd = [veracity_exe(), "score", str(source), "-o", str(out), "--quiet", *model_args(model)]
-    return timed(lambda: subprocess.run([*cmd, *extra], check=True, capture_output=True))
+    cmd = score_command(source, out, model, extra)
+    return timed(lambda: subprocess.run(cmd, check=True, capture_output=True))
 
 
 def peak_memory(
@@ -60,8 +76,7 @@ def peak_memory(
 ) -> dict[str, float]:
     import psutil
 
-    options = ["-o", str(out), "--quiet", "--workers", str(workers), *model_args(model), *extra]
-    cmd = [veracity_exe(), "score", str(big), *options]
+    cmd = score_command(big, out, model, ["--workers", str(workers), *extra])
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
     root = psutil.Process(proc.pid)

@@ -162,10 +162,13 @@ class LocalEngine:
     def _warming_up(self) -> bool:
         """Whether no worker is ready yet and this process may score the next chunk itself
         (see the module doc)."""
-        if self._warm_up > 0 and self._started.is_set() and any(f.done() for f in self._ready):
+        if self._warm_up <= 0:
+            return False
+        if self._started.is_set() and any(f.done() for f in self._ready):
             self._warm_up = 0
+            return False
         self._warm_up -= 1
-        return self._warm_up >= 0
+        return True
 
     def __exit__(
         self,
