@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,17 @@ def test_batch_engines_deep_encoder_takes_one_core_per_pool_worker_and_all_in_pr
 
 def _chunk(i: int) -> list[Row]:
     return [Row(f"r{i}", f"The council said on Monday that bridge {i} will reopen in May.")]
+
+
+def test_batch_engines_worker_start_after_the_pool_shut_down_is_quiet(tmp_path: Path) -> None:
+    """A run shorter than its pool's start (a few rows scored during the warm-up, or an error
+    in the first chunk) shuts the pool down while the thread that starts the workers may still
+    be submitting to it: that thread then stops without an exception."""
+    engine = LocalEngine(EngineOptions(2, str(make_model(tmp_path / "model")), FAST))
+    engine._pool = ProcessPoolExecutor(max_workers=2)
+    engine._pool.shutdown()
+    engine._start_workers()
+    assert engine._started.is_set() and engine._ready == []
 
 
 def test_batch_engines_scoring_process_scores_while_the_workers_start(

@@ -218,3 +218,25 @@ def test_reliability_analyzer_chunked_batch_equals_one_by_one(
     for a, b in zip(together, alone, strict=True):
         a.created = b.created
         assert a.to_dict() == b.to_dict()
+
+
+def test_reliability_analyzer_stop_is_checked_for_every_sentence_of_the_report(
+    analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Assembling a long article's report takes about a third of its analysis; a stop check
+    between its sentences lets the service stop it there once the request's time has run out
+    (before, the last check came before the assembly, and a late deadline went unseen)."""
+    checks: list[bool] = []
+    credited = False
+    credit = analyzer._credit
+
+    def note_credit(*args: object) -> object:
+        nonlocal credited
+        out = credit(*args)
+        credited = True
+        return out
+
+    monkeypatch.setattr(analyzer, "_credit", note_credit)
+    text = " ".join(f"Harbour {i} reopens. Council {i} agrees." for i in range(40))
+    (report,) = analyzer.analyze_many([text], stop=lambda: checks.append(credited))
+    assert sum(checks) > len(report.sentences) >= 80

@@ -15,6 +15,7 @@ from veracity.experiments.provenance_task import research_form
 from veracity.experiments.wrapped import (
     CORPUS,
     SEED_FILE,
+    copy_alone,
     evaluate_texts,
     first_reason_commentary,
     sentence_kinds,
@@ -97,3 +98,18 @@ def test_wrapped_task_on_twenty_isot_articles(data_root: Path, seed_path: Path) 
     assert result["sentences"]["copy"] > result["sentences"]["commentary"] >= 40
     assert result["seed"]["verdict"] in result["verdict_share"]
     assert result["seed"]["unattributed"] > 0
+
+
+def test_wrapped_evaluate_texts_measures_the_rules_on_copies_and_other_articles() -> None:
+    texts = [_report_like(i) for i in range(4)]
+    result = evaluate_texts(Analyzer.load(), texts, n_articles=3, seed=11, others=texts[:2])
+    assert result["rule_articles"] == {"wrapped": 3, "reliable": 2}
+    assert result["rules"][0]["wrapped_left_reliable"] == result["verdict_share"]["reliable"]
+    assert len(result["rules"]) > 1
+
+
+def test_wrapped_copy_alone_drops_exactly_the_commentary_lines() -> None:
+    article = wrap(_report_like(2), random.Random(5), ["word"])
+    kept = copy_alone(article).split("\n")
+    assert kept == [article.text[a:b] for a, b, kind in article.lines if not kind]
+    assert not set(kept) & {research_form(c) for c in COMMENTARY}

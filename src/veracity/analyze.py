@@ -187,12 +187,12 @@ class Analyzer:
         for i, (doc, contribs) in enumerate(zip(documents, credit, strict=True)):
             total = sum(abs(c.logit) for c in contribs) or 1.0
             words = article_words(parsed[i], contribs)
-            sentences = [
-                self._sentence(s, w, sig, c, total, debug)
-                for s, w, sig, c in zip(
-                    parsed[i].sentences, words, sentence_signals[i], contribs, strict=True
-                )
-            ]
+            sentences = []
+            for s, w, sig, c in zip(
+                parsed[i].sentences, words, sentence_signals[i], contribs, strict=True
+            ):
+                stop()
+                sentences.append(self._sentence(s, w, sig, c, total, debug))
             signals = self._signals(doc.text, sentence_signals[i])
             added_share = self._provenance(sentences) if self.archive is not None else None
             v = verdicts[i]

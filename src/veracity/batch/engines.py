@@ -155,8 +155,13 @@ class LocalEngine:
         """Start the workers now: the pool starts one per task it is given, and the first
         start waits for the fork server's imports."""
         pool = self._pool
-        if pool is not None:
-            self._ready = [pool.submit(os.getpid) for _ in range(self.options.workers)]
+        ready: list[Future[Any]] = []
+        while pool is not None and len(ready) < self.options.workers:
+            try:
+                ready.append(pool.submit(os.getpid))
+            except RuntimeError:  # shut down (or broken) first: the run ended before them
+                break
+        self._ready = ready
         self._started.set()
 
     def _warming_up(self) -> bool:

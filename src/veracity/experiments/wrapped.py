@@ -37,9 +37,13 @@ from ..text.inputs import document_from_text
 from ..text.normalize import tokens
 from .pointing import auc, auc_summary, figure_or_na, offset_map
 from .provenance_task import make_article
+from .wrapped_rules import markdown as rules_markdown
+from .wrapped_rules import rule_rows
 
 SEED = 20240618
 N_ARTICLES = 300
+#: Reliable articles of every corpus the commentary rules are measured on.
+N_OTHERS = 600
 CORPUS = "isot"
 SEED_FILE = Path("seed") / "000_58977a3383289371.txt"
 COMMAND = "veracity evaluate --task wrapped --write BENCHMARKS.md"
@@ -55,6 +59,11 @@ class Wrapped:
 
     text: str
     lines: tuple[tuple[int, int, bool], ...]
+
+
+def copy_alone(article: Wrapped) -> str:
+    """The wrapped article without its commentary lines: the copy as it was wrapped."""
+    return "\n".join(article.text[a:b] for a, b, kind in article.lines if not kind)
 
 
 def wrap(text: str, rng: random.Random, vocab: list[str]) -> Wrapped:
@@ -164,8 +173,13 @@ def evaluate_texts(
     seed_text: str | None = None,
     n_articles: int = N_ARTICLES,
     seed: int = SEED,
+    others: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """The task on reliable article texts (and the seed article, when given)."""
+    """The task on reliable article texts (and the seed article, when given).
+
+    With ``others`` (reliable articles of any corpus) it also measures what a commentary
+    rule would cost (:mod:`.wrapped_rules`) on them and on the wrapped articles' copy alone.
+    """
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
     chosen = rng.sample(list(reliable), min(n_articles, len(reliable)))
     # Replacement words are drawn by frequency, as in the provenance task.
@@ -180,6 +194,14 @@ def evaluate_texts(
     result["verdict_model"] = analyzer.info.verdict
     if seed_text is not None:
         result["seed"] = seed_row(analyzer.analyze(document_from_text(seed_text, name="seed")))
+    if others is not None:
+        copies = [copy_alone(w) for w in wrapped]
+        result["rules"] = rule_rows(
+            reports,
+            analyzer.analyze_many([document_from_text(t) for t in copies]),
+            analyzer.analyze_many([document_from_text(t) for t in others]),
+        )
+        result["rule_articles"] = {"wrapped": len(wrapped), "reliable": len(others)}
     result["markdown"] = markdown(result)
     return result
 
@@ -257,15 +279,46 @@ def _seed_markdown(seed: dict[str, Any]) -> list[str]:
     return lines + [f"| {s['index']} | {s['role']} | {s['push']:+.3f} |" for s in seed["top"]]
 
 
+def rules_section(per: dict[str, dict[str, Any]]) -> str:
+    """The trade-off subsection: one table per pipeline (:mod:`.wrapped_rules`)."""
+    parts = [
+        "### What a commentary rule would cost",
+        "",
+        "The wrapped articles' commentary lines are unsourced and mostly subjective, but so are "
+        "some sentences of real reliable articles (quoted posts, analysis, a quote whose speaker "
+        "is named in the next sentence). The table measures the article rule *at least k "
+        "unsourced sentences (claim, opinion, appeal, question) with subjectivity >= t make the "
+        "verdict at least uncertain*, which is not applied: the share of wrapped articles it "
+        "would leave judged reliable, against the share of reliable articles it would take out "
+        'of "reliable".',
+    ]
+    for name, result in per.items():
+        counts = result["rule_articles"]
+        parts += [
+            "",
+            f"`{name}` pipeline:",
+            "",
+            rules_markdown(result["rules"], counts["wrapped"], counts["reliable"]),
+        ]
+    return "\n".join(parts)
+
+
 @tasks.register("veracity.task.wrapped.v1")
 def wrapped_task(root: Path) -> dict[str, Any]:
-    """Wrap reliable ISOT copy in invented commentary and measure verdicts and sentence push."""
+    """Wrap reliable ISOT copy in invented commentary and measure verdicts and sentence push,
+    and what a commentary rule would cost on reliable articles of every corpus."""
     root = Path(root)
     frame, _stats = load_articles(root, [CORPUS])
     reliable = frame.loc[frame["label"] == RELIABLE, "text"].tolist()
+    everywhere, _ = load_articles(root)
+    pool = everywhere.loc[everywhere["label"] == RELIABLE, "text"].tolist()
+    others = random.Random(SEED).sample(pool, min(N_OTHERS, len(pool)))  # noqa: S311
     seed_path = root / SEED_FILE
     seed_text = seed_path.read_text(encoding="utf-8") if seed_path.is_file() else None
-    per = {p: evaluate_texts(Analyzer.load(pipeline=p), reliable, seed_text) for p in (FAST, DEEP)}
+    per = {
+        p: evaluate_texts(Analyzer.load(pipeline=p), reliable, seed_text, others=others)
+        for p in (FAST, DEEP)
+    }
     sections = [per[FAST]["markdown"]]
     sections += [
         f"### The same articles through the `{DEEP}` pipeline\n\n"
@@ -273,6 +326,7 @@ def wrapped_task(root: Path) -> dict[str, Any]:
         + ("\n" + "\n".join(_seed_markdown(per[DEEP]["seed"])) if "seed" in per[DEEP] else "")
         + f"\n\nThe verdict and the push come from `{per[FAST]['verdict_model']}` in the fast "
         f"pipeline and from `{per[DEEP]['verdict_model']}` in the deep one; the sentence "
-        "signals, and with them the reasons, are each pipeline's own."
+        "signals, and with them the reasons, are each pipeline's own.",
+        rules_section(per),
     ]
     return {**per[FAST], DEEP: per[DEEP], "markdown": "\n\n".join(sections)}
