@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import jsonschema
 import pytest
@@ -230,9 +231,9 @@ def test_reliability_analyzer_stop_is_checked_for_every_sentence_of_the_report(
     credited = False
     credit = analyzer._credit
 
-    def note_credit(*args: object) -> object:
+    def note_credit(docs: Any, counts: Any, grams: Any) -> Any:
         nonlocal credited
-        out = credit(*args)
+        out = credit(docs, counts, grams)
         credited = True
         return out
 
